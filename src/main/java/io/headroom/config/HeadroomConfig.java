@@ -1,0 +1,27 @@
+package io.headroom.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole validated configuration; built only by {@link ConfigLoader}.
+ *
+ * @param prometheus where metrics are read from
+ * @param workloads  which workloads are looked after
+ * @param collection collection cycle timing
+ * @param features   the feature queries, in matrix column order
+ * @param server     the HTTP listener
+ * @param stateDir   where models, baselines and the audit log are kept
+ */
+public record HeadroomConfig(
+        PrometheusConfig prometheus,
+        WorkloadsConfig workloads,
+        CollectionConfig collection,
+        List<FeatureSpec> features,
+        ServerConfig server,
+        Path stateDir) {
+
+    public HeadroomConfig {
+        features = List.copyOf(features);
+    }
+}
