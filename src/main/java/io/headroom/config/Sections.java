@@ -1,0 +1,143 @@
+package io.headroom.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One small reader per config record. Each reads its keys with their defaults and ranges, then rejects
+ * the keys it did not read. Defaults here are the documented defaults of {@code daemon/headroom.yaml}.
+ */
+final class Sections {
+
+    static final String DEFAULT_PROMETHEUS_URL = "http://127.0.0.1:9090";
+    static final String DEFAULT_STATE_DIR = "/var/lib/headroom";
+    static final String DEFAULT_LISTEN = "127.0.0.1:9464";
+    private static final Duration MAX = Duration.ofDays(3650);
+
+    private Sections() {}
+
+    static HeadroomConfig headroom(ConfigNode root) {
+        PrometheusConfig prometheus = prometheus(root.child("prometheus"));
+        WorkloadsConfig workloads = workloads(root.child("workloads"));
+        CollectionConfig collection = collection(root.child("collection"));
+        var features = FeatureSection.read(root.child("features"), workloads.label());
+        ServerConfig server = server(root.child("server"));
+        Path stateDir = root.child("state_dir").directory(DEFAULT_STATE_DIR);
+        root.rejectUnknownKeys();
+        return new HeadroomConfig(prometheus, workloads, collection, features, server, stateDir);
+    }
+
+    static PrometheusConfig prometheus(ConfigNode n) {
+        n.expectMapping();
+        URI url = n.child("url").httpUrl(DEFAULT_PROMETHEUS_URL);
+        Duration timeout = n.child("timeout").duration(Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(10));
+        Optional<Path> token = n.child("bearer_token_file").readableFile();
+        Optional<PrometheusConfig.BasicAuth> basic = basicAuth(n.child("basic_auth"));
+        Optional<Path> ca = n.child("ca_file").readableFile();
+        var headers = n.child("headers").stringMap();
+        if (headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"))) {
+            n.child("headers").problem("must not set Authorization; use bearer_token_file or basic_auth so the secret stays in a file (got an Authorization header)");
+        }
+        if (token.isPresent() && basic.isPresent()) {
+            n.child("basic_auth").problem("cannot be combined with bearer_token_file; choose one (got both)");
+        }
+        int maxPoints = n.child("max_points_per_query").integer(11_000, 2, 11_000);
+        RetryConfig retry = retry(n.child("retry"));
+        n.rejectUnknownKeys();
+        return new PrometheusConfig(url, timeout, token, basic, ca, headers, maxPoints, retry);
+    }
+
+    private static Optional<PrometheusConfig.BasicAuth> basicAuth(ConfigNode n) {
+        if (!n.present() || !n.expectMapping()) {
+            return Optional.empty();
+        }
+        String user = n.child("username").nonEmptyString("");
+        Optional<Path> pw = n.child("password_file").readableFile();
+        if (pw.isEmpty()) {
+            n.child("password_file").problem("is required with basic_auth: a file holding the password (got nothing)");
+        }
+        n.rejectUnknownKeys();
+        return pw.map(p -> new PrometheusConfig.BasicAuth(user, p));
+    }
+
+    static RetryConfig retry(ConfigNode n) {
+        n.expectMapping();
+        int attempts = n.child("max_attempts").integer(3, 1, 20);
+        Duration initial = n.child("initial_backoff").duration(Duration.ofMillis(500), Duration.ofMillis(1), Duration.ofMinutes(5));
+        Duration max = n.child("max_backoff").duration(Duration.ofSeconds(10), Duration.ofMillis(1), Duration.ofMinutes(30));
+        if (max.compareTo(initial) < 0) {
+            n.child("max_backoff").problem("must be at least initial_backoff " + Durations.format(initial)
+                    + " (got " + Durations.format(max) + ")");
+        }
+        n.rejectUnknownKeys();
+        return new RetryConfig(attempts, initial, max);
+    }
+
+    static WorkloadsConfig workloads(ConfigNode n) {
+        n.expectMapping();
+        WorkloadsConfig.Source source = n.child("source").enumValue(WorkloadsConfig.Source.class, WorkloadsConfig.Source.LIBVIRT);
+        String uri = n.child("libvirt_uri").nonEmptyString("qemu:///system");
+        ConfigNode labelNode = n.child("label");
+        String label = labelNode.nonEmptyString("domain");
+        if (label != null && !label.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+            labelNode.problem("must be a Prometheus label name [a-zA-Z_][a-zA-Z0-9_]* (got \"" + label + "\")");
+        }
+        String selector = n.child("selector").nonEmptyString("libvirt_domain_info_virtual_cpus");
+        Pattern include = n.child("include").regex().orElse(Pattern.compile(".*"));
+        Optional<Pattern> exclude = n.child("exclude").regex();
+        n.rejectUnknownKeys();
+        return new WorkloadsConfig(source, uri, label, selector, include, exclude);
+    }
+
+    static CollectionConfig collection(ConfigNode n) {
+        n.expectMapping();
+        Duration interval = n.child("interval").duration(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
+        Duration step = n.child("step").duration(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
+        Duration lookback = n.child("lookback").duration(Duration.ofMinutes(15), Duration.ofSeconds(1), MAX);
+        if (lookback.compareTo(step) < 0) {
+            n.child("lookback").problem("must be at least collection.step " + Durations.format(step)
+                    + " (got " + Durations.format(lookback) + ")");
+        }
+        if (step.toMillis() % 1000 != 0) {
+            n.child("step").problem("must be a whole number of seconds (got " + Durations.format(step) + ")");
+        }
+        n.rejectUnknownKeys();
+        return new CollectionConfig(interval, step, lookback);
+    }
+
+    static ServerConfig server(ConfigNode n) {
+        n.expectMapping();
+        ConfigNode listen = n.child("listen");
+        String text = listen.nonEmptyString(DEFAULT_LISTEN);
+        ServerConfig cfg = parseListen(text);
+        if (cfg == null) {
+            listen.problem("must be host:port, e.g. 127.0.0.1:9464 or [::1]:9464, port 0-65535 (got \"" + text + "\")");
+            cfg = parseListen(DEFAULT_LISTEN);
+        }
+        n.rejectUnknownKeys();
+        return cfg;
+    }
+
+    private static ServerConfig parseListen(String text) {
+        if (text == null) {
+            return null;
+        }
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            return port < 0 || port > 65535 || host.isEmpty() ? null : new ServerConfig(host, port);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
