@@ -48,4 +48,16 @@ class MissingBinaryTest {
                 .hasMessageNotContaining("no prometheus binary")
                 .hasMessageContaining(PrometheusExtension.INSTALL_HINT);
     }
+
+    @Test
+    void alertmanagerFailsNamingThePackageToInstall() {
+        AlertmanagerExtension alertmanager = AlertmanagerExtension.builder()
+                .binary(dir.resolve("no-such-alertmanager"))
+                .dockerFallback(false)
+                .build();
+
+        assertThatThrownBy(alertmanager::start)
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("apt-get install -y --no-install-recommends prometheus-alertmanager");
+    }
 }
