@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import okhttp3.FormBody;
-import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -58,7 +57,7 @@ public final class PrometheusClient implements AutoCloseable {
     private final Metrics metrics;
     private final OkHttpClient http;
     private final HttpUrl baseUrl;
-    private final Headers headers;
+    private final RequestHeaders headers;
     private final String timeoutParam;
 
     /**
@@ -194,7 +193,7 @@ public final class PrometheusClient implements AutoCloseable {
     }
 
     private Request.Builder request(HttpUrl url) {
-        return new Request.Builder().url(url).headers(headers);
+        return new Request.Builder().url(url).headers(headers.headers());
     }
 
     private static void requireResultType(ApiResponse response, String expected) {
@@ -242,11 +241,14 @@ public final class PrometheusClient implements AutoCloseable {
                 return mapper.map(body);
             } catch (ApiErrorException | BadShapeException e) {
                 Reason reason = e instanceof ApiErrorException ? Reason.API_ERROR : Reason.BAD_RESPONSE;
-                throw new PrometheusException(reason, endpoint, what, status, e.getMessage(), null);
+                throw new PrometheusException(reason, endpoint, what, status, headers.redact(e.getMessage()), null);
             }
         } catch (JsonProcessingException e) {
+            // Jackson quotes fragments of the body, which could be a prefix of an echoed credential: drop them,
+            // and do not chain the exception, whose message still has them.
+            String message = e.getOriginalMessage().replaceAll("'[^']*'", "'…'");
             throw new PrometheusException(Reason.BAD_RESPONSE, endpoint, what, 0,
-                    "unreadable response: " + e.getOriginalMessage(), e);
+                    headers.redact("unreadable response: " + message), null);
         } catch (InterruptedIOException e) {
             // SocketTimeoutException (connect/read) and OkHttp's call timeout both land here.
             throw new PrometheusException(Reason.TIMEOUT, endpoint, what, 0,
@@ -287,7 +289,7 @@ public final class PrometheusClient implements AutoCloseable {
         Reason reason = status >= 500 ? Reason.HTTP_5XX
                 : status >= 400 ? Reason.HTTP_4XX
                 : Reason.BAD_RESPONSE;
-        return new PrometheusException(reason, endpoint, what, status, detail, null);
+        return new PrometheusException(reason, endpoint, what, status, headers.redact(detail), null);
     }
 
     /** Scheme, host and port only: the configured URL may carry user info that must not be logged. */
