@@ -102,9 +102,14 @@ final class ApiResponseReader {
         }
         if (first != JsonToken.START_OBJECT) {
             long time = timestamp(p, first);
-            double value = value(p, p.nextToken());
+            String text = text(p, p.nextToken(), "scalar result");
             expect(p, p.nextToken(), JsonToken.END_ARRAY, "end of scalar result");
-            response.scalar = new Sample(Map.of(), time, value);
+            try {
+                response.scalar = new Sample(Map.of(), time, parseValue(text));
+            } catch (NumberFormatException e) {
+                // A string result; the caller reports its resultType, which says more than the text would.
+                response.scalar = null;
+            }
             return;
         }
         do {
@@ -200,21 +205,21 @@ final class ApiResponseReader {
             throw new JsonParseException(p, "expected a sample value string, got " + token);
         }
         String text = p.getText();
-        switch (text) {
-            case "NaN":
-                return Double.NaN;
-            case "+Inf":
-            case "Inf":
-                return Double.POSITIVE_INFINITY;
-            case "-Inf":
-                return Double.NEGATIVE_INFINITY;
-            default:
-                try {
-                    return Double.parseDouble(text);
-                } catch (NumberFormatException e) {
-                    throw new JsonParseException(p, "not a sample value: \"" + Texts.abbreviate(text, 40) + "\"");
-                }
+        try {
+            return parseValue(text);
+        } catch (NumberFormatException e) {
+            throw new JsonParseException(p, "not a sample value: \"" + Texts.abbreviate(text, 40) + "\"");
         }
+    }
+
+    /** Go's float formatting, as Prometheus writes it: decimals, exponents, NaN, +Inf and -Inf. */
+    private static double parseValue(String text) {
+        return switch (text) {
+            case "NaN" -> Double.NaN;
+            case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(text);
+        };
     }
 
     private static String text(JsonParser p, JsonToken token, String what) throws IOException {

@@ -119,7 +119,7 @@ public final class PrometheusClient implements AutoCloseable {
                 .build();
         Request request = request(url("query_range")).post(form).build();
         return call(QUERY_RANGE, query, request, Shape.QUERY_RESULT, response -> {
-            requireResultType(response, "matrix");
+            requireMatrix(response);
             return List.copyOf(response.series);
         });
     }
@@ -138,11 +138,13 @@ public final class PrometheusClient implements AutoCloseable {
                 .build();
         Request request = request(url("query")).post(form).build();
         return call(QUERY, query, request, Shape.QUERY_RESULT, response -> {
+            if ("vector".equals(response.resultType) && response.series.isEmpty() && response.scalar == null) {
+                return List.copyOf(response.samples);
+            }
             if ("scalar".equals(response.resultType) && response.scalar != null) {
                 return List.of(response.scalar);
             }
-            requireResultType(response, "vector");
-            return List.copyOf(response.samples);
+            throw new BadShapeException("expected a vector or scalar result, got resultType " + response.resultType);
         });
     }
 
@@ -196,9 +198,12 @@ public final class PrometheusClient implements AutoCloseable {
         return new Request.Builder().url(url).headers(headers.headers());
     }
 
-    private static void requireResultType(ApiResponse response, String expected) {
-        if (!expected.equals(response.resultType)) {
-            throw new BadShapeException("expected resultType " + expected + ", got " + response.resultType);
+    private static void requireMatrix(ApiResponse response) {
+        if (!"matrix".equals(response.resultType)) {
+            throw new BadShapeException("expected resultType matrix, got " + response.resultType);
+        }
+        if (!response.samples.isEmpty() || response.scalar != null) {
+            throw new BadShapeException("resultType matrix with instant values in the result");
         }
     }
 

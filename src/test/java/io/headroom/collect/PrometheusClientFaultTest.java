@@ -238,6 +238,19 @@ class PrometheusClientFaultTest {
     }
 
     @Test
+    void aStringWhereAnInstantVectorIsExpectedIsABadResponse() {
+        server.enqueue(ok(TestSupport.success("{\"resultType\":\"string\",\"result\":[1767322800,\"hello\"]}")));
+
+        assertThatThrownBy(() -> client.query("\"hello\"", START))
+                .isInstanceOfSatisfying(PrometheusException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.BAD_RESPONSE);
+                    assertThat(e.endpoint()).isEqualTo("query");
+                })
+                .hasMessageContaining("expected a vector or scalar result, got resultType string");
+        assertThat(errors(metrics, "query", "bad_response")).isEqualTo(1);
+    }
+
+    @Test
     void aValueThatIsNotANumberIsABadResponse() {
         server.enqueue(ok(matrix(series(Map.of("domain", "vm1"), 1767322800, "lots"))));
 
