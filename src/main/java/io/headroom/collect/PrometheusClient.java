@@ -220,8 +220,9 @@ public final class PrometheusClient implements AutoCloseable {
                     throw e;
                 }
                 Duration backoff = retry.backoffBefore(attempt + 1);
-                log.warn("Prometheus {} failed ({}), retrying in {} ms (attempt {} of {}): {}",
-                        endpoint, e.reason().label(), backoff.toMillis(), attempt + 1, maxAttempts, e.getMessage());
+                // The message names the endpoint and the reason; it holds no credential.
+                log.warn("{}; retrying, attempt {} of {} in {} ms",
+                        e.getMessage(), attempt + 1, maxAttempts, backoff.toMillis());
                 try {
                     Thread.sleep(backoff.toMillis());
                 } catch (InterruptedException interrupted) {
@@ -257,7 +258,8 @@ public final class PrometheusClient implements AutoCloseable {
         } catch (InterruptedIOException e) {
             // SocketTimeoutException (connect/read) and OkHttp's call timeout both land here.
             throw new PrometheusException(Reason.TIMEOUT, endpoint, what, 0,
-                    "no complete answer from " + origin() + " within " + cfg.timeout().toMillis() + " ms", e);
+                    "timed out talking to " + origin() + " (" + e.getMessage() + "; timeout "
+                            + cfg.timeout().toMillis() + " ms)", e);
         } catch (IOException e) {
             throw new PrometheusException(Reason.CONNECT, endpoint, what, 0,
                     "cannot talk to " + origin() + ": " + e, e);
@@ -282,7 +284,8 @@ public final class PrometheusClient implements AutoCloseable {
     /** Builds the exception for a non-2xx answer, with Prometheus' own error text when the body has one. */
     private PrometheusException httpError(String endpoint, String what, int status, Response response)
             throws IOException {
-        String text = response.peekBody(ERROR_BODY_LIMIT).string();
+        // Redacted before anything is cut from it, so that no partial credential can survive.
+        String text = headers.redact(response.peekBody(ERROR_BODY_LIMIT).string());
         String detail;
         try {
             ApiResponse body = ApiResponseReader.read(
@@ -294,7 +297,7 @@ public final class PrometheusClient implements AutoCloseable {
         Reason reason = status >= 500 ? Reason.HTTP_5XX
                 : status >= 400 ? Reason.HTTP_4XX
                 : Reason.BAD_RESPONSE;
-        return new PrometheusException(reason, endpoint, what, status, headers.redact(detail), null);
+        return new PrometheusException(reason, endpoint, what, status, detail, null);
     }
 
     /** Scheme, host and port only: the configured URL may carry user info that must not be logged. */

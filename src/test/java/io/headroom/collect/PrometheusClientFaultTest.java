@@ -159,14 +159,13 @@ class PrometheusClientFaultTest {
     }
 
     @Test
-    void aResponseThatTricklesInHitsTheBoundOnTheWholeCall() {
+    void aResponseThatTricklesInTimesOutInsteadOfBeingWaitedFor() {
         client.close();
-        client = new PrometheusClient(withTimeout(Duration.ofMillis(150), 1), metrics);
-        // 10 bytes every 60 ms never trip the 150 ms read timeout, only the 300 ms bound on the whole call. The
-        // ~90-byte response takes ~540 ms, and would be a bad response if it were read to the end; it is kept
-        // short because the server finishes writing it before it can be closed.
+        client = new PrometheusClient(withTimeout(Duration.ofMillis(300), 1), metrics);
+        // 10 bytes every 60 ms: ~900 ms for the whole body, which would be a bad response if it were read to the
+        // end. The body is no longer because the server finishes writing it before it can be closed.
         server.enqueue(new MockResponse.Builder()
-                .body("{\"status\":                                 }")
+                .body("{\"status\":" + " ".repeat(140) + "}")
                 .throttleBody(10, 60, TimeUnit.MILLISECONDS)
                 .build());
 
