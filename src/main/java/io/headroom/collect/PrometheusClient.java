@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * The client is thread-safe; share one instance and {@link #close()} it at shutdown.
  *
  * <p>Every call sends explicit {@code start}/{@code end}/{@code step} (where they apply) and {@code timeout}, so
- * results never depend on server defaults. Queries go as form-encoded POSTs so long PromQL does not hit URL
+ * results never depend on server defaults. Connecting may take up to {@link PrometheusConfig#timeout()}; the
+ * whole call up to twice that, so that Prometheus, asked to give up at the timeout, can still report it. Queries go as form-encoded POSTs so long PromQL does not hit URL
  * length limits. A range longer than {@link PrometheusConfig#maxPointsPerQuery()} points is fetched in
  * consecutive chunks on the same step grid and merged per label set.
  *
@@ -75,13 +76,14 @@ public final class PrometheusClient implements AutoCloseable {
         this.baseUrl = HttpUrl.get(cfg.url());
         this.headers = RequestHeaders.from(cfg);
         this.timeoutParam = seconds(cfg.timeout().toMillis());
+        // Prometheus stops evaluating at `timeout`; waiting up to twice that for the answer lets its own
+        // "query timed out" error arrive instead of racing it with a client timeout of the same length.
+        Duration answerTimeout = cfg.timeout().multipliedBy(2);
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(cfg.timeout())
-                .readTimeout(cfg.timeout())
-                .writeTimeout(cfg.timeout())
-                // The server gives up evaluating at `timeout`; allowing the whole call twice that lets its own
-                // "query timed out" error arrive, and still bounds a body that trickles in.
-                .callTimeout(cfg.timeout().multipliedBy(2))
+                .readTimeout(answerTimeout)
+                .writeTimeout(answerTimeout)
+                .callTimeout(answerTimeout)
                 // Our retry loop is the only one, so every attempt is counted and backed off.
                 .retryOnConnectionFailure(false);
         cfg.caFile().map(TrustAnchors::fromPem)
@@ -258,7 +260,7 @@ public final class PrometheusClient implements AutoCloseable {
         } catch (InterruptedIOException e) {
             // SocketTimeoutException (connect/read) and OkHttp's call timeout both land here.
             throw new PrometheusException(Reason.TIMEOUT, endpoint, what, 0,
-                    "timed out talking to " + origin() + " (" + e.getMessage() + "; timeout "
+                    "timed out talking to " + origin() + " (" + e.getMessage() + "; query timeout "
                             + cfg.timeout().toMillis() + " ms)", e);
         } catch (IOException e) {
             throw new PrometheusException(Reason.CONNECT, endpoint, what, 0,

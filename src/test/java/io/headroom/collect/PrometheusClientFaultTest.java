@@ -148,6 +148,20 @@ class PrometheusClientFaultTest {
     }
 
     @Test
+    void prometheusOwnTimeoutErrorArrivesAlthoughItComesJustAfterTheTimeout() {
+        client.close();
+        client = new PrometheusClient(withTimeout(Duration.ofMillis(200), 1), metrics);
+        server.enqueue(new MockResponse.Builder(json(503, error("timeout", "query timed out in query execution")))
+                .headersDelay(250, TimeUnit.MILLISECONDS)
+                .build());
+
+        assertThatThrownBy(this::queryRange)
+                .isInstanceOfSatisfying(PrometheusException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.HTTP_5XX))
+                .hasMessageContaining("query timed out in query execution");
+    }
+
+    @Test
     void headersWithoutABodyTimeOut() {
         client.close();
         client = new PrometheusClient(withTimeout(Duration.ofMillis(200), 1), metrics);
@@ -162,8 +176,9 @@ class PrometheusClientFaultTest {
     void aResponseThatTricklesInTimesOutInsteadOfBeingWaitedFor() {
         client.close();
         client = new PrometheusClient(withTimeout(Duration.ofMillis(300), 1), metrics);
-        // 10 bytes every 60 ms: ~900 ms for the whole body, which would be a bad response if it were read to the
-        // end. The body is no longer because the server finishes writing it before it can be closed.
+        // 10 bytes every 60 ms: ~900 ms for the whole body, past the 600 ms bound on the call, and a bad response
+        // if it were read to the end. The body is no longer because the server finishes writing it before it can
+        // be closed.
         server.enqueue(new MockResponse.Builder()
                 .body("{\"status\":" + " ".repeat(140) + "}")
                 .throttleBody(10, 60, TimeUnit.MILLISECONDS)
