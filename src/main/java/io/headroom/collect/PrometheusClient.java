@@ -92,10 +92,12 @@ public final class PrometheusClient implements AutoCloseable {
     }
 
     /**
-     * Evaluates {@code query} at {@code start, start+step, ... <= end}.
+     * Evaluates {@code query} at {@code start, start+step, ... <= end} (millisecond precision).
      *
      * @return one series per label set, points in time order; empty if nothing matched
-     * @throws PrometheusException if a chunk fails after retries or the response is not a matrix
+     * @throws PrometheusException      if a chunk fails after retries or the response is not a matrix
+     * @throws IllegalArgumentException if {@code end} is before {@code start} or {@code step} is not a positive
+     *                                  whole number of milliseconds
      */
     public List<Series> queryRange(String query, Instant start, Instant end, Duration step) {
         List<StepGrid> chunks = new StepGrid(start, end, step).split(cfg.maxPointsPerQuery());
