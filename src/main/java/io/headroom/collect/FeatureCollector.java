@@ -1,0 +1,113 @@
+package io.headroom.collect;
+
+import io.headroom.config.FeatureSpec;
+import io.headroom.http.Metrics;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Builds a {@link FeatureMatrix} from Prometheus: exactly one range query per feature (chunked by the client when
+ * the grid is long), whatever the number of workloads, each series placed on the grid by its workload label.
+ *
+ * <p>Blocking, like the {@link PrometheusClient} it uses: run it on a worker pool.
+ */
+public final class FeatureCollector {
+
+    private final PrometheusClient client;
+    private final Metrics metrics;
+
+    public FeatureCollector(PrometheusClient client, Metrics metrics) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /**
+     * Queries every feature over {@code grid} and aligns the results.
+     *
+     * <ul>
+     *   <li>A series without {@code workloadLabel} is ignored. If two series carry the same workload, the first is
+     *       used and a warning names the feature (its query should aggregate by the label).
+     *   <li>Points off the grid are ignored; NaN and infinite values are missing. Nothing is interpolated.
+     *   <li>{@link FeatureSpec.Kind#COUNTER} features become per-second rates between consecutive steps; a
+     *       decrease is a counter reset; the first step and steps next to a gap are missing.
+     * </ul>
+     *
+     * <p>Updates {@code metrics.featureSeries} (series returned by the query) and {@code featureMissingPoints}
+     * (missing cells of the feature's column).
+     *
+     * @param features      the columns, in order; names must be distinct
+     * @param workloadLabel the label that names a workload in every series
+     * @param workloads     the exact rows (workloads without data get all-missing rows, series of other workloads
+     *                      are dropped), or empty to use every workload seen in any feature
+     * @param grid          the steps, typically {@link StepGrid#aligned}
+     * @throws CollectionException if any feature's query fails; no partial matrix is returned
+     */
+    public FeatureMatrix collect(List<FeatureSpec> features, String workloadLabel,
+            Optional<Set<String>> workloads, StepGrid grid) {
+        List<String> names = features.stream().map(FeatureSpec::name).toList();
+        if (new HashSet<>(names).size() != names.size()) {
+            throw new IllegalArgumentException("feature names must be distinct: " + names);
+        }
+        List<Map<String, double[]>> columns = new ArrayList<>(features.size());
+        int[] seriesCounts = new int[features.size()];
+        for (int f = 0; f < features.size(); f++) {
+            FeatureSpec spec = features.get(f);
+            List<Series> series = query(spec, workloadLabel, grid);
+            seriesCounts[f] = series.size();
+            columns.add(FeatureAlignment.align(spec, series, workloadLabel, workloads, grid));
+        }
+        FeatureMatrix matrix = assemble(names, columns, rows(workloads, columns), grid);
+        for (int f = 0; f < features.size(); f++) {
+            metrics.featureSeries.labels(names.get(f)).set(seriesCounts[f]);
+            metrics.featureMissingPoints.labels(names.get(f)).set(matrix.missingCount(f));
+        }
+        return matrix;
+    }
+
+    private List<Series> query(FeatureSpec spec, String workloadLabel, StepGrid grid) {
+        try {
+            return client.queryRange(spec.queryFor(workloadLabel), grid.start(), grid.end(), grid.step());
+        } catch (PrometheusException e) {
+            throw new CollectionException(spec.name(), e);
+        }
+    }
+
+    private static List<String> rows(Optional<Set<String>> workloads, List<Map<String, double[]>> columns) {
+        SortedSet<String> rows = new TreeSet<>();
+        if (workloads.isPresent()) {
+            rows.addAll(workloads.get());
+        } else {
+            columns.forEach(column -> rows.addAll(column.keySet()));
+        }
+        return List.copyOf(rows);
+    }
+
+    private static FeatureMatrix assemble(List<String> features, List<Map<String, double[]>> columns,
+            List<String> rows, StepGrid grid) {
+        int steps = grid.size();
+        int width = features.size();
+        double[] values = new double[Math.multiplyExact(Math.multiplyExact(rows.size(), steps), width)];
+        Arrays.fill(values, Double.NaN);
+        for (int w = 0; w < rows.size(); w++) {
+            for (int f = 0; f < width; f++) {
+                double[] column = columns.get(f).get(rows.get(w));
+                if (column == null) {
+                    continue;
+                }
+                int base = w * steps * width + f;
+                for (int s = 0; s < steps; s++) {
+                    values[base + s * width] = column[s];
+                }
+            }
+        }
+        return FeatureMatrix.adopt(rows, features, grid, values);
+    }
+}

@@ -1,0 +1,95 @@
+package io.headroom.collect;
+
+import io.headroom.config.PrometheusConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import okhttp3.Credentials;
+import okhttp3.Headers;
+
+/**
+ * The headers sent on every call (the configured extra headers plus {@code Authorization}) and the secrets in
+ * them, so that text coming back from the server can be scrubbed before it goes into a message.
+ *
+ * <p>Secret files are read once, when the client is built, so a missing or unreadable file stops the daemon at
+ * start instead of failing every cycle. Errors name the file only; OkHttp redacts {@code Authorization} in
+ * {@link Headers#toString()}.
+ */
+final class RequestHeaders {
+
+    private static final String REDACTED = "<redacted>";
+
+    private final Headers headers;
+    private final List<String> secrets;
+
+    private RequestHeaders(Headers headers, List<String> secrets) {
+        this.headers = headers;
+        this.secrets = List.copyOf(secrets);
+    }
+
+    static RequestHeaders from(PrometheusConfig cfg) {
+        if (cfg.bearerTokenFile().isPresent() && cfg.basicAuth().isPresent()) {
+            throw new IllegalArgumentException("bearer token and basic auth are mutually exclusive");
+        }
+        Headers.Builder headers = new Headers.Builder();
+        for (Map.Entry<String, String> header : cfg.headers().entrySet()) {
+            headers.add(header.getKey(), header.getValue());
+        }
+        boolean auth = cfg.bearerTokenFile().isPresent() || cfg.basicAuth().isPresent();
+        if (auth && headers.get("Authorization") != null) {
+            throw new IllegalArgumentException(
+                    "an Authorization header cannot be combined with a bearer token or basic auth");
+        }
+        List<String> secrets = new ArrayList<>();
+        if (cfg.bearerTokenFile().isPresent()) {
+            String token = readSecret(cfg.bearerTokenFile().get());
+            secrets.add(token);
+            headers.set("Authorization", "Bearer " + token);
+        }
+        if (cfg.basicAuth().isPresent()) {
+            PrometheusConfig.BasicAuth basic = cfg.basicAuth().get();
+            String password = readSecret(basic.passwordFile());
+            String value = Credentials.basic(basic.username(), password, StandardCharsets.UTF_8);
+            secrets.add(password);
+            secrets.add(value.substring("Basic ".length()));
+            headers.set("Authorization", value);
+        }
+        String explicit = headers.get("Authorization");
+        if (explicit != null && !auth) {
+            secrets.add(explicit);
+        }
+        return new RequestHeaders(headers.build(), secrets);
+    }
+
+    Headers headers() {
+        return headers;
+    }
+
+    /** {@code text} with every secret replaced, for server text that could echo a credential back. */
+    String redact(String text) {
+        String result = text;
+        for (String secret : secrets) {
+            result = result.replace(secret, REDACTED);
+        }
+        return result;
+    }
+
+    /** Trimmed, because secret files written by editors and tools usually end with a newline. */
+    private static String readSecret(Path file) {
+        String secret;
+        try {
+            secret = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read secret file " + file, e);
+        }
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException("secret file " + file + " is empty");
+        }
+        return secret;
+    }
+}

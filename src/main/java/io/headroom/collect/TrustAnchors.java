@@ -1,0 +1,76 @@
+package io.headroom.collect;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * TLS trust built from a PEM bundle alone: the JVM's default CAs are deliberately left out, so a Prometheus
+ * behind a private CA cannot be impersonated by anyone holding a certificate from a public one.
+ */
+final class TrustAnchors {
+
+    private final X509TrustManager trustManager;
+    private final SSLSocketFactory socketFactory;
+
+    private TrustAnchors(X509TrustManager trustManager, SSLSocketFactory socketFactory) {
+        this.trustManager = trustManager;
+        this.socketFactory = socketFactory;
+    }
+
+    /** Loads every certificate of the PEM file {@code caFile} as a trust anchor. */
+    static TrustAnchors fromPem(Path caFile) {
+        try (InputStream in = Files.newInputStream(caFile)) {
+            Collection<? extends Certificate> certificates =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
+            if (certificates.isEmpty()) {
+                throw new IllegalArgumentException("CA file " + caFile + " holds no certificate");
+            }
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate certificate : certificates) {
+                store.setCertificateEntry("ca-" + i++, certificate);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            X509TrustManager trustManager = x509(factory.getTrustManagers());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustManager}, null);
+            return new TrustAnchors(trustManager, context.getSocketFactory());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read CA file " + caFile, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use CA file " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static X509TrustManager x509(TrustManager[] managers) {
+        for (TrustManager manager : managers) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new IllegalStateException("the default TrustManagerFactory returned no X509TrustManager");
+    }
+
+    X509TrustManager trustManager() {
+        return trustManager;
+    }
+
+    SSLSocketFactory socketFactory() {
+        return socketFactory;
+    }
+}
