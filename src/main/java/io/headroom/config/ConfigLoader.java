@@ -36,6 +36,23 @@ public final class ConfigLoader {
         return parse(text, dir);
     }
 
+    /**
+     * Every key path the loader reads when given {@code yaml} (defaults included), e.g.
+     * {@code prometheus.retry.max_attempts}. Used to check that the example config documents every key.
+     */
+    static java.util.SortedSet<String> keyPaths(String yaml) {
+        java.util.SortedSet<String> paths = new java.util.TreeSet<>();
+        List<ConfigException.Problem> problems = new ArrayList<>();
+        try {
+            JsonNode root = YAML.readTree(yaml);
+            Sections.headroom(new ConfigNode(root == null || root.isNull() ? YAML.createObjectNode() : root, "",
+                    problems, null).recordingKnownPaths(paths));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return paths;
+    }
+
     /** Parses and validates YAML text; {@code baseDir} resolves relative paths (may be null). */
     public static HeadroomConfig parse(String yaml, Path baseDir) throws ConfigException {
         JsonNode root;

@@ -30,6 +30,7 @@ final class ConfigNode {
     private final List<ConfigException.Problem> problems;
     private final Path baseDir;
     private final Set<String> read = new HashSet<>();
+    private Set<String> knownPaths;
 
     ConfigNode(JsonNode node, String path, List<ConfigException.Problem> problems, Path baseDir) {
         this.node = node;
@@ -50,11 +51,22 @@ final class ConfigNode {
         problems.add(new ConfigException.Problem(path, message));
     }
 
+    /** Records every key path that any reader asks for, into {@code sink} (used to list the schema). */
+    ConfigNode recordingKnownPaths(Set<String> sink) {
+        this.knownPaths = sink;
+        return this;
+    }
+
     /** The child at {@code key} of this mapping; marks the key as known. */
     ConfigNode child(String key) {
         read.add(key);
         JsonNode c = node != null && node.isObject() ? node.get(key) : null;
-        return new ConfigNode(c, path.isEmpty() ? key : path + "." + key, problems, baseDir);
+        ConfigNode child = new ConfigNode(c, path.isEmpty() ? key : path + "." + key, problems, baseDir);
+        if (knownPaths != null) {
+            knownPaths.add(child.path);
+            child.knownPaths = knownPaths;
+        }
+        return child;
     }
 
     /** Checks this node is a mapping (or absent); reports it otherwise. */

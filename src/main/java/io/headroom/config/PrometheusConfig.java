@@ -10,7 +10,8 @@ import java.util.Optional;
  * How to reach a Prometheus-compatible HTTP API (Prometheus, Thanos, Mimir, Cortex).
  *
  * @param url               base URL, e.g. {@code http://127.0.0.1:9090}; API paths are appended
- * @param timeout           timeout of one HTTP call (connect + read)
+ * @param timeout           Prometheus' own query timeout, and the connect timeout; a whole call may take up to
+ *                          twice this so that Prometheus' timeout error arrives instead of a client-side cut
  * @param bearerTokenFile   file whose trimmed content is sent as {@code Authorization: Bearer}
  * @param basicAuth         basic auth with the password read from a file
  * @param caFile            PEM bundle trusted for TLS instead of the JVM default

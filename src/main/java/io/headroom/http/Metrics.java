@@ -16,7 +16,7 @@ public final class Metrics {
 
     public static final String NAMESPACE = "headroom";
 
-    /** Wall time of one HTTP call to the Prometheus API, by API endpoint (query_range, query, series, labels). */
+    /** Wall time of one HTTP call to the Prometheus API, by API endpoint (query_range, query, series, label_values). */
     public final Histogram prometheusRequestDuration;
     /** HTTP calls sent to the Prometheus API, by endpoint; retries count as separate calls. */
     public final Counter prometheusRequests;
@@ -36,6 +36,8 @@ public final class Metrics {
     public final Gauge featureSeries;
     /** Matrix cells with no usable value (missing, NaN, Inf) in the last collection, by feature. */
     public final Gauge featureMissingPoints;
+    /** Collection cycles skipped because the previous one was still running. */
+    public final Counter cyclesSkipped;
     /** Static build information. */
     public final Gauge buildInfo;
 
@@ -93,11 +95,35 @@ public final class Metrics {
                 .help("Cells of the last feature matrix with no usable value (absent, NaN or Inf).")
                 .labelNames("feature")
                 .register(registry);
+        cyclesSkipped = Counter.build()
+                .namespace(NAMESPACE).subsystem("cycle").name("skipped_total")
+                .help("Cycles skipped because the previous cycle was still running.")
+                .register(registry);
         buildInfo = Gauge.build()
                 .namespace(NAMESPACE).name("build_info")
                 .help("Headroom build information; always 1.")
                 .labelNames("version")
                 .register(registry);
+    }
+
+    /**
+     * Runs one pipeline stage and records its duration, success and last-success time.
+     * Failures are counted and rethrown unchanged.
+     */
+    public <T> T timeStage(String stage, java.util.concurrent.Callable<T> work) throws Exception {
+        long start = System.nanoTime();
+        try {
+            T result = work.call();
+            stageSuccess.labels(stage).set(1);
+            stageLastSuccess.labels(stage).setToCurrentTime();
+            return result;
+        } catch (Exception | Error e) {
+            stageSuccess.labels(stage).set(0);
+            stageFailures.labels(stage).inc();
+            throw e;
+        } finally {
+            stageDuration.labels(stage).set((System.nanoTime() - start) / 1e9);
+        }
     }
 
     /** The registry these metrics live in. */

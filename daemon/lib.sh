@@ -1,0 +1,45 @@
+# Shared by demo.sh and test.sh: idempotent installs and the build.
+# shellcheck shell=bash
+
+# Installs Debian packages that are missing; does nothing (and needs no network) when all are present.
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo ">> installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# Packages the tests and the demo run for real: Prometheus, Alertmanager, libvirt's client library and test
+# driver, the JDK and Maven for the build, python3 for the demo guests and the scikit-learn peer.
+HEADROOM_PACKAGES=(prometheus prometheus-alertmanager libvirt0 libvirt-clients openjdk-17-jdk-headless maven python3)
+
+# Builds target/headroom.jar unless it is newer than every source file.
+ensure_jar() {
+  local root=$1
+  local jar="$root/target/headroom.jar"
+  if [ -f "$jar" ] && [ -z "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit)" ]; then
+    return 0
+  fi
+  echo ">> building $jar" >&2
+  (cd "$root" && mvn -B -q -DskipTests package)
+}
+
+# Prints a free TCP port on 127.0.0.1.
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Polls URL until it answers 200 or DEADLINE seconds pass.
+wait_http() {
+  local url=$1 deadline=$(( $(date +%s) + ${2:-60} ))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "timed out waiting for $url" >&2; return 1; }
+    sleep 0.2
+  done
+}

@@ -1,0 +1,99 @@
+package io.headroom.daemon;
+
+import io.headroom.act.LibvirtGateway;
+import io.headroom.collect.FeatureCollector;
+import io.headroom.collect.PrometheusClient;
+import io.headroom.config.HeadroomConfig;
+import io.headroom.config.WorkloadsConfig;
+import io.headroom.http.HttpServerVerticle;
+import io.headroom.http.Metrics;
+import io.prometheus.client.hotspot.DefaultExports;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running daemon: one Vert.x instance, named worker pools for blocking work, the HTTP verticle and the
+ * collection verticle. {@link #close()} stops everything in order (timers, HTTP, pools, clients).
+ */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    /** Worker pool for Prometheus queries and the feature matrix. */
+    static final String COLLECT_POOL = "headroom-collect";
+    /** Worker pool for every libvirt call; one thread, because the gateway owns one connection. */
+    static final String LIBVIRT_POOL = "headroom-libvirt";
+    /** Worker pool for rendering /metrics. */
+    static final String HTTP_POOL = "headroom-http";
+
+    private final HeadroomConfig cfg;
+    private final Metrics metrics;
+    private final Vertx vertx;
+    private final PrometheusClient client;
+    private final LibvirtGateway gateway;
+    private final WorkerExecutor collectPool;
+    private final WorkerExecutor httpPool;
+    private final WorkerExecutor libvirtPool;
+    private HttpServerVerticle http;
+    private CollectionVerticle collection;
+
+    /**
+     * @param cfg     validated config
+     * @param metrics where self-metrics go; the caller decides the registry
+     * @param options Vert.x options (tests lower {@code maxEventLoopExecuteTime} to catch blocking calls)
+     */
+    public Daemon(HeadroomConfig cfg, Metrics metrics, VertxOptions options) {
+        this.cfg = cfg;
+        this.metrics = metrics;
+        this.vertx = Vertx.vertx(options);
+        this.client = new PrometheusClient(cfg.prometheus(), metrics);
+        this.gateway = new LibvirtGateway(cfg.workloads().libvirtUri(), true);
+        this.collectPool = vertx.createSharedWorkerExecutor(COLLECT_POOL, 2, 10, TimeUnit.MINUTES);
+        this.httpPool = vertx.createSharedWorkerExecutor(HTTP_POOL, 1);
+        this.libvirtPool = vertx.createSharedWorkerExecutor(LIBVIRT_POOL, 1);
+    }
+
+    /** Registers JVM metrics in the daemon's registry (production only; tests keep registries small). */
+    public Daemon withJvmMetrics() {
+        DefaultExports.register(metrics.registry());
+        return this;
+    }
+
+    /** Starts HTTP and collection; returns the bound HTTP port. Blocks until both are up or failed. */
+    public int start() throws Exception {
+        metrics.buildInfo.labels(Version.current()).set(1);
+        WorkerExecutor discoveryPool = cfg.workloads().source() == WorkloadsConfig.Source.LIBVIRT ? libvirtPool : collectPool;
+        collection = new CollectionVerticle(cfg,
+                Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
+                new FeatureCollector(client, metrics), metrics, discoveryPool, collectPool, Clock.systemUTC());
+        http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool);
+        vertx.deployVerticle(http).await();
+        vertx.deployVerticle(collection).await();
+        LOG.info("headroom {} listening on http://{}:{} prometheus={} workloads_from={}", Version.current(),
+                cfg.server().host(), http.actualPort(), cfg.prometheus().url(), cfg.workloads().source());
+        return http.actualPort();
+    }
+
+    /** The latest collection snapshot, for tests and later stages. */
+    java.util.Optional<CollectionVerticle.Snapshot> latest() {
+        return collection == null ? java.util.Optional.empty() : collection.latest();
+    }
+
+    @Override
+    public void close() {
+        LOG.info("stopping");
+        try {
+            vertx.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+        }
+        client.close();
+        gateway.close();
+        LOG.info("stopped");
+    }
+}
