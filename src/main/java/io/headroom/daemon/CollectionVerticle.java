@@ -43,6 +43,7 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<Snapshot> latest = new AtomicReference<>();
+    private volatile Duration lastCycleDuration = Duration.ZERO;
     private final AtomicReference<String> lastError = new AtomicReference<>("no collection cycle has finished yet");
     private long timerId = -1;
 
@@ -82,7 +83,11 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
             return Optional.of(lastError.get());
         }
         Duration age = Duration.between(s.takenAt(), clock.instant());
-        Duration limit = cfg.collection().interval().multipliedBy(3).plus(cfg.prometheus().timeout());
+        // Three cycles' worth of time, where a cycle lasts the interval or, if Prometheus is slower, as long as
+        // the last one took: slow is not stale, but three missed cycles are.
+        Duration cycle = cfg.collection().interval().compareTo(lastCycleDuration) >= 0
+                ? cfg.collection().interval() : lastCycleDuration;
+        Duration limit = cycle.multipliedBy(3);
         if (age.compareTo(limit) > 0) {
             return Optional.of("last successful collection is " + age.toSeconds() + "s old (limit " + limit.toSeconds()
                     + "s); last error: " + lastError.get());
@@ -101,6 +106,7 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
                 .compose(workloads -> collectPool.executeBlocking(() -> collect(now, workloads), false))
                 .onComplete(ar -> {
             running.set(false);
+            lastCycleDuration = Duration.between(now, clock.instant());
             if (ar.succeeded()) {
                 latest.set(ar.result());
             } else {

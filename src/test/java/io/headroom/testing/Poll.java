@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 
 /** Polls a condition until it holds or a deadline passes, for tests that wait on a server. */
-final class Poll {
+public final class Poll {
 
     private static final long PAUSE_MILLIS = 100;
 
@@ -17,7 +17,7 @@ final class Poll {
      *
      * @throws AssertionError after {@code timeout}, with the last result or exception
      */
-    static <T> T until(Duration timeout, String what, Callable<T> probe, Predicate<? super T> done)
+    public static <T> T until(Duration timeout, String what, Callable<T> probe, Predicate<? super T> done)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Object last = "nothing yet";

@@ -1,0 +1,212 @@
+package io.headroom.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.headroom.config.ConfigLoader;
+import io.headroom.config.HeadroomConfig;
+import io.headroom.http.Metrics;
+import io.headroom.testing.OpenMetricsWriter;
+import io.headroom.testing.Poll;
+import io.headroom.testing.PrometheusExtension;
+import io.prometheus.client.CollectorRegistry;
+import io.vertx.core.VertxOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon against a real Prometheus holding recent libvirt-exporter history for three domains: it collects,
+ * serves valid /metrics (checked with promtool), reports readiness; and, against a slow fake Prometheus, never
+ * blocks an event loop.
+ */
+class DaemonIT {
+
+    static final long STEP = 15;
+    static final long END = Instant.now().getEpochSecond() / STEP * STEP;
+    static final String[] DOMAINS = {"web-1", "web-2", "db-1"};
+
+    @RegisterExtension
+    static final PrometheusExtension prometheus = PrometheusExtension.builder().backfill(DaemonIT::history).build();
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** 40 minutes of libvirt-exporter series; domain i burns (i+1)/4 of a CPU per vCPU on 2 vCPUs. */
+    static void history(OpenMetricsWriter out) {
+        OpenMetricsWriter.Family cpu = out.counter("libvirt_domain_info_cpu_time_seconds_total", "CPU time.");
+        OpenMetricsWriter.Family vcpus = out.gauge("libvirt_domain_info_virtual_cpus", "vCPUs.");
+        OpenMetricsWriter.Family mem = out.gauge("libvirt_domain_info_memory_usage_bytes", "Memory.");
+        OpenMetricsWriter.Family max = out.gauge("libvirt_domain_info_maximum_memory_bytes", "Max memory.");
+        for (int d = 0; d < DOMAINS.length; d++) {
+            Map<String, String> l = Map.of("domain", DOMAINS[d]);
+            for (long t = END - 2400; t <= END; t += STEP) {
+                cpu.sample(l, (t - (END - 2400)) * 2 * (d + 1) / 4.0, t);
+                vcpus.sample(l, 2, t);
+                mem.sample(l, 1L << 30, t);
+                max.sample(l, 4L << 30, t);
+            }
+        }
+    }
+
+    private Daemon daemon;
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    HeadroomConfig config(Path dir, String prometheusUrl) throws Exception {
+        return ConfigLoader.parse("""
+                prometheus: {url: '%s', timeout: 1s, retry: {max_attempts: 1}}
+                workloads: {source: prometheus, selector: libvirt_domain_info_virtual_cpus}
+                collection: {interval: 1s, step: 15s, lookback: 10m}
+                server: {listen: '127.0.0.1:0'}
+                state_dir: %s
+                """.formatted(prometheusUrl, dir), null);
+    }
+
+    static VertxOptions strictEventLoop() {
+        return new VertxOptions()
+                .setMaxEventLoopExecuteTime(100).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+                .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+                // Attach the blocked thread's stack to the warning, so a failure shows the blocking call.
+                .setWarningExceptionTime(100).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Every Prometheus answer takes 300 ms, three times the event loop's budget: if any query ran on an event
+     * loop, Vert.x's blocked-thread checker would report it. Start-up (class loading) is not watched.
+     */
+    @Test
+    void slowPrometheusNeverBlocksTheEventLoop(@TempDir Path dir) throws Exception {
+        try (MockWebServer slow = new MockWebServer()) {
+            slow.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    String body = request.getUrl().encodedPath().contains("/label/")
+                            ? "{\"status\":\"success\",\"data\":[\"vm-1\"]}"
+                            : "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}";
+                    return new MockResponse.Builder().headersDelay(300, TimeUnit.MILLISECONDS)
+                            .addHeader("Content-Type", "application/json").body(body).build();
+                }
+            });
+            slow.start();
+            Metrics metrics = new Metrics(new CollectorRegistry());
+            daemon = new Daemon(config(dir, slow.url("/").toString()), metrics, strictEventLoop());
+            int port = daemon.start();
+            get(port, "/metrics");
+            ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+            warnings.start();
+            Logger checker = (Logger) LoggerFactory.getLogger("io.vertx.core.impl.BlockedThreadChecker");
+            checker.addAppender(warnings);
+            try {
+                Poll.until(Duration.ofSeconds(30), "three slow cycles", () -> {
+                    assertThat(get(port, "/-/healthy").statusCode()).isEqualTo(200);
+                    return metrics.registry().getSampleValue("headroom_prometheus_requests_total",
+                            new String[] {"endpoint"}, new String[] {"query_range"});
+                }, v -> v != null && v >= 3 * 8);
+            } finally {
+                checker.detachAppender(warnings);
+            }
+            HttpResponse<String> ready = get(port, "/-/ready");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(warnings.list).as("blocked event loop warnings").allSatisfy(e -> {
+                throw new AssertionError(e.getFormattedMessage() + "\n" + (e.getThrowableProxy() == null ? ""
+                        : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(e.getThrowableProxy())));
+            });
+        }
+    }
+
+    static HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void collectsServesMetricsAndBecomesReady(@TempDir Path dir) throws Exception {
+        Metrics metrics = new Metrics(new CollectorRegistry());
+        daemon = new Daemon(config(dir, prometheus.baseUrl()), metrics, new VertxOptions()).withJvmMetrics();
+        int port = daemon.start();
+
+        assertThat(get(port, "/-/healthy").statusCode()).isEqualTo(200);
+        Poll.until(Duration.ofSeconds(30), "/-/ready", () -> get(port, "/-/ready").statusCode(), s -> s == 200);
+
+        String body = get(port, "/metrics").body();
+        assertThat(body).contains("headroom_workloads 3.0",
+                "headroom_stage_success{stage=\"collect\",} 1.0",
+                "headroom_feature_series{feature=\"cpu_utilisation\",} 3.0",
+                "headroom_build_info{version=",
+                "jvm_memory_bytes_used");
+        assertThat(promtoolCheckMetrics(dir, body)).isEmpty();
+
+        CollectionVerticle.Snapshot snap = daemon.latest().orElseThrow();
+        assertThat(snap.workloads()).containsExactly("db-1", "web-1", "web-2");
+        int cpu = snap.matrix().features().indexOf("cpu_utilisation");
+        int web2 = snap.matrix().workloads().indexOf("web-2");
+        // web-2 (d=1) uses 2*(2/4) = 1 CPU-second per second on 2 vCPUs: 0.5 per vCPU. Take a step well inside
+        // the history, where rate() has a full window.
+        int step = snap.matrix().grid().indexOf(Instant.ofEpochSecond(END - 300).toEpochMilli());
+        assertThat(step).isNotNegative();
+        assertThat(snap.matrix().value(web2, step, cpu)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void unreachablePrometheusIsCountedAndNotReady(@TempDir Path dir) throws Exception {
+        Metrics metrics = new Metrics(new CollectorRegistry());
+        // A port nothing listens on.
+        daemon = new Daemon(config(dir, "http://127.0.0.1:" + io.headroom.testing.FreePorts.loopback()), metrics,
+                new VertxOptions());
+        int port = daemon.start();
+
+        Poll.until(Duration.ofSeconds(30), "a counted connect error", () -> metrics.registry().getSampleValue(
+                "headroom_prometheus_request_errors_total", new String[] {"endpoint", "reason"},
+                new String[] {"label_values", "connect"}), v -> v != null && v >= 2);
+        HttpResponse<String> ready = get(port, "/-/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).startsWith("Not ready: ").contains("127.0.0.1");
+        assertThat(metrics.registry().getSampleValue("headroom_stage_success", new String[] {"stage"},
+                new String[] {"discover"})).isEqualTo(0.0);
+        assertThat(daemon.latest()).isEmpty();
+    }
+
+    @Test
+    void unknownPathIs404WithAReason(@TempDir Path dir) throws Exception {
+        daemon = new Daemon(config(dir, prometheus.baseUrl()), new Metrics(new CollectorRegistry()), new VertxOptions());
+        int port = daemon.start();
+        HttpResponse<String> r = get(port, "/nope");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("/nope", "/metrics");
+    }
+
+    /** Lint of the exposition by promtool; returns its complaints (empty when clean). */
+    static String promtoolCheckMetrics(Path dir, String body) throws Exception {
+        Path file = dir.resolve("metrics.txt");
+        Files.writeString(file, body);
+        Process p = new ProcessBuilder("promtool", "check", "metrics").redirectInput(file.toFile())
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return p.exitValue() == 0 ? "" : out;
+    }
+}
