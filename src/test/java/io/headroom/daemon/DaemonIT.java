@@ -191,6 +191,27 @@ class DaemonIT {
     }
 
     @Test
+    void discoversTheRunningDomainsOfLibvirt(@TempDir Path dir) throws Exception {
+        Path node = Path.of(getClass().getResource("/io/headroom/act/node.xml").toURI());
+        HeadroomConfig cfg = ConfigLoader.parse("""
+                prometheus: {url: '%s'}
+                workloads: {source: libvirt, libvirt_uri: 'test://%s', exclude: 'web-2'}
+                collection: {interval: 1s, step: 15s, lookback: 10m}
+                server: {listen: '127.0.0.1:0'}
+                state_dir: %s
+                """.formatted(prometheus.baseUrl(), node.toAbsolutePath(), dir), null);
+        daemon = new Daemon(cfg, new Metrics(new CollectorRegistry()), new VertxOptions());
+        int port = daemon.start();
+        Poll.until(Duration.ofSeconds(30), "/-/ready", () -> get(port, "/-/ready").statusCode(), s -> s == 200);
+        CollectionVerticle.Snapshot snap = daemon.latest().orElseThrow();
+        // web-2 has history in Prometheus but is excluded; db-1 has history but is not a libvirt domain here;
+        // db-stopped is defined but not running.
+        assertThat(snap.workloads()).containsExactly("web-1");
+        assertThat(snap.matrix().workloads()).containsExactly("web-1");
+        assertThat(snap.matrix().value(0, 0, 0)).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void unknownPathIs404WithAReason(@TempDir Path dir) throws Exception {
         daemon = new Daemon(config(dir, prometheus.baseUrl()), new Metrics(new CollectorRegistry()), new VertxOptions());
         int port = daemon.start();
