@@ -1,0 +1,197 @@
+package io.headroom.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Causal feature engineering on one workload's time series: every output row uses only input rows at or before
+ * it, so a model scored at time t never sees data from after t (the backtest relies on this).
+ *
+ * <p>For each input feature x and each configured {@link Transform}, one output column:
+ * <ul>
+ *   <li>{@code level}: x[t] itself;</li>
+ *   <li>{@code deviation}: how many trailing standard deviations x[t] lies from the trailing mean of the
+ *       {@code window} steps before t (a z-score, clipped to ±{@value #Z_CLIP});</li>
+ *   <li>{@code variability}: standard deviation of x over the window ending at t;</li>
+ *   <li>{@code rate}: change per step over the last {@code rateLag} steps;</li>
+ *   <li>{@code seasonal}: x[t] minus the mean of the same time one day and one week earlier, whichever exist
+ *       (the seasonality-aware deviation; undefined until a day of history exists).</li>
+ * </ul>
+ * Undefined values (missing input, not enough history) are {@code NaN}; {@link Imputation} decides what the
+ * model sees for them.
+ */
+public final class FeatureEngineering {
+
+    /** Largest |z| reported by {@code deviation}; beyond it a value is simply "very far". */
+    public static final double Z_CLIP = 1000;
+
+    /** A per-feature transform. */
+    public enum Transform {
+        LEVEL, DEVIATION, VARIABILITY, RATE, SEASONAL;
+
+        /** Lower-case name used in configs and column names. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param transforms  transforms applied to every feature, in output order
+     * @param window      trailing window, in steps, for deviation and variability (at least 2)
+     * @param minSamples  fewest valid samples in the window for deviation/variability to be defined
+     * @param rateLag     steps back for rate (at least 1)
+     * @param dayLag      steps in one day, for seasonal (0 disables the daily term)
+     * @param weekLag     steps in one week, for seasonal (0 disables the weekly term)
+     */
+    public record Settings(List<Transform> transforms, int window, int minSamples, int rateLag, int dayLag, int weekLag) {
+        public Settings {
+            transforms = List.copyOf(transforms);
+            if (transforms.isEmpty()) {
+                throw new IllegalArgumentException("at least one transform is required");
+            }
+            if (window < 2 || minSamples < 2 || minSamples > window || rateLag < 1 || dayLag < 0 || weekLag < 0) {
+                throw new IllegalArgumentException("invalid engineering settings: " + window + "/" + minSamples
+                        + "/" + rateLag + "/" + dayLag + "/" + weekLag);
+            }
+        }
+
+        /** Raw features only: what {@code --raw-features} uses. */
+        public static Settings raw() {
+            return new Settings(List.of(Transform.LEVEL), 2, 2, 1, 0, 0);
+        }
+
+        /** Steps of {@code stepSeconds} in a trailing window of {@code windowSeconds}, with the daily/weekly lags. */
+        public static Settings of(List<Transform> transforms, long windowSeconds, long stepSeconds) {
+            int w = (int) Math.max(2, windowSeconds / stepSeconds);
+            return new Settings(transforms, w, Math.max(2, w / 4), 1,
+                    (int) (86_400 / stepSeconds), (int) (7 * 86_400 / stepSeconds));
+        }
+
+        /** Number of output columns for {@code nFeatures} inputs. */
+        public int outputWidth(int nFeatures) {
+            return nFeatures * transforms.size();
+        }
+    }
+
+    private FeatureEngineering() {}
+
+    /** Output column names: {@code <feature>} for level, {@code <feature>:<transform>} otherwise. */
+    public static List<String> columnNames(List<String> features, Settings s) {
+        List<String> out = new ArrayList<>(s.outputWidth(features.size()));
+        for (String f : features) {
+            for (Transform t : s.transforms()) {
+                out.add(t == Transform.LEVEL ? f : f + ":" + t.id());
+            }
+        }
+        return out;
+    }
+
+    /** The input feature an output column derives from. */
+    public static int sourceFeature(int outputColumn, Settings s) {
+        return outputColumn / s.transforms().size();
+    }
+
+    /**
+     * Transforms {@code nRows} rows of {@code nFeatures} values (row-major, oldest first, NaN = missing) into
+     * {@code nRows} rows of {@link Settings#outputWidth} values.
+     */
+    public static double[] apply(double[] rows, int nRows, int nFeatures, Settings s) {
+        int width = s.outputWidth(nFeatures);
+        double[] out = new double[nRows * width];
+        double[] series = new double[nRows];
+        int nt = s.transforms().size();
+        for (int f = 0; f < nFeatures; f++) {
+            for (int r = 0; r < nRows; r++) {
+                series[r] = rows[r * nFeatures + f];
+            }
+            for (int k = 0; k < nt; k++) {
+                int col = f * nt + k;
+                switch (s.transforms().get(k)) {
+                    case LEVEL -> copy(series, nRows, out, col, width);
+                    case DEVIATION -> window(series, nRows, s, out, col, width, true);
+                    case VARIABILITY -> window(series, nRows, s, out, col, width, false);
+                    case RATE -> rate(series, nRows, s.rateLag(), out, col, width);
+                    case SEASONAL -> seasonal(series, nRows, s, out, col, width);
+                    default -> throw new IllegalStateException();
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void copy(double[] x, int n, double[] out, int col, int width) {
+        for (int t = 0; t < n; t++) {
+            out[t * width + col] = x[t];
+        }
+    }
+
+    /**
+     * Sliding mean and standard deviation over the window. For deviation the window is the {@code w} steps
+     * before t (so an outlier does not dilute its own baseline); for variability it ends at t.
+     * Values are shifted by the first valid value to keep the running sums well conditioned.
+     */
+    private static void window(double[] x, int n, Settings s, double[] out, int col, int width, boolean deviation) {
+        int w = s.window();
+        double shift = Double.NaN;
+        for (int t = 0; t < n && Double.isNaN(shift); t++) {
+            shift = x[t];
+        }
+        double sum = 0;
+        double sumSq = 0;
+        int count = 0;
+        int lag = deviation ? 1 : 0;
+        for (int t = 0; t < n; t++) {
+            int enter = t - lag;
+            if (enter >= 0 && !Double.isNaN(x[enter])) {
+                double v = x[enter] - shift;
+                sum += v;
+                sumSq += v * v;
+                count++;
+            }
+            int leave = t - lag - w;
+            if (leave >= 0 && !Double.isNaN(x[leave])) {
+                double v = x[leave] - shift;
+                sum -= v;
+                sumSq -= v * v;
+                count--;
+            }
+            double result = Double.NaN;
+            if (count >= s.minSamples()) {
+                double mean = sum / count;
+                double sd = Math.sqrt(Math.max(0, sumSq / count - mean * mean));
+                if (!deviation) {
+                    result = sd;
+                } else if (!Double.isNaN(x[t])) {
+                    double d = x[t] - shift - mean;
+                    // A flat baseline has sd 0: any change is "very far", no change is 0.
+                    double z = sd > 1e-12 * (Math.abs(mean + shift) + 1) ? d / sd : (d == 0 ? 0 : Math.signum(d) * Z_CLIP);
+                    result = Math.max(-Z_CLIP, Math.min(Z_CLIP, z));
+                }
+            }
+            out[t * width + col] = result;
+        }
+    }
+
+    private static void rate(double[] x, int n, int lag, double[] out, int col, int width) {
+        for (int t = 0; t < n; t++) {
+            out[t * width + col] = t >= lag ? (x[t] - x[t - lag]) / lag : Double.NaN;
+        }
+    }
+
+    private static void seasonal(double[] x, int n, Settings s, double[] out, int col, int width) {
+        for (int t = 0; t < n; t++) {
+            double sum = 0;
+            int k = 0;
+            if (s.dayLag() > 0 && t >= s.dayLag() && !Double.isNaN(x[t - s.dayLag()])) {
+                sum += x[t - s.dayLag()];
+                k++;
+            }
+            if (s.weekLag() > 0 && t >= s.weekLag() && !Double.isNaN(x[t - s.weekLag()])) {
+                sum += x[t - s.weekLag()];
+                k++;
+            }
+            out[t * width + col] = k == 0 ? Double.NaN : x[t] - sum / k;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.headroom.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.headroom.detect.FeatureEngineering.Settings;
+import io.headroom.detect.FeatureEngineering.Transform;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class FeatureEngineeringTest {
+
+    static final Settings ALL = new Settings(List.of(Transform.values()), 4, 2, 2, 6, 0);
+
+    @Test
+    void namesOneColumnPerFeatureAndTransform() {
+        assertThat(FeatureEngineering.columnNames(List.of("cpu", "mem"), ALL)).containsExactly(
+                "cpu", "cpu:deviation", "cpu:variability", "cpu:rate", "cpu:seasonal",
+                "mem", "mem:deviation", "mem:variability", "mem:rate", "mem:seasonal");
+        assertThat(FeatureEngineering.sourceFeature(7, ALL)).isEqualTo(1);
+    }
+
+    @Test
+    void exactValuesOnAShortSeries() {
+        double[] x = {1, 2, 3, 4, 10, Double.NaN, 6, 7};
+        double[] out = FeatureEngineering.apply(x, x.length, 1, ALL);
+        int w = 5;
+        // level
+        assertThat(col(out, w, 0)).containsExactly(x);
+        // deviation at t=4: trailing {1,2,3,4}: mean 2.5, population sd sqrt(1.25); (10-2.5)/sqrt(1.25)
+        assertThat(out[4 * w + 1]).isCloseTo(7.5 / Math.sqrt(1.25), within(1e-12));
+        assertThat(out[0 * w + 1]).isNaN(); // no history
+        assertThat(out[1 * w + 1]).isNaN(); // one sample < minSamples
+        assertThat(out[5 * w + 1]).isNaN(); // missing input
+        // variability at t=3 over {1,2,3,4}
+        assertThat(out[3 * w + 2]).isCloseTo(Math.sqrt(1.25), within(1e-12));
+        // rate, lag 2: (x[t]-x[t-2])/2
+        assertThat(out[4 * w + 3]).isEqualTo(3.5);
+        assertThat(out[1 * w + 3]).isNaN();
+        assertThat(out[7 * w + 3]).isNaN(); // x[5] missing
+        // seasonal with a 6-step "day": x[6] - x[0], x[7] - x[1]
+        assertThat(out[6 * w + 4]).isEqualTo(5);
+        assertThat(out[7 * w + 4]).isEqualTo(5);
+        assertThat(out[5 * w + 4]).isNaN();
+    }
+
+    @Test
+    void flatBaselineMakesAnyChangeFarAndNoChangeZero() {
+        double[] x = {5, 5, 5, 5, 5, 6};
+        double[] out = FeatureEngineering.apply(x, x.length, 1, new Settings(List.of(Transform.DEVIATION), 3, 2, 1, 0, 0));
+        assertThat(out[4]).isZero();
+        assertThat(out[5]).isEqualTo(FeatureEngineering.Z_CLIP);
+    }
+
+    /** Causality: changing the future never changes the past. */
+    @Test
+    void outputAtTDependsOnlyOnInputUpToT() {
+        SplittableRandom rng = new SplittableRandom(7);
+        int n = 500;
+        int f = 3;
+        double[] x = new double[n * f];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextGaussian();
+        }
+        Settings s = new Settings(List.of(Transform.values()), 20, 5, 3, 50, 120);
+        double[] base = FeatureEngineering.apply(x, n, f, s);
+        int cut = 300;
+        double[] y = x.clone();
+        for (int i = (cut + 1) * f; i < y.length; i++) {
+            y[i] = rng.nextGaussian() * 100;
+        }
+        double[] changed = FeatureEngineering.apply(y, n, f, s);
+        int width = s.outputWidth(f);
+        for (int i = 0; i < (cut + 1) * width; i++) {
+            assertThat(Double.doubleToLongBits(changed[i])).as("cell %d", i).isEqualTo(Double.doubleToLongBits(base[i]));
+        }
+        assertThat(changed[(cut + 1) * width]).isNotEqualTo(base[(cut + 1) * width]);
+    }
+
+    @Test
+    void imputationFillsWithTrainingMedians() {
+        double[] train = {1, Double.NaN, 3, Double.NaN, 2, Double.NaN};
+        Imputation imp = Imputation.fit(train, 3, 2);
+        double[] rows = {Double.NaN, Double.NaN};
+        imp.apply(rows, 1);
+        assertThat(rows).containsExactly(2, 0);
+    }
+
+    static double[] col(double[] out, int width, int c) {
+        double[] v = new double[out.length / width];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = out[i * width + c];
+        }
+        return v;
+    }
+}
