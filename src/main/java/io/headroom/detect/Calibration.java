@@ -43,6 +43,7 @@ public final class Calibration implements Serializable {
 
     private static final double[] CALIBRATED = {0.0, NORMAL_CEILING, 70.0, 100.0};
 
+    /** Raw scores that map to 0, 30, 70 and 100; strictly increasing. */
     private final double[] rawKnots;
 
     private Calibration(double[] rawKnots) {

@@ -1,5 +1,8 @@
 package io.headroom.detect;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,16 +40,27 @@ public final class IsolationForest implements Serializable {
     /** Rows per task in parallel scoring: large enough that task overhead is noise. */
     private static final int ROWS_PER_TASK = 16_384;
 
+    /** Columns per row. */
     private final int numFeatures;
+    /** Rows each tree was grown on ({@code psi}); fixes the normaliser {@code c(psi)}. */
     private final int sampleSize;
+    /** Depth limit the trees were grown with. */
     private final int maxDepth;
+    /** Index of each tree's root node in the node arrays. */
     private final int[] treeRoot;
+    /** Depth of each tree's deepest leaf: the fixed number of steps a row takes through it. */
     private final int[] treeDepth;
+    /** Split feature per node; 0 at leaves, where the infinite threshold makes it irrelevant. */
     private final int[] feature;
+    /** Split threshold per node (right iff {@code x > threshold}); +infinity at leaves. */
     private final double[] threshold;
+    /** Left child per node, the right child being the next index; a leaf points at itself. */
     private final int[] child;
+    /** Per leaf, its depth plus {@code c(rows in the leaf)}; 0 for internal nodes. */
     private final double[] pathLength;
+    /** Training rows that reached each node; attribution weighs splits by the isolation they achieved. */
     private final int[] nodeSize;
+    /** {@code numTrees * c(psi)}: turns a sum of path lengths into the exponent of the score. */
     private final double normaliser;
 
     /**
@@ -58,7 +72,14 @@ public final class IsolationForest implements Serializable {
      * @param featureFraction fraction of the features each tree may split on, in (0, 1]
      */
     public record Settings(int numTrees, int sampleSize, int maxDepth, double featureFraction) {
-        /** Validates the ranges stated on the record components. */
+        /**
+         * Validates the ranges stated on the record components.
+         *
+         * @param numTrees        number of trees, at least 1
+         * @param sampleSize      rows per tree, at least 1
+         * @param maxDepth        depth limit, 0 for automatic
+         * @param featureFraction fraction of features per tree, in (0, 1]
+         */
         public Settings {
             if (numTrees < 1) {
                 throw new IllegalArgumentException("numTrees must be >= 1, got " + numTrees);
@@ -74,7 +95,7 @@ public final class IsolationForest implements Serializable {
             }
         }
 
-        /** scikit-learn's defaults: 100 trees, 256 rows each, automatic depth, all features. */
+        /** @return scikit-learn's defaults: 100 trees, 256 rows each, automatic depth, all features */
         public static Settings defaults() {
             return new Settings(100, 256, 0, 1.0);
         }
@@ -93,6 +114,46 @@ public final class IsolationForest implements Serializable {
         this.pathLength = pathLength;
         this.nodeSize = nodeSize;
         this.normaliser = treeRoot.length * averagePathLength(sampleSize);
+    }
+
+    /**
+     * Rejects a stream whose arrays break the layout the scorer relies on, so a corrupt model file
+     * fails when it is loaded rather than with an index error in the middle of a scoring pass.
+     */
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        String problem = layoutProblem();
+        if (problem != null) {
+            throw new InvalidObjectException("invalid isolation forest: " + problem);
+        }
+    }
+
+    private String layoutProblem() {
+        int nodes = feature.length;
+        if (threshold.length != nodes || child.length != nodes || pathLength.length != nodes || nodeSize.length != nodes) {
+            return "node arrays differ in length";
+        }
+        if (treeRoot.length != treeDepth.length || numFeatures < 1 || sampleSize < 1) {
+            return "inconsistent header";
+        }
+        for (int n = 0; n < nodes; n++) {
+            boolean leaf = child[n] == n;
+            if (feature[n] < 0 || feature[n] >= numFeatures) {
+                return "node " + n + " splits on feature " + feature[n];
+            }
+            if (!leaf && (child[n] <= n || child[n] + 1 >= nodes)) {
+                return "node " + n + " has child " + child[n];
+            }
+            if (leaf && threshold[n] != Double.POSITIVE_INFINITY) {
+                return "leaf " + n + " has a finite threshold";
+            }
+        }
+        for (int t = 0; t < treeRoot.length; t++) {
+            if (treeRoot[t] < 0 || treeRoot[t] >= nodes || treeDepth[t] < 0) {
+                return "tree " + t + " has root " + treeRoot[t] + " and depth " + treeDepth[t];
+            }
+        }
+        return null;
     }
 
     /**

@@ -33,9 +33,13 @@ import java.util.Optional;
 public final class IsolationForestModel extends Model<Event> {
     private static final long serialVersionUID = 1L;
 
+    /** The scoring core; its columns are this model's feature ids. */
     private final IsolationForest forest;
+    /** Raw score above which a prediction is ANOMALOUS. */
     private final double threshold;
+    /** Raw-to-0..100 map fitted on the out-of-bag training scores. */
     private final Calibration calibration;
+    /** Global importance per feature id, see {@link #getTopFeatures(int)}. */
     private final double[] importance;
 
     IsolationForestModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
