@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * and the training data is taken to be the workload's normal behaviour.
  *
  * <p>After growing the forest (see {@link IsolationForest} for the algorithm) the trainer scores each
- * training row with only the trees that did not sample it (out-of-bag), and derives from those scores
+ * training row (at most 100,000, sampled) with only the trees that did not sample it (out-of-bag), and
+ * derives from those scores
  * the decision threshold ({@code thresholdQuantile}), the 0-100 {@link Calibration}, and the global
  * feature importance reported by {@link IsolationForestModel#getTopFeatures(int)}.
  *
@@ -190,10 +191,10 @@ public final class IsolationForestTrainer implements Trainer<Event> {
         }
         double[] rows = TribuoRows.fromDataset(examples, featureMap);
         ForestBuilder.Result fit = ForestBuilder.build(rows, nRows, nFeatures, settings(), localRng);
-        double[] oob = OutOfBag.scores(fit, rows, nRows, nFeatures);
-        double threshold = Quantiles.ofSorted(Quantiles.sortedCopy(oob), thresholdQuantile);
-        Calibration calibration = Calibration.fromTrainingScores(oob, calibrationQuantile, calibrationMargin);
-        double[] importance = importance(fit.forest(), rows, oob, threshold);
+        OutOfBag.Scores oob = OutOfBag.score(fit, rows, nRows, nFeatures, localRng);
+        double threshold = Quantiles.ofSorted(Quantiles.sortedCopy(oob.scores()), thresholdQuantile);
+        Calibration calibration = Calibration.fromTrainingScores(oob.scores(), calibrationQuantile, calibrationMargin);
+        double[] importance = importance(fit.forest(), oob.rows(), oob.scores(), threshold);
 
         ModelProvenance provenance = new ModelProvenance(IsolationForestModel.class.getName(), OffsetDateTime.now(),
                 examples.getProvenance(), trainerProvenance, runProvenance);

@@ -43,7 +43,7 @@ public final class IsolationForestBench {
                 ForestBuilder.Result fit = ForestBuilder.build(rows, warmRows, nFeatures, settings, new SplittableRandom(100 + i));
                 fit.forest().scoreBatch(rows, warmRows, nFeatures, out);
                 fit.forest().scoreBatch(rows, warmRows, nFeatures, out, pool);
-                OutOfBag.scores(fit, rows, warmRows, nFeatures);
+                OutOfBag.score(fit, rows, warmRows, nFeatures, new SplittableRandom(i));
             }
             double[] fitS = new double[runs];
             double[] oobS = new double[runs];
@@ -54,8 +54,9 @@ public final class IsolationForestBench {
                 long t0 = System.nanoTime();
                 ForestBuilder.Result fit = ForestBuilder.build(rows, nRows, nFeatures, settings, new SplittableRandom(run));
                 long t1 = System.nanoTime();
-                double[] oob = OutOfBag.scores(fit, rows, nRows, nFeatures);
-                Calibration.fromTrainingScores(oob, Calibration.DEFAULT_QUANTILE, Calibration.DEFAULT_MARGIN);
+                // What IsolationForestTrainer adds to the fit: out-of-bag scores (sampled) and the calibration.
+                OutOfBag.Scores oob = OutOfBag.score(fit, rows, nRows, nFeatures, new SplittableRandom(run));
+                Calibration.fromTrainingScores(oob.scores(), Calibration.DEFAULT_QUANTILE, Calibration.DEFAULT_MARGIN);
                 long t2 = System.nanoTime();
                 fit.forest().scoreBatch(rows, nRows, nFeatures, out);
                 long t3 = System.nanoTime();
