@@ -147,6 +147,9 @@ public final class IsolationForest implements Serializable {
             if (leaf && threshold[n] != Double.POSITIVE_INFINITY) {
                 return "leaf " + n + " has a finite threshold";
             }
+            if (nodeSize[n] < 1) {
+                return "node " + n + " holds " + nodeSize[n] + " rows";
+            }
         }
         for (int t = 0; t < treeRoot.length; t++) {
             if (treeRoot[t] < 0 || treeRoot[t] >= nodes || treeDepth[t] < 0) {
