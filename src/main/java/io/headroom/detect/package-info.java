@@ -1,5 +1,7 @@
 /**
- * Detection: isolation-forest models on Tribuo, calibrated 0-100 scores with per-feature attribution.
- * Depends on {@code config} and {@code collect} (the feature matrix).
+ * Detection: isolation-forest models on Tribuo (a one-class SVM as an alternative), calibrated 0-100
+ * scores with per-feature attribution. {@link io.headroom.detect.IsolationForest} is the allocation-free
+ * scoring core; the Tribuo trainer and model wrap it. Depends on {@code config} and {@code collect}
+ * (the feature matrix).
  */
 package io.headroom.detect;
