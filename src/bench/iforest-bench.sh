@@ -15,8 +15,8 @@ OUT=target/bench
 DATA=$OUT/gaussian-${ROWS}x${FEATURES}.f64
 
 mkdir -p "$OUT"
-mvn -B -o -q test-compile
-mvn -B -o -q dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=test
+mvn -B -q -Dstyle.color=never test-compile
+mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=test
 [ -f "$DATA" ] || "$PYTHON" src/bench/sklearn_iforest.py make-data "$DATA" "$ROWS" "$FEATURES" 42
 
 # One side at a time: the two cores are shared, and overlapping runs would time each other.

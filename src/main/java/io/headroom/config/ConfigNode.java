@@ -69,6 +69,15 @@ final class ConfigNode {
         return child;
     }
 
+    /** The keys of this mapping, in document order (empty when absent or not a mapping). */
+    List<String> keys() {
+        List<String> out = new ArrayList<>();
+        if (present() && node.isObject()) {
+            node.fieldNames().forEachRemaining(out::add);
+        }
+        return out;
+    }
+
     /** Checks this node is a mapping (or absent); reports it otherwise. */
     boolean expectMapping() {
         if (present() && !node.isObject()) {

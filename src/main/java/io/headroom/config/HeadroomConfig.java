@@ -12,6 +12,7 @@ import java.util.List;
  * @param features   the feature queries, in matrix column order
  * @param server     the HTTP listener
  * @param stateDir   where models, baselines and the audit log are kept
+ * @param detection  models, scores and the model lifecycle
  */
 public record HeadroomConfig(
         PrometheusConfig prometheus,
@@ -19,7 +20,8 @@ public record HeadroomConfig(
         CollectionConfig collection,
         List<FeatureSpec> features,
         ServerConfig server,
-        Path stateDir) {
+        Path stateDir,
+        DetectionConfig detection) {
 
     public HeadroomConfig {
         features = List.copyOf(features);
