@@ -44,7 +44,8 @@ public final class FeatureEngineering {
      * @param dayLag      steps in one day, for seasonal (0 disables the daily term)
      * @param weekLag     steps in one week, for seasonal (0 disables the weekly term)
      */
-    public record Settings(List<Transform> transforms, int window, int minSamples, int rateLag, int dayLag, int weekLag) {
+    public record Settings(List<Transform> transforms, int window, int minSamples, int rateLag, int dayLag, int weekLag)
+            implements java.io.Serializable {
         public Settings {
             transforms = List.copyOf(transforms);
             if (transforms.isEmpty()) {

@@ -53,6 +53,11 @@ public final class Imputation implements Serializable {
         }
     }
 
+    /** The value that replaces a missing one in {@code column}: its training median. */
+    public double fill(int column) {
+        return fill[column];
+    }
+
     /** Number of columns. */
     public int width() {
         return fill.length;

@@ -46,6 +46,11 @@ public final class OneClassSvmDetector implements AnomalyDetector {
 
     @Override
     public double[] rawScores(Model<Event> model, double[] rows, int nRows, int nFeatures) {
+        return scores(model, rows, nRows, nFeatures);
+    }
+
+    /** {@link #rawScores} for any one-class SVM model, whatever its hyperparameters. */
+    static double[] scores(Model<Event> model, double[] rows, int nRows, int nFeatures) {
         if (!(model instanceof LibSVMAnomalyModel)) {
             throw new IllegalArgumentException("expected a LibSVMAnomalyModel, got " + model.getClass().getName());
         }
