@@ -12,6 +12,8 @@ import java.util.List;
  * @param features   the feature queries, in matrix column order
  * @param server     the HTTP listener
  * @param stateDir   where models, baselines and the audit log are kept
+ * @param decide     tiers and guardrails that turn scores into decisions
+ * @param act        whether and how decisions change guests
  */
 public record HeadroomConfig(
         PrometheusConfig prometheus,
@@ -19,7 +21,9 @@ public record HeadroomConfig(
         CollectionConfig collection,
         List<FeatureSpec> features,
         ServerConfig server,
-        Path stateDir) {
+        Path stateDir,
+        DecideConfig decide,
+        ActConfig act) {
 
     public HeadroomConfig {
         features = List.copyOf(features);

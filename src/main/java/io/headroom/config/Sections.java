@@ -26,8 +26,10 @@ final class Sections {
         var features = FeatureSection.read(root.child("features"), workloads.label());
         ServerConfig server = server(root.child("server"));
         Path stateDir = root.child("state_dir").directory(DEFAULT_STATE_DIR);
+        DecideConfig decide = PolicySection.decide(root.child("decide"));
+        ActConfig act = PolicySection.act(root.child("act"));
         root.rejectUnknownKeys();
-        return new HeadroomConfig(prometheus, workloads, collection, features, server, stateDir);
+        return new HeadroomConfig(prometheus, workloads, collection, features, server, stateDir, decide, act);
     }
 
     static PrometheusConfig prometheus(ConfigNode n) {
