@@ -23,6 +23,9 @@ import java.util.Set;
  */
 public final class TierPolicy {
 
+    /** The window of {@code decide.max_changes_per_minute}: changes older than this no longer count. */
+    public static final java.time.Duration RATE_WINDOW = Guardrails.RATE_WINDOW;
+
     private final DecideConfig cfg;
     private final TierTracker tiers;
     private final Guardrails guardrails;
