@@ -112,7 +112,9 @@ public final class LibvirtGateway implements AutoCloseable {
         return readOnly;
     }
 
-    /** Names of the running domains on this host, sorted. */
+    /**
+     * Names of the running domains on this host, sorted. Blocking: call on the {@code headroom-libvirt} worker pool.
+     */
     public synchronized SortedSet<String> runningDomainNames() {
         Connect c = connection("list_domains");
         try {
@@ -133,7 +135,7 @@ public final class LibvirtGateway implements AutoCloseable {
         }
     }
 
-    /** Names of defined but not running domains. */
+    /** Names of defined but not running domains. Blocking: call on the {@code headroom-libvirt} worker pool. */
     public synchronized List<String> inactiveDomainNames() {
         try {
             return new ArrayList<>(List.of(connection("list_domains").listDefinedDomains()));
@@ -144,6 +146,7 @@ public final class LibvirtGateway implements AutoCloseable {
 
     /**
      * The live and maximum vCPUs and memory of a running domain.
+     * Blocking: call on the {@code headroom-libvirt} worker pool.
      *
      * @throws LibvirtFailure {@link LibvirtFailure.Kind#DOMAIN_GONE} if it does not exist or does not run
      */
@@ -158,7 +161,9 @@ public final class LibvirtGateway implements AutoCloseable {
         });
     }
 
-    /** The host's CPUs and memory, and what its running domains hold. */
+    /**
+     * The host's CPUs and memory, and what its running domains hold. Blocking: call on the {@code headroom-libvirt} worker pool.
+     */
     public synchronized HostSnapshot host() {
         Connect c = connection("read_host");
         try {
@@ -191,7 +196,10 @@ public final class LibvirtGateway implements AutoCloseable {
         }
     }
 
-    /** Sets the live vCPUs of a running domain and reads them back. Never throws for libvirt errors. */
+    /**
+     * Sets the live vCPUs of a running domain and reads them back. Never throws for libvirt errors.
+     * Blocking: call on the {@code headroom-libvirt} worker pool.
+     */
     public synchronized ActuationResult setVcpus(String name, int vcpus) {
         String what = "set live vCPUs of " + name + " to " + vcpus;
         try {
@@ -208,7 +216,7 @@ public final class LibvirtGateway implements AutoCloseable {
     /**
      * Sets the live memory of a running domain (a balloon target on QEMU) and reads it back. For QEMU the value
      * read back is the balloon's size, which reaches the target only as the guest gives or takes pages.
-     * Never throws for libvirt errors.
+     * Never throws for libvirt errors. Blocking: call on the {@code headroom-libvirt} worker pool.
      *
      * @param bytes a whole number of KiB, libvirt's unit
      */
