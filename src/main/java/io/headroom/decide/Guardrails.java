@@ -33,7 +33,9 @@ final class Guardrails {
         long got = clamp(r, wanted, Math.max(current, in.domainMax().get(r)), Clamp.Reason.DOMAIN_MAX, clamps);
         OptionalLong cap = capOf(r, cfg.capFor(in.workload()));
         if (cap.isPresent()) {
-            got = clamp(r, got, Math.max(current, cap.getAsLong()), Clamp.Reason.WORKLOAD_CAP, clamps);
+            // A cap such as 1.5GB is no whole number of KiB, which libvirt cannot set; targets are whole MiB anyway.
+            long limit = r == Resource.MEMORY ? Targets.floorMib(cap.getAsLong()) : cap.getAsLong();
+            got = clamp(r, got, Math.max(current, limit), Clamp.Reason.WORKLOAD_CAP, clamps);
         }
         HostCapacity host = in.host();
         if (r == Resource.MEMORY) {
