@@ -105,7 +105,9 @@ final class Reconciler {
         Allocation landed = new Allocation(vcpus, mem);
         notes.add("an interrupted change " + p.from() + " -> " + p.to() + " from " + p.at() + " is settled as "
                 + landed + " (the guest shows " + observed + ")");
-        return r.withApplied(landed, memFrom).withPending(Optional.empty());
+        // The attempt was made, landed or not; its cooldown must survive the crash that hid its outcome.
+        return r.withApplied(landed, memFrom).withPending(Optional.empty())
+                .withPolicy(r.policy().withLastChange(p.at()));
     }
 
     private static boolean between(long v, long a, long b) {

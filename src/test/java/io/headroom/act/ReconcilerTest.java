@@ -89,6 +89,14 @@ class ReconcilerTest {
     }
 
     @Test
+    void anInterruptedChangeStillStartsTheCooldown() {
+        Reconciler.Result r = Reconciler.reconcile(Optional.of(pending(BASE, RAISED)), BASE, T0);
+        assertThat(r.record().policy().lastChangeAt()).contains(T0.minusSeconds(30));
+        assertThat(Reconciler.reconcile(Optional.of(record(BASE, 2048)), BASE, T0).record().policy().lastChangeAt())
+                .isEmpty();
+    }
+
+    @Test
     void theInterruptedChangeIsNamedInTheNote() {
         Reconciler.Result r = Reconciler.reconcile(Optional.of(pending(BASE, RAISED)), RAISED, T0);
         assertThat(r.notes()).singleElement().asString().isEqualTo("an interrupted change 2 vCPUs, 2GiB -> 3 vCPUs, "
