@@ -1,5 +1,6 @@
 package io.headroom.act;
 
+import java.util.Locale;
 import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 
@@ -12,26 +13,49 @@ public final class LibvirtFailure extends RuntimeException {
     public enum Kind {
         /** The hypervisor understood the request and said no (limits, unsupported operation, bad argument). */
         REFUSED,
-        /** The domain no longer exists. */
+        /** The domain no longer exists, or no longer runs. */
         DOMAIN_GONE,
         /** The connection to libvirt is broken or could not be opened; reconnecting may help. */
-        CONNECTION_LOST
+        CONNECTION_LOST;
+
+        /** Lower-case name for logs and metric labels. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     private final Kind kind;
+    private final Error.ErrorNumber code;
 
     public LibvirtFailure(Kind kind, String message, Throwable cause) {
+        this(kind, message, null, cause);
+    }
+
+    private LibvirtFailure(Kind kind, String message, Error.ErrorNumber code, Throwable cause) {
         super(message, cause);
         this.kind = kind;
+        this.code = code;
     }
 
     public Kind kind() {
         return kind;
     }
 
+    /** libvirt's error code, when libvirt gave one. */
+    public java.util.Optional<Error.ErrorNumber> code() {
+        return java.util.Optional.ofNullable(code);
+    }
+
     /** Classifies a libvirt exception raised while doing {@code what}. */
     static LibvirtFailure classify(String what, LibvirtException e) {
-        Error err = e.getError();
+        return classify(what, e.getError(), e);
+    }
+
+    /**
+     * Classifies libvirt's error {@code err} (from {@code virGetLastError}, possibly null) raised while doing
+     * {@code what}.
+     */
+    static LibvirtFailure classify(String what, Error err, Throwable cause) {
         Error.ErrorNumber code = err == null ? null : err.getCode();
         Kind kind;
         if (code == Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
@@ -43,7 +67,24 @@ public final class LibvirtFailure extends RuntimeException {
         } else {
             kind = Kind.REFUSED;
         }
+        String reason = err == null ? (cause == null ? "no error reported" : cause.getMessage()) : err.getMessage();
+        return new LibvirtFailure(kind, what + ": " + reason + (code == null ? "" : " [" + code + "]"), code, cause);
+    }
+
+    /**
+     * A connection that could not be opened. Whatever libvirt's code (a missing socket, an unreadable test-driver
+     * file, refused authentication), nothing can be done until a reconnect succeeds.
+     */
+    static LibvirtFailure cannotConnect(String what, LibvirtException e, String next) {
+        Error err = e.getError();
+        Error.ErrorNumber code = err == null ? null : err.getCode();
         String reason = err == null ? e.getMessage() : err.getMessage();
-        return new LibvirtFailure(kind, what + ": " + reason + (code == null ? "" : " [" + code + "]"), e);
+        return new LibvirtFailure(Kind.CONNECTION_LOST, what + ": " + reason + (code == null ? "" : " [" + code + "]")
+                + "; " + next, code, e);
+    }
+
+    /** The same failure, reclassified (e.g. "not running" from a set call means the domain is gone). */
+    LibvirtFailure as(Kind other) {
+        return new LibvirtFailure(other, getMessage(), code, getCause());
     }
 }

@@ -1,84 +1,380 @@
 package io.headroom.act;
 
+import com.sun.jna.NativeLong;
+import io.headroom.config.ActConfig;
+import io.headroom.config.Durations;
+import io.headroom.decide.Allocation;
+import io.headroom.decide.Resource;
+import io.headroom.http.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
+import org.libvirt.Error;
 import org.libvirt.LibvirtException;
+import org.libvirt.NodeInfo;
+import org.libvirt.jna.DomainPointer;
+import org.libvirt.jna.Libvirt;
+import org.libvirt.jna.virDomainInfo;
+import org.libvirt.jna.virError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one owner of Headroom's libvirt connection. Every libvirt call goes through here so that errors are
- * classified in one place ({@link LibvirtFailure.Kind}) and a broken connection is reopened on the next call.
+ * classified in one place ({@link LibvirtFailure.Kind}), counted by operation and reason, and a broken
+ * connection is reopened on a later call: at once after a call failed, then with exponential backoff while
+ * opening keeps failing.
  *
- * <p>All methods block; the daemon calls them only on its {@code headroom-libvirt} worker pool, never on an
- * event loop. Methods are synchronized because a libvirt connection (and the test driver's state) belongs to
- * one caller at a time.
+ * <p>Reads throw {@link LibvirtFailure}; changes return an {@link ActuationResult} instead, so that a failed
+ * change cannot be mistaken for a crash of the cycle. Changes affect the live domain only.
+ *
+ * <p>Every method blocks on libvirt: call it on the {@code headroom-libvirt} worker pool, never on an event
+ * loop. Methods are synchronized because a libvirt connection (and the test driver's state) belongs to one
+ * caller at a time, and libvirt reports errors per thread.
  */
 public final class LibvirtGateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtGateway.class);
+    private static final Libvirt LIBVIRT = Libvirt.INSTANCE;
+    private static final LibvirtNative NATIVE = LibvirtNative.INSTANCE;
+
+    /**
+     * libvirt prints every error to stderr unless an error function is set. The gateway classifies, counts and
+     * logs each failure itself, so the default printer only duplicated them in the journal. Kept in a static
+     * field because libvirt holds the callback for the life of the process.
+     */
+    private static final Libvirt.VirErrorCallback QUIET = (userData, error) -> { };
+
+    static {
+        try {
+            Connect.setErrorCallback(QUIET);
+        } catch (LibvirtException e) {
+            LOG.debug("could not replace libvirt's default error printer", e);
+        }
+    }
 
     private final String uri;
     private final boolean readOnly;
-    private Connect conn;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Clock clock;
+    private final Metrics metrics;
+    private NativeConnect conn;
+    private int failedOpens;
+    private Instant nextOpenAt;
 
     /**
+     * A gateway with default reconnect backoff (1s doubling to 1m) whose failures are counted in private metrics;
+     * enough for discovery and one-shot commands.
+     *
      * @param uri      libvirt URI, e.g. {@code qemu:///system} or {@code test:///path/node.xml}
      * @param readOnly open the connection read-only (enough for discovery and observe mode)
      */
     public LibvirtGateway(String uri, boolean readOnly) {
-        this.uri = uri;
-        this.readOnly = readOnly;
+        this(uri, readOnly, Duration.ofSeconds(1), Duration.ofMinutes(1), Clock.systemUTC(), Metrics.isolated());
     }
 
-    /** Names of the running domains on this host, sorted. */
+    /** A gateway with the configured reconnect backoff, counting failures in {@code metrics}. */
+    public LibvirtGateway(String uri, boolean readOnly, ActConfig act, Metrics metrics) {
+        this(uri, readOnly, act.reconnectInitialBackoff(), act.reconnectMaxBackoff(), Clock.systemUTC(), metrics);
+    }
+
+    /**
+     * @param initialBackoff wait before reopening after the first failed open; doubles per further failure
+     * @param maxBackoff     upper bound of that wait
+     * @param clock          time source for the backoff (tests pass a controllable one)
+     */
+    public LibvirtGateway(String uri, boolean readOnly, Duration initialBackoff, Duration maxBackoff, Clock clock,
+                          Metrics metrics) {
+        this.uri = uri;
+        this.readOnly = readOnly;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** The libvirt URI. */
+    public String uri() {
+        return uri;
+    }
+
+    /** True if the connection is opened read-only, which libvirt refuses changes on. */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /**
+     * Names of the running domains on this host, sorted. Blocking: call on the {@code headroom-libvirt} worker pool.
+     */
     public synchronized SortedSet<String> runningDomainNames() {
-        Connect c = connection();
+        Connect c = connection("list_domains");
         try {
             SortedSet<String> names = new TreeSet<>();
             for (int id : c.listDomains()) {
-                try {
-                    names.add(c.domainLookupByID(id).getName());
-                } catch (LibvirtException e) {
-                    LibvirtFailure f = LibvirtFailure.classify("look up domain id " + id, e);
-                    if (f.kind() != LibvirtFailure.Kind.DOMAIN_GONE) {
-                        throw f;
+                Domain d = lookupById(c, id);
+                if (d != null) {
+                    try {
+                        names.add(d.getName());
+                    } finally {
+                        free(d);
                     }
-                    // It stopped between listing and lookup: it is simply not running any more.
                 }
             }
             return names;
         } catch (LibvirtException e) {
-            throw dropOnConnectionLoss(LibvirtFailure.classify("list domains on " + uri, e));
+            throw fail("list_domains", LibvirtFailure.classify("list domains on " + uri, e));
         }
     }
 
-    /** Names of defined but not running domains. */
+    /** Names of defined but not running domains. Blocking: call on the {@code headroom-libvirt} worker pool. */
     public synchronized List<String> inactiveDomainNames() {
         try {
-            return new ArrayList<>(List.of(connection().listDefinedDomains()));
+            return new ArrayList<>(List.of(connection("list_domains").listDefinedDomains()));
         } catch (LibvirtException e) {
-            throw dropOnConnectionLoss(LibvirtFailure.classify("list defined domains on " + uri, e));
+            throw fail("list_domains", LibvirtFailure.classify("list defined domains on " + uri, e));
         }
     }
 
-    private Connect connection() {
-        if (conn == null) {
-            try {
-                conn = new Connect(uri, readOnly);
-                LOG.info("libvirt connection opened uri={} read_only={}", uri, readOnly);
-            } catch (LibvirtException e) {
-                throw LibvirtFailure.classify("open libvirt connection " + uri, e);
+    /**
+     * The live and maximum vCPUs and memory of a running domain.
+     * Blocking: call on the {@code headroom-libvirt} worker pool.
+     *
+     * @throws LibvirtFailure {@link LibvirtFailure.Kind#DOMAIN_GONE} if it does not exist or does not run
+     */
+    public synchronized DomainAllocation allocation(String name) {
+        return withDomain("read_allocation", name, dp -> {
+            int vcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read live vCPUs of " + name);
+            int maxVcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE | LibvirtNative.VCPU_MAXIMUM),
+                    "read maximum vCPUs of " + name);
+            virDomainInfo info = info(dp, name);
+            return new DomainAllocation(name, new Allocation(vcpus, kibToBytes(info.memory)),
+                    new Allocation(maxVcpus, kibToBytes(info.maxMem)));
+        });
+    }
+
+    /**
+     * The host's CPUs and memory, and what its running domains hold. Blocking: call on the {@code headroom-libvirt} worker pool.
+     */
+    public synchronized HostSnapshot host() {
+        Connect c = connection("read_host");
+        try {
+            NodeInfo node = c.nodeInfo();
+            int vcpus = 0;
+            long memory = 0;
+            for (int id : c.listDomains()) {
+                Domain d = lookupById(c, id);
+                if (d == null) {
+                    continue;
+                }
+                try {
+                    DomainInfo info = d.getInfo();
+                    vcpus += info.nrVirtCpu;
+                    memory += info.memory * 1024;
+                } catch (LibvirtException e) {
+                    LibvirtFailure f = LibvirtFailure.classify("read domain id " + id, e);
+                    if (f.kind() != LibvirtFailure.Kind.DOMAIN_GONE) {
+                        throw f;
+                    }
+                } finally {
+                    free(d);
+                }
             }
+            return new HostSnapshot(node.cpus, node.memory * 1024, vcpus, memory, freeMemory(c));
+        } catch (LibvirtException e) {
+            throw fail("read_host", LibvirtFailure.classify("read host resources on " + uri, e));
+        } catch (LibvirtFailure f) {
+            throw fail("read_host", f);
         }
-        return conn;
     }
 
-    private LibvirtFailure dropOnConnectionLoss(LibvirtFailure f) {
-        if (f.kind() == LibvirtFailure.Kind.CONNECTION_LOST) {
+    /**
+     * Sets the live vCPUs of a running domain and reads them back. Never throws for libvirt errors.
+     * Blocking: call on the {@code headroom-libvirt} worker pool.
+     */
+    public synchronized ActuationResult setVcpus(String name, int vcpus) {
+        String what = "set live vCPUs of " + name + " to " + vcpus;
+        try {
+            return withDomain("set_vcpus", name, dp -> {
+                checked(NATIVE.virDomainSetVcpusFlags(dp, vcpus, LibvirtNative.AFFECT_LIVE), what);
+                return readBack(name, Resource.CPU, vcpus,
+                        () -> checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read back vCPUs of " + name));
+            });
+        } catch (LibvirtFailure f) {
+            return ActuationResult.failed(name, Resource.CPU, vcpus, f);
+        }
+    }
+
+    /**
+     * Sets the live memory of a running domain (a balloon target on QEMU) and reads it back. For QEMU the value
+     * read back is the balloon's size, which reaches the target only as the guest gives or takes pages.
+     * Never throws for libvirt errors. Blocking: call on the {@code headroom-libvirt} worker pool.
+     *
+     * @param bytes a whole number of KiB, libvirt's unit
+     */
+    public synchronized ActuationResult setMemory(String name, long bytes) {
+        if (bytes % 1024 != 0) {
+            throw new IllegalArgumentException("libvirt sets memory in KiB; " + bytes + " bytes is not a whole number of KiB");
+        }
+        String what = "set live memory of " + name + " to " + Allocation.format(Resource.MEMORY, bytes);
+        try {
+            return withDomain("set_memory", name, dp -> {
+                checked(NATIVE.virDomainSetMemoryFlags(dp, new NativeLong(bytes / 1024), LibvirtNative.AFFECT_LIVE), what);
+                return readBack(name, Resource.MEMORY, bytes, () -> kibToBytes(info(dp, name).memory));
+            });
+        } catch (LibvirtFailure f) {
+            return ActuationResult.failed(name, Resource.MEMORY, bytes, f);
+        }
+    }
+
+    /** A call with a raw domain pointer; may throw {@link LibvirtFailure}. */
+    @FunctionalInterface
+    interface DomainCall<T> {
+        T apply(DomainPointer domain);
+    }
+
+    /** A call on the gateway's own libvirt-java connection. */
+    @FunctionalInterface
+    interface ConnectCall<T> {
+        T apply(Connect connect) throws LibvirtException;
+    }
+
+    /**
+     * For tests: runs {@code call} on the gateway's own connection. The test driver's state lives in that one
+     * connection, so a test that destroys a domain or closes the connection must do it here, not with virsh.
+     */
+    synchronized <T> T withConnect(ConnectCall<T> call) throws LibvirtException {
+        return call.apply(connection("test"));
+    }
+
+    private <T> T withDomain(String op, String name, DomainCall<T> call) {
+        NativeConnect c = connection(op);
+        DomainPointer dp = LIBVIRT.virDomainLookupByName(c.pointer(), name);
+        if (dp == null) {
+            throw fail(op, lastError("look up domain " + name));
+        }
+        try {
+            return call.apply(dp);
+        } catch (LibvirtFailure f) {
+            // Live calls on a defined but stopped domain fail with "operation invalid"; for us it is gone.
+            boolean stopped = f.kind() == LibvirtFailure.Kind.REFUSED && LIBVIRT.virDomainIsActive(dp) == 0;
+            throw fail(op, stopped ? f.as(LibvirtFailure.Kind.DOMAIN_GONE) : f);
+        } finally {
+            LIBVIRT.virDomainFree(dp);
+        }
+    }
+
+    /** The read-back after a change that libvirt accepted: APPLIED, with the observed value if it can be read. */
+    private ActuationResult readBack(String name, Resource r, long requested, java.util.function.LongSupplier read) {
+        try {
+            long observed = read.getAsLong();
+            String note = observed == requested ? "" : "read back " + Allocation.format(r, observed) + " after asking for "
+                    + Allocation.format(r, requested);
+            return ActuationResult.applied(name, r, requested, OptionalLong.of(observed), note);
+        } catch (LibvirtFailure f) {
+            fail("read_back", f);
+            return ActuationResult.applied(name, r, requested, OptionalLong.empty(),
+                    "applied, but reading it back failed: " + f.getMessage());
+        }
+    }
+
+    private virDomainInfo info(DomainPointer dp, String name) {
+        virDomainInfo info = new virDomainInfo();
+        checked(LIBVIRT.virDomainGetInfo(dp, info), "read info of " + name);
+        return info;
+    }
+
+    private static int checked(int rc, String what) {
+        if (rc < 0) {
+            throw lastError(what);
+        }
+        return rc;
+    }
+
+    /** libvirt's last error on this thread, classified. */
+    private static LibvirtFailure lastError(String what) {
+        virError e = LIBVIRT.virGetLastError();
+        return LibvirtFailure.classify(what, e == null ? null : new Error(e), null);
+    }
+
+    private static long kibToBytes(NativeLong kib) {
+        return kib.longValue() * 1024;
+    }
+
+    /** The domain with id {@code id}, or null if it stopped since it was listed. */
+    private Domain lookupById(Connect c, int id) throws LibvirtException {
+        try {
+            return c.domainLookupByID(id);
+        } catch (LibvirtException e) {
+            LibvirtFailure f = LibvirtFailure.classify("look up domain id " + id, e);
+            if (f.kind() != LibvirtFailure.Kind.DOMAIN_GONE) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    private static void free(Domain d) {
+        try {
+            d.free();
+        } catch (LibvirtException e) {
+            LOG.debug("freeing a domain handle failed", e);
+        }
+    }
+
+    /** libvirt's free memory, or empty where the driver does not report it (the test driver). */
+    private static OptionalLong freeMemory(Connect c) {
+        try {
+            long free = c.getFreeMemory();
+            return free > 0 ? OptionalLong.of(free) : OptionalLong.empty();
+        } catch (LibvirtException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private NativeConnect connection(String op) {
+        if (conn != null) {
+            return conn;
+        }
+        Instant now = clock.instant();
+        if (nextOpenAt != null && now.isBefore(nextOpenAt)) {
+            throw fail(op, new LibvirtFailure(LibvirtFailure.Kind.CONNECTION_LOST, "libvirt at " + uri
+                    + " is unreachable; next reconnect attempt at " + nextOpenAt, null));
+        }
+        try {
+            conn = new NativeConnect(uri, readOnly);
+            failedOpens = 0;
+            nextOpenAt = null;
+            metrics.libvirtConnects.labels("ok").inc();
+            LOG.info("libvirt connection opened uri={} read_only={}", uri, readOnly);
+            return conn;
+        } catch (LibvirtException e) {
+            failedOpens++;
+            Duration wait = backoff(failedOpens);
+            nextOpenAt = now.plus(wait);
+            metrics.libvirtConnects.labels("failed").inc();
+            throw fail(op, LibvirtFailure.cannotConnect("open libvirt connection " + uri, e,
+                    "next attempt in " + Durations.format(wait)));
+        }
+    }
+
+    private Duration backoff(int failures) {
+        Duration d = initialBackoff.multipliedBy(1L << Math.min(30, failures - 1));
+        return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
+    }
+
+    /** Counts a failure and drops a broken connection so that a later call reopens it. */
+    private LibvirtFailure fail(String op, LibvirtFailure f) {
+        metrics.libvirtFailures.labels(op, f.kind().label()).inc();
+        if (f.kind() == LibvirtFailure.Kind.CONNECTION_LOST && conn != null) {
             LOG.warn("libvirt connection lost, will reopen on next call: {}", f.getMessage());
             closeQuietly();
         }

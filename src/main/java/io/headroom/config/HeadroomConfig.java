@@ -13,6 +13,8 @@ import java.util.List;
  * @param server     the HTTP listener
  * @param stateDir   where models, baselines and the audit log are kept
  * @param detection  models, scores and the model lifecycle
+ * @param decide     tiers and guardrails that turn scores into decisions
+ * @param act        whether and how decisions change guests
  */
 public record HeadroomConfig(
         PrometheusConfig prometheus,
@@ -21,7 +23,9 @@ public record HeadroomConfig(
         List<FeatureSpec> features,
         ServerConfig server,
         Path stateDir,
-        DetectionConfig detection) {
+        DetectionConfig detection,
+        DecideConfig decide,
+        ActConfig act) {
 
     public HeadroomConfig {
         features = List.copyOf(features);

@@ -27,8 +27,11 @@ final class Sections {
         ServerConfig server = server(root.child("server"));
         Path stateDir = root.child("state_dir").directory(DEFAULT_STATE_DIR);
         DetectionConfig detection = DetectionSection.read(root.child("detection"), features);
+        DecideConfig decide = PolicySection.decide(root.child("decide"));
+        ActConfig act = PolicySection.act(root.child("act"));
         root.rejectUnknownKeys();
-        return new HeadroomConfig(prometheus, workloads, collection, features, server, stateDir, detection);
+        return new HeadroomConfig(prometheus, workloads, collection, features, server, stateDir, detection, decide,
+                act);
     }
 
     static PrometheusConfig prometheus(ConfigNode n) {

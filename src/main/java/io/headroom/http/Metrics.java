@@ -40,6 +40,30 @@ public final class Metrics {
     public final Counter cyclesSkipped;
     /** Static build information. */
     public final Gauge buildInfo;
+    /** libvirt calls that failed, by operation and reason (refused, domain_gone, connection_lost). */
+    public final Counter libvirtFailures;
+    /** Attempts to open the libvirt connection, by result (ok, failed). */
+    public final Counter libvirtConnects;
+    /** Live vCPUs of each workload, as last read from libvirt. */
+    public final Gauge workloadVcpus;
+    /** vCPUs each workload had before Headroom changed it. */
+    public final Gauge workloadBaselineVcpus;
+    /** Live memory of each workload, as last read from libvirt. */
+    public final Gauge workloadMemory;
+    /** Memory each workload had before Headroom changed it. */
+    public final Gauge workloadBaselineMemory;
+    /** Effective tier of each workload: 0 none, 1 medium, 2 high, 3 critical. */
+    public final Gauge workloadTier;
+    /** 1 while a workload is left alone because someone else changed it after Headroom did. */
+    public final Gauge workloadLeftAlone;
+    /** Decisions made, by tier and action (no_model, opted_out, hold, raise, decay). */
+    public final Counter decisions;
+    /** Guardrails that changed a decision, by resource and reason. */
+    public final Counter decisionClamps;
+    /** Changes attempted, by workload, resource, tier and result (applied, refused, domain_gone, connection_lost, dry_run). */
+    public final Counter actuationChanges;
+    /** 1 for the actuation mode in use (observe or enforce). */
+    public final Gauge actuationMode;
 
     private final CollectorRegistry registry;
 
@@ -103,6 +127,66 @@ public final class Metrics {
                 .namespace(NAMESPACE).name("build_info")
                 .help("Headroom build information; always 1.")
                 .labelNames("version")
+                .register(registry);
+        libvirtFailures = Counter.build()
+                .namespace(NAMESPACE).subsystem("libvirt").name("failures_total")
+                .help("libvirt calls that failed, by operation and reason (refused, domain_gone, connection_lost).")
+                .labelNames("operation", "reason")
+                .register(registry);
+        libvirtConnects = Counter.build()
+                .namespace(NAMESPACE).subsystem("libvirt").name("connects_total")
+                .help("Attempts to open the libvirt connection, by result (ok, failed).")
+                .labelNames("result")
+                .register(registry);
+        workloadVcpus = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("vcpus")
+                .help("Live vCPUs of the workload, as last read from libvirt.")
+                .labelNames("workload")
+                .register(registry);
+        workloadBaselineVcpus = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("baseline_vcpus")
+                .help("vCPUs the workload had before Headroom changed it.")
+                .labelNames("workload")
+                .register(registry);
+        workloadMemory = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("memory_bytes")
+                .help("Live memory of the workload, as last read from libvirt.")
+                .labelNames("workload")
+                .register(registry);
+        workloadBaselineMemory = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("baseline_memory_bytes")
+                .help("Memory the workload had before Headroom changed it.")
+                .labelNames("workload")
+                .register(registry);
+        workloadTier = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("tier")
+                .help("Effective tier of the workload: 0 none, 1 medium, 2 high, 3 critical.")
+                .labelNames("workload")
+                .register(registry);
+        workloadLeftAlone = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("left_alone")
+                .help("1 while the workload is left alone because someone else changed it after Headroom did.")
+                .labelNames("workload")
+                .register(registry);
+        decisions = Counter.build()
+                .namespace(NAMESPACE).name("decisions_total")
+                .help("Decisions made, by tier and action (no_model, opted_out, hold, raise, decay).")
+                .labelNames("tier", "action")
+                .register(registry);
+        decisionClamps = Counter.build()
+                .namespace(NAMESPACE).subsystem("decision").name("clamps_total")
+                .help("Guardrails that changed a decision, by resource and reason.")
+                .labelNames("resource", "reason")
+                .register(registry);
+        actuationChanges = Counter.build()
+                .namespace(NAMESPACE).subsystem("actuation").name("changes_total")
+                .help("Changes attempted, by workload, resource, tier and result.")
+                .labelNames("workload", "resource", "tier", "result")
+                .register(registry);
+        actuationMode = Gauge.build()
+                .namespace(NAMESPACE).subsystem("actuation").name("mode")
+                .help("1 for the actuation mode in use (observe or enforce).")
+                .labelNames("mode")
                 .register(registry);
     }
 

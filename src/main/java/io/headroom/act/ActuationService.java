@@ -1,0 +1,384 @@
+package io.headroom.act;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.headroom.config.ActConfig;
+import io.headroom.config.DecideConfig;
+import io.headroom.config.HeadroomConfig;
+import io.headroom.decide.Allocation;
+import io.headroom.decide.Clamp;
+import io.headroom.decide.Decision;
+import io.headroom.decide.HostCapacity;
+import io.headroom.decide.PolicyInput;
+import io.headroom.decide.PolicyOutcome;
+import io.headroom.decide.Resource;
+import io.headroom.decide.TierPolicy;
+import io.headroom.decide.WorkloadScore;
+import io.headroom.decide.WorkloadState;
+import io.headroom.http.Metrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decide-and-act cycle for all workloads of the host: observe each guest through the gateway, reconcile it
+ * with the persisted record ({@link Reconciler}), decide ({@link TierPolicy}), carry the change out through the
+ * {@link Actuator}, and persist. Workloads are handled one after the other, so the host's capacity and rate limit
+ * seen by each include the changes made for the ones before it.
+ *
+ * <p>Every change is written down before it is sent to libvirt (the record's {@code pending} change, saved
+ * atomically), then logged as "from -&gt; to, why", appended to the audit log and counted.
+ */
+public final class ActuationService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActuationService.class);
+
+    private final TierPolicy policy;
+    private final Duration forgetAfter;
+    private final LibvirtGateway gateway;
+    private final Actuator actuator;
+    private final StateStore store;
+    private final Metrics metrics;
+    private final TreeMap<String, WorkloadRecord> records;
+    private final List<Instant> recent;
+    private final Set<String> exported = new HashSet<>();
+    private Map<String, WorkloadReport> last = Map.of();
+
+    /**
+     * Loads the persisted state.
+     *
+     * @throws IOException if the snapshot exists but cannot be read; starting without it would lose baselines
+     */
+    public ActuationService(DecideConfig decide, Duration forgetAfter, LibvirtGateway gateway, Actuator actuator,
+                            StateStore store, Metrics metrics) throws IOException {
+        this.policy = new TierPolicy(decide);
+        this.forgetAfter = forgetAfter;
+        this.gateway = gateway;
+        this.actuator = actuator;
+        this.store = store;
+        this.metrics = metrics;
+        ActuationState state = store.load();
+        this.records = new TreeMap<>(state.workloads());
+        this.recent = new ArrayList<>(state.recentChanges());
+        for (ActConfig.Mode m : ActConfig.Mode.values()) {
+            metrics.actuationMode.labels(m.name().toLowerCase(java.util.Locale.ROOT)).set(m == actuator.mode() ? 1 : 0);
+        }
+        LOG.info("actuation mode={} state={} workloads_known={}", actuator.mode().name().toLowerCase(java.util.Locale.ROOT),
+                store.snapshotFile(), records.size());
+    }
+
+    /**
+     * The service as configured: {@code act.mode} picks {@link LibvirtActuator} or {@link DryRunActuator}, state
+     * lives under {@code state_dir/actuation}. In enforce mode {@code gateway} must be read-write.
+     */
+    public static ActuationService create(HeadroomConfig cfg, LibvirtGateway gateway, Metrics metrics) throws IOException {
+        Actuator actuator = cfg.act().mode() == ActConfig.Mode.ENFORCE ? new LibvirtActuator(gateway) : new DryRunActuator();
+        return new ActuationService(cfg.decide(), cfg.act().forgetAfter(), gateway, actuator,
+                StateStore.under(cfg.stateDir()), metrics);
+    }
+
+    /** The mode decisions are carried out in. */
+    public ActConfig.Mode mode() {
+        return actuator.mode();
+    }
+
+    /**
+     * One cycle over {@code workloads}. A workload without an entry in {@code scores} has no model: nothing changes
+     * for it. Blocks on libvirt and the disk: call on the {@code headroom-libvirt} worker pool.
+     *
+     * @return one report per workload, in name order (also kept for {@link #lastReports()})
+     * @throws LibvirtFailure if libvirt could not be reached; the state is saved first and the reports of the
+     *                        workloads handled are in {@link #lastReports()}
+     * @throws UncheckedIOException if the state cannot be saved; no change is sent to libvirt unless written first
+     */
+    public synchronized List<WorkloadReport> cycle(SortedSet<String> workloads, Map<String, WorkloadScore> scores,
+                                                   Instant now) {
+        long start = System.nanoTime();
+        try {
+            List<WorkloadReport> reports = run(workloads, scores, now);
+            metrics.stageSuccess.labels("actuate").set(1);
+            metrics.stageLastSuccess.labels("actuate").setToCurrentTime();
+            return reports;
+        } catch (RuntimeException e) {
+            metrics.stageSuccess.labels("actuate").set(0);
+            metrics.stageFailures.labels("actuate").inc();
+            throw e;
+        } finally {
+            metrics.stageDuration.labels("actuate").set((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The reports of the last cycle, by workload. */
+    public synchronized Map<String, WorkloadReport> lastReports() {
+        return last;
+    }
+
+    /** The persisted records, by workload (baselines, Headroom's applied allocation, policy state). */
+    public synchronized SortedMap<String, WorkloadRecord> records() {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(records));
+    }
+
+    private List<WorkloadReport> run(SortedSet<String> workloads, Map<String, WorkloadScore> scores, Instant now) {
+        forget(workloads, now);
+        recent.removeIf(t -> !t.isAfter(now.minus(TierPolicy.RATE_WINDOW)));
+        HostCapacity capacity;
+        try {
+            capacity = gateway.host().capacity();
+        } catch (LibvirtFailure f) {
+            save();
+            throw f;
+        }
+        List<WorkloadReport> reports = new ArrayList<>();
+        LibvirtFailure lost = null;
+        for (String w : workloads) {
+            if (lost != null) {
+                reports.add(report(w, now, WorkloadReport.Outcome.CONNECTION_LOST,
+                        Optional.ofNullable(records.get(w)).map(WorkloadRecord::baseline), Optional.empty(), List.of(),
+                        List.of(lost.getMessage())));
+                continue;
+            }
+            DomainAllocation observed;
+            try {
+                observed = gateway.allocation(w);
+            } catch (LibvirtFailure f) {
+                if (f.kind() == LibvirtFailure.Kind.CONNECTION_LOST) {
+                    lost = f;
+                }
+                reports.add(report(w, now, f.kind() == LibvirtFailure.Kind.DOMAIN_GONE ? WorkloadReport.Outcome.DOMAIN_GONE
+                        : WorkloadReport.Outcome.CONNECTION_LOST, Optional.ofNullable(records.get(w)).map(WorkloadRecord::baseline),
+                        Optional.empty(), List.of(), List.of(f.getMessage())));
+                continue;
+            }
+            Step step = workload(w, observed, Optional.ofNullable(scores.get(w)), capacity, now);
+            capacity = step.capacity();
+            reports.add(step.report());
+            if (step.report().results().stream().anyMatch(r -> r.status() == ActuationResult.Status.CONNECTION_LOST)) {
+                lost = new LibvirtFailure(LibvirtFailure.Kind.CONNECTION_LOST, "libvirt connection lost while changing "
+                        + w, null);
+            }
+        }
+        save();
+        unexport(reports);
+        last = Collections.unmodifiableMap(reports.stream()
+                .collect(Collectors.toMap(WorkloadReport::workload, r -> r, (a, b) -> b, TreeMap::new)));
+        if (lost != null) {
+            throw lost;
+        }
+        return reports;
+    }
+
+    private record Step(WorkloadReport report, HostCapacity capacity) {}
+
+    private Step workload(String w, DomainAllocation observed, Optional<WorkloadScore> score, HostCapacity capacity,
+                          Instant now) {
+        Reconciler.Result rc = Reconciler.reconcile(Optional.ofNullable(records.get(w)), observed.current(), now);
+        WorkloadRecord record = rc.record();
+        recordReconciliation(w, rc, now);
+        if (rc.kind() == Reconciler.Kind.LEFT_ALONE) {
+            records.put(w, record);
+            export(w, observed.current(), record, true);
+            return new Step(new WorkloadReport(w, now, WorkloadReport.Outcome.LEFT_ALONE, Optional.of(record.baseline()),
+                    Optional.of(observed.current()), Optional.empty(), List.of(), record.policy().lastChangeAt(),
+                    rc.notes()), capacity);
+        }
+
+        WorkloadState before = record.policy();
+        PolicyOutcome out = policy.decide(new PolicyInput(w, score, before, record.baseline(), rc.effective(),
+                observed.max(), capacity, recent, now));
+        Decision d = out.decision();
+        countAndLog(d, before);
+        WorkloadState next = out.next();
+        List<ActuationResult> results = List.of();
+        if (d.isChange()) {
+            // Written down before libvirt hears of it: after a crash the restart settles it from what the guest shows.
+            record = record.withPending(Optional.of(new WorkloadRecord.PendingChange(d.current(), d.target(), now)));
+            records.put(w, record);
+            save();
+            audit(intent(d, now));
+            results = actuator.apply(d);
+            record = afterResults(record, d, results);
+            next = next.withLastChange(now);
+            recent.add(now);
+            Allocation reached = actuator.mode() == ActConfig.Mode.OBSERVE ? d.target() : record.applied();
+            capacity = capacity.afterChange(d.current(), reached);
+            for (ActuationResult r : results) {
+                recordResult(d, r, now);
+            }
+        }
+        record = record.withPolicy(next);
+        records.put(w, record);
+        Allocation shown = results.stream().anyMatch(r -> r.status() == ActuationResult.Status.APPLIED)
+                ? record.applied() : observed.current();
+        export(w, shown, record, false);
+        return new Step(new WorkloadReport(w, now, WorkloadReport.Outcome.DECIDED, Optional.of(record.baseline()),
+                Optional.of(observed.current()), Optional.of(d), results, next.lastChangeAt(), rc.notes()), capacity);
+    }
+
+    /** The record after a change: what landed becomes Headroom's applied allocation. */
+    private static WorkloadRecord afterResults(WorkloadRecord record, Decision d, List<ActuationResult> results) {
+        Allocation applied = record.applied();
+        long memoryFrom = record.memoryFrom();
+        boolean unknown = false;
+        for (ActuationResult r : results) {
+            switch (r.status()) {
+                case APPLIED -> {
+                    if (r.resource() == Resource.CPU) {
+                        applied = applied.with(Resource.CPU, r.observed().orElse(r.requested()));
+                    } else {
+                        // The balloon may still be on its way; the request is the commitment, the old value the range.
+                        memoryFrom = r.observed().isPresent() && r.observed().getAsLong() == r.requested()
+                                ? r.requested() : d.current().memoryBytes();
+                        applied = applied.with(Resource.MEMORY, r.requested());
+                    }
+                }
+                case CONNECTION_LOST -> unknown = true;
+                case REFUSED, DOMAIN_GONE, DRY_RUN -> { }
+            }
+        }
+        WorkloadRecord updated = record.withApplied(applied, memoryFrom);
+        // Outcome unknown: keep the pending change so the next cycle settles it from what the guest shows.
+        return unknown ? updated : updated.withPending(Optional.empty());
+    }
+
+    private void recordReconciliation(String w, Reconciler.Result rc, Instant now) {
+        if (rc.notes().isEmpty()) {
+            return;
+        }
+        String event = rc.kind() == Reconciler.Kind.IN_SYNC ? "recovered" : rc.kind().name().toLowerCase(java.util.Locale.ROOT);
+        String text = String.join("; ", rc.notes());
+        if (rc.kind() == Reconciler.Kind.LEFT_ALONE || rc.kind() == Reconciler.Kind.RESET_TO_BASELINE) {
+            LOG.warn("workload={} {} {}", w, event, text);
+        } else {
+            LOG.info("workload={} {} {}", w, event, text);
+        }
+        ObjectNode e = StateCodec.event(now, w, event);
+        e.set("baseline", StateCodec.allocation(rc.record().baseline()));
+        e.set("applied", StateCodec.allocation(rc.record().applied()));
+        rc.notes().forEach(e.putArray("notes")::add);
+        audit(e);
+    }
+
+    private void countAndLog(Decision d, WorkloadState before) {
+        metrics.decisions.labels(d.tier().label(), d.action().label()).inc();
+        for (Clamp c : d.clamps()) {
+            metrics.decisionClamps.labels(c.resource().label(), c.reason().label()).inc();
+        }
+        if (d.logEvent() && before.tier().compareTo(d.tier()) < 0) {
+            LOG.warn("anomaly event workload={} tier={} score={} reason=\"{}\" (for investigation)", d.workload(),
+                    d.tier().label(), d.score().orElse(Double.NaN), d.reason());
+        }
+        boolean interesting = d.isChange() || !d.clamps().isEmpty() || before.tier() != d.tier();
+        String line = "decision workload={} action={} tier={} vcpus={}->{} memory={}->{} clamps=\"{}\" why=\"{}\"";
+        Object[] args = {d.workload(), d.action().label(), d.tier().label(), d.current().vcpus(), d.target().vcpus(),
+                Allocation.format(Resource.MEMORY, d.current().memoryBytes()),
+                Allocation.format(Resource.MEMORY, d.target().memoryBytes()),
+                d.clamps().stream().map(Clamp::toString).collect(Collectors.joining(", ")), d.reason()};
+        if (interesting) {
+            LOG.info(line, args);
+        } else {
+            LOG.debug(line, args);
+        }
+    }
+
+    private ObjectNode intent(Decision d, Instant now) {
+        ObjectNode e = StateCodec.event(now, d.workload(), "intent");
+        e.put("mode", actuator.mode().name().toLowerCase(java.util.Locale.ROOT));
+        StateCodec.decision(e, d);
+        return e;
+    }
+
+    private void recordResult(Decision d, ActuationResult r, Instant now) {
+        metrics.actuationChanges.labels(d.workload(), r.resource().label(), d.tier().label(), r.status().label()).inc();
+        String from = Allocation.format(r.resource(), d.current().get(r.resource()));
+        String to = Allocation.format(r.resource(), r.requested());
+        String observed = r.observed().isPresent() ? Allocation.format(r.resource(), r.observed().getAsLong()) : "-";
+        String line = "change workload={} resource={} {} -> {} result={} observed={} tier={} detail=\"{}\" why=\"{}\"";
+        Object[] args = {d.workload(), r.resource().label(), from, to, r.status().label(), observed, d.tier().label(),
+                r.detail(), d.reason()};
+        if (r.status() == ActuationResult.Status.APPLIED || r.status() == ActuationResult.Status.DRY_RUN) {
+            LOG.info(line, args);
+        } else {
+            LOG.warn(line, args);
+        }
+        ObjectNode e = StateCodec.event(now, d.workload(), "result");
+        e.put("tier", d.tier().label());
+        e.put("from", d.current().get(r.resource()));
+        StateCodec.result(e, r);
+        audit(e);
+    }
+
+    private void export(String w, Allocation current, WorkloadRecord record, boolean leftAlone) {
+        exported.add(w);
+        metrics.workloadVcpus.labels(w).set(current.vcpus());
+        metrics.workloadMemory.labels(w).set(current.memoryBytes());
+        metrics.workloadBaselineVcpus.labels(w).set(record.baseline().vcpus());
+        metrics.workloadBaselineMemory.labels(w).set(record.baseline().memoryBytes());
+        metrics.workloadTier.labels(w).set(record.policy().tier().ordinal());
+        metrics.workloadLeftAlone.labels(w).set(leftAlone ? 1 : 0);
+    }
+
+    /** Drops the gauges of workloads this cycle could not observe, so dashboards do not show stale sizes. */
+    private void unexport(List<WorkloadReport> reports) {
+        Set<String> shown = reports.stream().filter(r -> r.current().isPresent()).map(WorkloadReport::workload)
+                .collect(Collectors.toSet());
+        for (String w : new ArrayList<>(exported)) {
+            if (!shown.contains(w)) {
+                metrics.workloadVcpus.remove(w);
+                metrics.workloadMemory.remove(w);
+                metrics.workloadBaselineVcpus.remove(w);
+                metrics.workloadBaselineMemory.remove(w);
+                metrics.workloadTier.remove(w);
+                metrics.workloadLeftAlone.remove(w);
+                exported.remove(w);
+            }
+        }
+    }
+
+    /** Forgets workloads not seen for {@code act.forget_after}, so the state does not grow forever. */
+    private void forget(SortedSet<String> workloads, Instant now) {
+        records.entrySet().removeIf(e -> {
+            boolean old = !workloads.contains(e.getKey()) && e.getValue().lastSeen().plus(forgetAfter).isBefore(now);
+            if (old) {
+                LOG.info("workload={} forgotten: not seen since {}", e.getKey(), e.getValue().lastSeen());
+                ObjectNode ev = StateCodec.event(now, e.getKey(), "forgotten");
+                ev.put("last_seen", e.getValue().lastSeen().toString());
+                audit(ev);
+            }
+            return old;
+        });
+    }
+
+    private static WorkloadReport report(String w, Instant now, WorkloadReport.Outcome outcome, Optional<Allocation> baseline,
+                                         Optional<Allocation> current, List<ActuationResult> results, List<String> notes) {
+        return new WorkloadReport(w, now, outcome, baseline, current, Optional.empty(), results, Optional.empty(), notes);
+    }
+
+    private void save() {
+        try {
+            store.save(new ActuationState(records, recent));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save " + store.snapshotFile(), e);
+        }
+    }
+
+    private void audit(ObjectNode event) {
+        try {
+            store.append(event);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + store.auditFile(), e);
+        }
+    }
+}

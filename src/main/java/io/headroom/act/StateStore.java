@@ -1,0 +1,104 @@
+package io.headroom.act;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The actuation stage's files under {@code <state_dir>/actuation}: {@code state.json}, a snapshot of baselines,
+ * applied changes and policy state, replaced atomically (write a temp file, fsync it, rename it over the old one,
+ * fsync the directory) so that a crash leaves either the old or the new snapshot, never half of one; and
+ * {@code audit.jsonl}, an append-only log with one JSON object per line for every change, each line fsynced.
+ *
+ * <p>The snapshot is the source of truth on restart; the audit log is for people.
+ */
+public final class StateStore {
+
+    static final String SNAPSHOT = "state.json";
+    static final String AUDIT = "audit.jsonl";
+
+    private final Path dir;
+
+    /** @param dir the directory of the files; created on first use */
+    public StateStore(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The store under {@code <stateDir>/actuation}. */
+    public static StateStore under(Path stateDir) {
+        return new StateStore(stateDir.resolve("actuation"));
+    }
+
+    public Path snapshotFile() {
+        return dir.resolve(SNAPSHOT);
+    }
+
+    public Path auditFile() {
+        return dir.resolve(AUDIT);
+    }
+
+    /**
+     * The last saved state, or {@link ActuationState#empty()} on a first start.
+     *
+     * @throws IOException if the snapshot exists but cannot be read or understood. Starting from nothing instead
+     *                     would take raised guests' current sizes for their baselines, so the caller must not.
+     */
+    public ActuationState load() throws IOException {
+        Files.createDirectories(dir);
+        JsonNode root;
+        try {
+            root = StateCodec.JSON.readTree(Files.readAllBytes(snapshotFile()));
+        } catch (NoSuchFileException e) {
+            return ActuationState.empty();
+        }
+        try {
+            return StateCodec.decode(root);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot understand " + snapshotFile() + ": " + e.getMessage()
+                    + "; move it away to start without baselines", e);
+        }
+    }
+
+    /** Replaces the snapshot atomically and durably. */
+    public void save(ActuationState state) throws IOException {
+        Files.createDirectories(dir);
+        byte[] bytes = StateCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(StateCodec.encode(state));
+        Path tmp = dir.resolve(SNAPSHOT + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(ch, bytes);
+            ch.force(true);
+        }
+        Files.move(tmp, snapshotFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // The rename itself lives in the directory; without this a power cut may bring back the old snapshot.
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    /** Appends one event as a line and forces it to disk before returning. */
+    public void append(ObjectNode event) throws IOException {
+        Files.createDirectories(dir);
+        byte[] line = (StateCodec.JSON.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(auditFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            writeFully(ch, line);
+            ch.force(false);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.headroom.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code decide} (tiers and guardrails) and {@code act} (mode and libvirt reconnection). Defaults are the
+ * documented defaults of {@code daemon/headroom.yaml}.
+ */
+final class PolicySection {
+
+    static final DecideConfig.TierSpec DEFAULT_MEDIUM = new DecideConfig.TierSpec(31, 1.10, 1.05);
+    static final DecideConfig.TierSpec DEFAULT_HIGH = new DecideConfig.TierSpec(71, 1.25, 1.15);
+    static final DecideConfig.TierSpec DEFAULT_CRITICAL = new DecideConfig.TierSpec(91, 1.50, 1.30);
+    private static final long MIB = 1L << 20;
+    private static final long TIB = 1L << 40;
+    /** Beyond 4x a baseline a guest is a different guest; larger factors are almost surely typos. */
+    private static final double MAX_MULTIPLIER = 4.0;
+
+    private PolicySection() {}
+
+    static DecideConfig decide(ConfigNode n) {
+        n.expectMapping();
+        DecideConfig.Tiers tiers = tiers(n.child("tiers"));
+        double share = n.child("pressure_share").number(0.3, 0.01, 1.0);
+
+        ConfigNode h = n.child("hysteresis");
+        h.expectMapping();
+        int escalate = h.child("escalate_after_cycles").integer(2, 1, 100);
+        int margin = h.child("step_down_margin").integer(5, 0, 50);
+        h.rejectUnknownKeys();
+
+        Duration cooldown = n.child("cooldown").duration(Duration.ofMinutes(5), Duration.ZERO, Duration.ofDays(1));
+
+        ConfigNode mc = n.child("min_change");
+        mc.expectMapping();
+        int minVcpus = mc.child("vcpus").integer(1, 1, 64);
+        long minMemory = mc.child("memory").byteSize(64 * MIB, 0, 64L << 30);
+        mc.rejectUnknownKeys();
+
+        int perMinute = n.child("max_changes_per_minute").integer(6, 1, 1000);
+
+        ConfigNode d = n.child("decay");
+        d.expectMapping();
+        Duration decayAfter = d.child("after").duration(Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofDays(30));
+        double decayStep = d.child("step").number(0.1, 0.01, 1.0);
+        d.rejectUnknownKeys();
+
+        ConfigNode host = n.child("host");
+        host.expectMapping();
+        long reserve = host.child("memory_reserve").byteSize(2L << 30, 0, TIB);
+        double overcommit = host.child("max_vcpu_overcommit").number(4.0, 1.0, 64.0);
+        host.rejectUnknownKeys();
+
+        List<DecideConfig.Cap> caps = new ArrayList<>();
+        for (ConfigNode item : n.child("caps").list()) {
+            cap(item).ifPresent(caps::add);
+        }
+        Optional<Pattern> optOut = n.child("opt_out").regex();
+        n.rejectUnknownKeys();
+        return new DecideConfig(tiers, share, escalate, margin, cooldown, minVcpus, minMemory, perMinute, decayAfter,
+                decayStep, reserve, overcommit, caps, optOut);
+    }
+
+    static ActConfig act(ConfigNode n) {
+        n.expectMapping();
+        ActConfig.Mode mode = n.child("mode").enumValue(ActConfig.Mode.class, ActConfig.Mode.OBSERVE);
+        ConfigNode r = n.child("reconnect");
+        r.expectMapping();
+        Duration initial = r.child("initial_backoff").duration(Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10));
+        Duration max = r.child("max_backoff").duration(Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(1));
+        if (max.compareTo(initial) < 0) {
+            r.child("max_backoff").problem("must be at least initial_backoff " + Durations.format(initial)
+                    + " (got " + Durations.format(max) + ")");
+        }
+        r.rejectUnknownKeys();
+        Duration forget = n.child("forget_after").duration(Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(3650));
+        n.rejectUnknownKeys();
+        return new ActConfig(mode, initial, max, forget);
+    }
+
+    private static DecideConfig.Tiers tiers(ConfigNode n) {
+        n.expectMapping();
+        DecideConfig.TierSpec medium = tier(n.child("medium"), DEFAULT_MEDIUM);
+        DecideConfig.TierSpec high = tier(n.child("high"), DEFAULT_HIGH);
+        DecideConfig.TierSpec critical = tier(n.child("critical"), DEFAULT_CRITICAL);
+        ordered(n, "medium", medium, "high", high);
+        ordered(n, "high", high, "critical", critical);
+        n.rejectUnknownKeys();
+        return new DecideConfig.Tiers(medium, high, critical);
+    }
+
+    private static DecideConfig.TierSpec tier(ConfigNode n, DecideConfig.TierSpec def) {
+        n.expectMapping();
+        // Score 0 is "nothing unusual", so no tier may start there: that would raise every guest all the time.
+        int min = n.child("min_score").integer(def.minScore(), 1, 100);
+        double cpu = n.child("cpu").number(def.cpu(), 1.0, MAX_MULTIPLIER);
+        double memory = n.child("memory").number(def.memory(), 1.0, MAX_MULTIPLIER);
+        n.rejectUnknownKeys();
+        return new DecideConfig.TierSpec(min, cpu, memory);
+    }
+
+    /** A higher tier must start higher and never give less than the tier below it. */
+    private static void ordered(ConfigNode tiers, String lowName, DecideConfig.TierSpec low,
+                                String highName, DecideConfig.TierSpec high) {
+        ConfigNode h = tiers.child(highName);
+        String lowPath = tiers.path() + "." + lowName;
+        if (high.minScore() <= low.minScore()) {
+            h.child("min_score").problem("must be greater than " + lowPath + ".min_score " + low.minScore()
+                    + " (got " + high.minScore() + ")");
+        }
+        if (high.cpu() < low.cpu()) {
+            h.child("cpu").problem("must be at least " + lowPath + ".cpu " + low.cpu() + " (got " + high.cpu() + ")");
+        }
+        if (high.memory() < low.memory()) {
+            h.child("memory").problem("must be at least " + lowPath + ".memory " + low.memory()
+                    + " (got " + high.memory() + ")");
+        }
+    }
+
+    private static Optional<DecideConfig.Cap> cap(ConfigNode item) {
+        if (!item.expectMapping()) {
+            return Optional.empty();
+        }
+        ConfigNode matchNode = item.child("match");
+        Optional<Pattern> match = matchNode.regex();
+        if (match.isEmpty() && matchNode.optString().filter(s -> !s.isEmpty()).isEmpty()) {
+            matchNode.problem("is required: a regular expression on the workload name (got nothing)");
+        }
+        ConfigNode vcpusNode = item.child("max_vcpus");
+        OptionalInt vcpus = vcpusNode.present() ? OptionalInt.of(vcpusNode.integer(1, 1, 4096)) : OptionalInt.empty();
+        ConfigNode memNode = item.child("max_memory");
+        OptionalLong mem = memNode.present() ? OptionalLong.of(memNode.byteSize(MIB, MIB, TIB)) : OptionalLong.empty();
+        if (vcpus.isEmpty() && mem.isEmpty()) {
+            item.problem("must set max_vcpus, max_memory or both (got neither)");
+        }
+        item.rejectUnknownKeys();
+        return match.map(p -> new DecideConfig.Cap(p, vcpus, mem));
+    }
+}

@@ -1,0 +1,28 @@
+package io.headroom.decide;
+
+import io.headroom.config.FeatureSpec;
+
+/**
+ * How much one feature contributed to a workload's score, and on which side of normal it was.
+ *
+ * @param feature   feature name
+ * @param pressure  the resource the feature's pressure side strains (from its {@link FeatureSpec})
+ * @param direction which side of normal is the feature's pressure side
+ * @param deviation on which side of normal the feature was when scored
+ * @param weight    the feature's contribution, any non-negative scale (only shares matter)
+ */
+public record FeatureAttribution(String feature, FeatureSpec.Pressure pressure, FeatureSpec.Direction direction,
+                                 Side deviation, double weight) {
+
+    /** Which side of its normal range a value lies on. */
+    public enum Side { ABOVE, BELOW }
+
+    /** True if the deviation is on the side that strains the resource (e.g. CPU use above normal, not idle). */
+    public boolean onPressureSide() {
+        return switch (direction) {
+            case ABOVE -> deviation == Side.ABOVE;
+            case BELOW -> deviation == Side.BELOW;
+            case BOTH -> true;
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package io.headroom.decide;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * The arithmetic of targets, in exact decimals: {@code 1.10 * 10} must give 11 vCPUs, not the 12 that
+ * {@code ceil(11.000000000000002)} would.
+ */
+final class Targets {
+
+    static final long MIB = 1L << 20;
+
+    private Targets() {}
+
+    /** {@code multiplier} times the baseline of {@code r}: vCPUs rounded up, memory rounded up to whole MiB. */
+    static long scaled(Resource r, long baseline, double multiplier) {
+        BigDecimal product = BigDecimal.valueOf(multiplier).multiply(BigDecimal.valueOf(baseline));
+        if (product.compareTo(BigDecimal.valueOf(baseline)) <= 0) {
+            // x1.0 keeps the baseline exactly, even one that is not a whole MiB.
+            return baseline;
+        }
+        if (r == Resource.CPU) {
+            return product.setScale(0, RoundingMode.CEILING).longValueExact();
+        }
+        return product.divide(BigDecimal.valueOf(MIB), 0, RoundingMode.CEILING).longValueExact() * MIB;
+    }
+
+    /** One decay step of {@code r}: {@code share} of the baseline, at least 1 vCPU or 1 MiB. */
+    static long decayStep(Resource r, long baseline, double share) {
+        long unit = r == Resource.CPU ? 1 : MIB;
+        BigDecimal units = BigDecimal.valueOf(share).multiply(BigDecimal.valueOf(baseline))
+                .divide(BigDecimal.valueOf(unit), 0, RoundingMode.CEILING);
+        return Math.max(1, units.longValueExact()) * unit;
+    }
+
+    /** The largest whole number of MiB not above {@code bytes}. */
+    static long floorMib(long bytes) {
+        return Math.floorDiv(bytes, MIB) * MIB;
+    }
+}

@@ -1,0 +1,182 @@
+package io.headroom.decide;
+
+import io.headroom.config.DecideConfig;
+import io.headroom.config.Durations;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * The decision rule, as a pure function of {@link PolicyInput}: no I/O, no clock of its own, no hidden state.
+ *
+ * <p>Per resource the policy first works out the level the workload needs: the effective tier's multiplier of the
+ * baseline if the attribution says the resource is under pressure, else the baseline. Below that level it raises,
+ * bounded by {@link Guardrails#ceilings}. Above it, it waits until the resource has been above need for
+ * {@code decide.decay.after}, then steps down by {@code decide.decay.step} of the baseline per change, never below
+ * the baseline. Then come the minimum change, the opt-out, the cooldown and the host rate limit.
+ */
+public final class TierPolicy {
+
+    /** The window of {@code decide.max_changes_per_minute}: changes older than this no longer count. */
+    public static final java.time.Duration RATE_WINDOW = Guardrails.RATE_WINDOW;
+
+    private final DecideConfig cfg;
+    private final TierTracker tiers;
+    private final Guardrails guardrails;
+
+    public TierPolicy(DecideConfig cfg) {
+        this.cfg = cfg;
+        this.tiers = new TierTracker(cfg);
+        this.guardrails = new Guardrails(cfg);
+    }
+
+    /** Decides one cycle for one workload. */
+    public PolicyOutcome decide(PolicyInput in) {
+        if (in.score().isEmpty()) {
+            Decision d = new Decision(in.workload(), in.now(), OptionalDouble.empty(), Tier.NONE,
+                    Decision.Action.NO_MODEL, in.baseline(), in.current(), in.current(), Set.of(),
+                    "no model scores this workload yet; nothing changes", List.of());
+            return new PolicyOutcome(d, in.state());
+        }
+        WorkloadScore score = in.score().get();
+        TierTracker.Step step = tiers.next(in.state(), score.score());
+        PressureAnalysis pressure = PressureAnalysis.of(score.attribution());
+        Set<Resource> pressured = pressure.pressured(cfg.pressureShare());
+
+        List<Clamp> clamps = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Map<Resource, Long> got = new EnumMap<>(Resource.class);
+        Map<Resource, Optional<Instant>> calm = new EnumMap<>(Resource.class);
+        for (Resource r : Resource.values()) {
+            ResourceStep rs = resource(r, in, step, pressured.contains(r), clamps, notes);
+            got.put(r, rs.got());
+            calm.put(r, rs.calmSince());
+        }
+        holdIfBlocked(in, got, clamps, notes);
+
+        Allocation target = new Allocation(Math.toIntExact(got.get(Resource.CPU)), got.get(Resource.MEMORY));
+        String reason = header(score.score(), step) + "; " + pressure.describe(cfg.pressureShare())
+                + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
+        Decision d = new Decision(in.workload(), in.now(), OptionalDouble.of(score.score()), step.effective(),
+                action(in, target), in.baseline(), in.current(), target, pressured, reason, clamps);
+        WorkloadState next = new WorkloadState(step.effective(), step.streaks(), in.state().lastChangeAt(),
+                calm.get(Resource.CPU), calm.get(Resource.MEMORY));
+        return new PolicyOutcome(d, next);
+    }
+
+    private record ResourceStep(long got, Optional<Instant> calmSince) {}
+
+    private ResourceStep resource(Resource r, PolicyInput in, TierTracker.Step step, boolean pressured,
+                                  List<Clamp> clamps, List<String> notes) {
+        long current = in.current().get(r);
+        long baseline = in.baseline().get(r);
+        long need;
+        if (pressured) {
+            need = tiers.target(step.raw(), r, baseline);
+            long effective = tiers.target(step.effective(), r, baseline);
+            if (effective != need) {
+                clamps.add(new Clamp(r, need, effective, Clamp.Reason.HYSTERESIS));
+                need = effective;
+            }
+        } else {
+            // Not under pressure: the baseline is enough. A guest someone shrank below it is not raised back.
+            need = Math.min(current, baseline);
+        }
+        Optional<Instant> calmSince = need < current
+                ? Optional.of(in.state().calmSince(r).orElse(in.now()))
+                : Optional.empty();
+
+        long got = current;
+        if (need > current) {
+            got = guardrails.ceilings(r, current, need, in, clamps);
+            if (got > current) {
+                notes.add(r.label() + " " + fmt(r, current) + " -> " + fmt(r, got) + " (" + step.effective().label()
+                        + " x" + tiers.multiplier(step.effective(), r) + " of baseline " + fmt(r, baseline) + ")");
+            }
+        } else if (need < current) {
+            Instant decayAt = calmSince.get().plus(cfg.decayAfter());
+            if (!in.now().isBefore(decayAt)) {
+                long stepped = current - Targets.decayStep(r, baseline, cfg.decayStep());
+                got = Math.max(need, stepped);
+                if (stepped < need && need == baseline) {
+                    clamps.add(new Clamp(r, stepped, baseline, Clamp.Reason.NEVER_BELOW_BASELINE));
+                }
+                notes.add(r.label() + " " + fmt(r, current) + " -> " + fmt(r, got) + " (decay toward "
+                        + fmt(r, need) + ", above need since " + calmSince.get() + ")");
+            } else {
+                notes.add(r.label() + " above need (" + fmt(r, need) + ") since " + calmSince.get()
+                        + ", decays from " + decayAt);
+            }
+        }
+        got = guardrails.minChange(r, current, got, baseline, clamps);
+        return new ResourceStep(got, calmSince);
+    }
+
+    /** The whole-decision guardrails: opt-out, cooldown and rate limit each hold every resource at once. */
+    private void holdIfBlocked(PolicyInput in, Map<Resource, Long> got, List<Clamp> clamps, List<String> notes) {
+        Clamp.Reason reason = null;
+        if (changes(in, got)) {
+            Optional<Instant> coolUntil = guardrails.coolingDownUntil(in.state(), in.now());
+            if (cfg.optedOut(in.workload())) {
+                reason = Clamp.Reason.OPTED_OUT;
+                notes.add("opted out by decide.opt_out: nothing changes");
+            } else if (coolUntil.isPresent()) {
+                reason = Clamp.Reason.COOLDOWN;
+                notes.add("held: cooldown until " + coolUntil.get());
+            } else if (guardrails.rateLimited(in.recentChanges(), in.now())) {
+                reason = Clamp.Reason.RATE_LIMIT;
+                notes.add("held: the host made " + cfg.maxChangesPerMinute() + " changes in the last "
+                        + Durations.format(Guardrails.RATE_WINDOW));
+            }
+        }
+        if (reason == null) {
+            return;
+        }
+        for (Resource r : Resource.values()) {
+            long current = in.current().get(r);
+            if (got.get(r) != current) {
+                clamps.add(new Clamp(r, got.get(r), current, reason));
+                got.put(r, current);
+            }
+        }
+    }
+
+    private Decision.Action action(PolicyInput in, Allocation target) {
+        if (cfg.optedOut(in.workload())) {
+            return Decision.Action.OPTED_OUT;
+        }
+        boolean up = false;
+        boolean down = false;
+        for (Resource r : Resource.values()) {
+            up |= target.get(r) > in.current().get(r);
+            down |= target.get(r) < in.current().get(r);
+        }
+        return up ? Decision.Action.RAISE : down ? Decision.Action.DECAY : Decision.Action.HOLD;
+    }
+
+    private static boolean changes(PolicyInput in, Map<Resource, Long> got) {
+        return got.entrySet().stream().anyMatch(e -> e.getValue() != in.current().get(e.getKey()));
+    }
+
+    private String header(double score, TierTracker.Step step) {
+        String s = "score " + formatScore(score) + " " + step.effective().label();
+        if (step.raw() != step.effective()) {
+            s += " (score alone says " + step.raw().label() + "; hysteresis)";
+        }
+        return s;
+    }
+
+    static String formatScore(double score) {
+        return score == Math.rint(score) ? Long.toString((long) score) : String.format(Locale.ROOT, "%.1f", score);
+    }
+
+    private static String fmt(Resource r, long v) {
+        return Allocation.format(r, v);
+    }
+}

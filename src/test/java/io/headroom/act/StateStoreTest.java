@@ -1,0 +1,87 @@
+package io.headroom.act;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.headroom.decide.Allocation;
+import io.headroom.decide.Tier;
+import io.headroom.decide.WorkloadState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateStoreTest {
+
+    static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    static ActuationState sample() {
+        TreeMap<String, WorkloadRecord> w = new TreeMap<>();
+        Allocation base = new Allocation(2, 2L << 30);
+        Allocation up = new Allocation(3, 2356L << 20);
+        w.put("web-1", new WorkloadRecord(base, up, 2L << 30,
+                Optional.of(new WorkloadRecord.PendingChange(up, base, T0)), Optional.empty(),
+                new WorkloadState(Tier.HIGH, new WorkloadState.Streaks(4, 3, 0), Optional.of(T0.minusSeconds(60)),
+                        Optional.of(T0.minusSeconds(30)), Optional.empty()), T0));
+        w.put("db-1", new WorkloadRecord(up, up, up.memoryBytes(), Optional.empty(), Optional.of(base),
+                WorkloadState.initial(), T0));
+        return new ActuationState(w, List.of(T0.minusSeconds(10), T0));
+    }
+
+    @Test
+    void aFirstStartHasNoState() throws IOException {
+        assertThat(new StateStore(dir.resolve("actuation")).load()).isEqualTo(ActuationState.empty());
+    }
+
+    @Test
+    void saveThenLoadGivesTheSameStateAndLeavesNoTempFile() throws IOException {
+        StateStore store = StateStore.under(dir);
+        store.save(sample());
+        assertThat(store.load()).isEqualTo(sample());
+        try (var files = Files.list(dir.resolve("actuation"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("state.json");
+        }
+        assertThat(Files.readString(store.snapshotFile())).contains("\"version\" : 1", "\"memory_from_bytes\"",
+                "\"pending\"", "\"left_alone\"");
+    }
+
+    @Test
+    void aTempFileLeftByACrashIsIgnoredAndReplaced() throws IOException {
+        StateStore store = StateStore.under(dir);
+        store.save(sample());
+        Files.writeString(dir.resolve("actuation/state.json.tmp"), "{\"version\": 1, \"workl");
+        assertThat(store.load()).isEqualTo(sample());
+        store.save(ActuationState.empty());
+        assertThat(store.load()).isEqualTo(ActuationState.empty());
+    }
+
+    @Test
+    void anUnreadableSnapshotIsRefusedRatherThanStartingWithoutBaselines() throws IOException {
+        StateStore store = StateStore.under(dir);
+        Files.createDirectories(store.snapshotFile().getParent());
+        Files.writeString(store.snapshotFile(), "{\"version\": 2, \"workloads\": {}, \"recent_changes\": []}");
+        assertThatThrownBy(store::load).isInstanceOf(IOException.class)
+                .hasMessageContaining("snapshot version 2 is not 1").hasMessageContaining("move it away");
+        Files.writeString(store.snapshotFile(), "{\"version\": 1, \"workloads\": {\"x\": {}}, \"recent_changes\": []}");
+        assertThatThrownBy(store::load).isInstanceOf(IOException.class).hasMessageContaining("cannot understand");
+    }
+
+    @Test
+    void theAuditLogOnlyGrows() throws IOException {
+        StateStore store = StateStore.under(dir);
+        store.append(StateCodec.event(T0, "web-1", "intent"));
+        store.append(StateCodec.event(T0.plusSeconds(1), "web-1", "result"));
+        List<String> lines = Files.readAllLines(store.auditFile());
+        assertThat(lines).containsExactly(
+                "{\"time\":\"2026-11-28T10:00:00Z\",\"workload\":\"web-1\",\"event\":\"intent\"}",
+                "{\"time\":\"2026-11-28T10:00:01Z\",\"workload\":\"web-1\",\"event\":\"result\"}");
+    }
+}

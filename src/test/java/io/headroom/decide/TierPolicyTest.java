@@ -1,0 +1,394 @@
+package io.headroom.decide;
+
+import static io.headroom.decide.Inputs.MIB;
+import static io.headroom.decide.Inputs.T0;
+import static io.headroom.decide.Inputs.feature;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headroom.config.DecideConfig;
+import io.headroom.config.FeatureSpec.Direction;
+import io.headroom.config.FeatureSpec.Pressure;
+import io.headroom.decide.Clamp.Reason;
+import io.headroom.decide.Decision.Action;
+import io.headroom.decide.FeatureAttribution.Side;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Tables of (score, state) to decision. Baseline 4 vCPUs / 4096 MiB unless a row says otherwise. */
+class TierPolicyTest {
+
+    static final DecideConfig DEFAULTS = Inputs.config("");
+    static final DecideConfig AT_ONCE = Inputs.config("{hysteresis: {escalate_after_cycles: 1}}");
+
+    static Decision decide(DecideConfig cfg, Inputs in) {
+        return new TierPolicy(cfg).decide(in.build()).decision();
+    }
+
+    static Allocation alloc(int vcpus, long memMib) {
+        return new Allocation(vcpus, memMib * MIB);
+    }
+
+    @Nested
+    class TierBoundaries {
+        @ParameterizedTest(name = "score {0} -> {1}: {2} vCPUs, {3} MiB")
+        @CsvSource({
+                "0,     NONE,     8, 4096, false, false",
+                "30,    NONE,     8, 4096, false, false",
+                "30.9,  NONE,     8, 4096, false, false",
+                "31,    MEDIUM,   9, 4301, false, false",
+                "70,    MEDIUM,   9, 4301, false, false",
+                "70.9,  MEDIUM,   9, 4301, false, false",
+                "71,    HIGH,    10, 4711, true,  false",
+                "90,    HIGH,    10, 4711, true,  false",
+                "91,    CRITICAL,12, 5325, true,  true",
+                "100,   CRITICAL,12, 5325, true,  true"})
+        void eachTierGivesItsMultipleOfTheBaseline(double score, Tier tier, int vcpus, long memMib,
+                                                   boolean logEvent, boolean notify) {
+            Decision d = decide(AT_ONCE, Inputs.guest().baseline(8, 4096).score(score));
+            assertThat(d.tier()).isEqualTo(tier);
+            assertThat(d.target()).isEqualTo(alloc(vcpus, memMib));
+            assertThat(d.isChange()).isEqualTo(tier != Tier.NONE);
+            assertThat(d.action()).isEqualTo(tier == Tier.NONE ? Action.HOLD : Action.RAISE);
+            assertThat(d.logEvent()).isEqualTo(logEvent);
+            assertThat(d.notifyOperators()).isEqualTo(notify);
+            assertThat(d.pauseRequests()).isEqualTo(notify);
+            assertThat(d.clamps()).isEmpty();
+        }
+
+        @ParameterizedTest(name = "floors {0}: score {1} -> {2}")
+        @CsvSource({
+                "'{tiers: {medium: {min_score: 50}}}', 49, NONE",
+                "'{tiers: {medium: {min_score: 50}}}', 50, MEDIUM",
+                "'{tiers: {critical: {min_score: 99}}}', 98, HIGH",
+                "'{tiers: {critical: {min_score: 99}}}', 99, CRITICAL"})
+        void floorsComeFromTheConfig(String yaml, double score, Tier tier) {
+            DecideConfig cfg = Inputs.config(yaml.replace("}}}", "}}, hysteresis: {escalate_after_cycles: 1}}"));
+            assertThat(decide(cfg, Inputs.guest().score(score)).tier()).isEqualTo(tier);
+        }
+    }
+
+    @Nested
+    class Rounding {
+        @ParameterizedTest(name = "{0} {1} x{2} = {3}")
+        @CsvSource({
+                "CPU,    2,          1.10, 3",
+                "CPU,    10,         1.10, 11",
+                "CPU,    1,          1.10, 2",
+                "CPU,    4,          1.25, 5",
+                "CPU,    3,          1.50, 5",
+                "CPU,    8,          1.00, 8",
+                "MEMORY, 2147483648, 1.05, 2255486976",
+                "MEMORY, 4294967296, 1.30, 5583667200",
+                "MEMORY, 1024000000, 1.05, 1075838976",
+                "MEMORY, 1024000000, 1.00, 1024000000"})
+        void vcpusRoundUpAndMemoryRoundsUpToWholeMib(Resource r, long baseline, double multiplier, long expected) {
+            assertThat(Targets.scaled(r, baseline, multiplier)).isEqualTo(expected);
+        }
+
+        @Test
+        void aMediumAnomalyOnTwoVcpusGivesThree() {
+            Decision d = decide(AT_ONCE, Inputs.guest().baseline(2, 2048).score(50));
+            assertThat(d.target()).isEqualTo(alloc(3, 2151));
+            assertThat(d.reason()).contains("cpu 2 -> 3 (medium x1.1 of baseline 2)");
+        }
+
+        @ParameterizedTest(name = "decay step {0} of {1} x{2} = {3}")
+        @CsvSource({
+                "CPU,    4,          0.10, 1",
+                "CPU,    16,         0.10, 2",
+                "CPU,    4,          0.50, 2",
+                "MEMORY, 4294967296, 0.10, 429916160",
+                "MEMORY, 10485760,   0.01, 1048576"})
+        void decayStepsAreAtLeastOneUnit(Resource r, long baseline, double share, long expected) {
+            assertThat(Targets.decayStep(r, baseline, share)).isEqualTo(expected);
+        }
+    }
+
+    @Nested
+    class NonCompounding {
+        @ParameterizedTest(name = "score {0} held for 12 cycles -> {1} vCPUs, {2} MiB, one change")
+        @CsvSource({"40, 5, 4301", "80, 5, 4711", "95, 6, 5325"})
+        void aSteadyScoreRaisesOnceFromTheBaseline(double score, int vcpus, long memMib) {
+            TierPolicy policy = new TierPolicy(DEFAULTS);
+            Inputs in = Inputs.guest().score(score);
+            int changes = 0;
+            for (int cycle = 0; cycle < 12; cycle++) {
+                PolicyOutcome out = policy.decide(in.build());
+                changes += out.decision().isChange() ? 1 : 0;
+                in = in.after(out, in.now().plus(Duration.ofMinutes(3)));
+            }
+            assertThat(in.current()).isEqualTo(alloc(vcpus, memMib));
+            assertThat(changes).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class Clamps {
+        static Stream<Arguments> rows() {
+            Inputs high = Inputs.guest().score(80).inTier(Tier.HIGH);
+            List<Instant> sixInAMinute = List.of(T0.minusSeconds(50), T0.minusSeconds(40), T0.minusSeconds(30),
+                    T0.minusSeconds(20), T0.minusSeconds(10), T0);
+            List<Instant> sixButOneIsOld = List.of(T0.minusSeconds(60), T0.minusSeconds(40), T0.minusSeconds(30),
+                    T0.minusSeconds(20), T0.minusSeconds(10), T0);
+            Inputs calmAnHour = Inputs.guest().score(10).current(5, 4096).state(new WorkloadState(Tier.NONE,
+                    WorkloadState.Streaks.NONE, java.util.Optional.empty(), java.util.Optional.of(T0.minusSeconds(3600)),
+                    java.util.Optional.empty()));
+            return Stream.of(
+                    Arguments.of("none: high raises both", "", high, alloc(5, 4711), List.of()),
+                    Arguments.of("domain max", "", high.domainMax(4, 16384), alloc(4, 4711),
+                            List.of(new Clamp(Resource.CPU, 5, 4, Reason.DOMAIN_MAX))),
+                    Arguments.of("domain max below current never shrinks", "", high.current(6, 4096).domainMax(4, 16384),
+                            alloc(6, 4711), List.of()),
+                    Arguments.of("workload cap", "{caps: [{match: 'web-.*', max_memory: 4500MiB}]}", high,
+                            alloc(5, 4500), List.of(new Clamp(Resource.MEMORY, 4711 * MIB, 4500 * MIB, Reason.WORKLOAD_CAP))),
+                    Arguments.of("a cap that is no whole MiB is floored to one", "{caps: [{match: '.*', max_memory: 4.5GB}]}",
+                            high, alloc(5, 4291), List.of(new Clamp(Resource.MEMORY, 4711 * MIB, 4291 * MIB,
+                                    Reason.WORKLOAD_CAP))),
+                    Arguments.of("cap of another workload", "{caps: [{match: 'db-.*', max_vcpus: 4}]}", high,
+                            alloc(5, 4711), List.of()),
+                    Arguments.of("host memory reserve", "", high.host(32, 8, 2048 + 300), alloc(5, 4396),
+                            List.of(new Clamp(Resource.MEMORY, 4711 * MIB, 4396 * MIB, Reason.HOST_MEMORY_RESERVE))),
+                    Arguments.of("host memory already below reserve", "", high.host(32, 8, 1024), alloc(5, 4096),
+                            List.of(new Clamp(Resource.MEMORY, 4711 * MIB, 4096 * MIB, Reason.HOST_MEMORY_RESERVE))),
+                    Arguments.of("host vcpu overcommit", "", high.host(4, 16, 65536), alloc(4, 4711),
+                            List.of(new Clamp(Resource.CPU, 5, 4, Reason.HOST_VCPU_OVERCOMMIT))),
+                    Arguments.of("min change", "{min_change: {memory: 1GiB}}", high, alloc(5, 4096),
+                            List.of(new Clamp(Resource.MEMORY, 4711 * MIB, 4096 * MIB, Reason.MIN_CHANGE))),
+                    Arguments.of("min change of vcpus", "{min_change: {vcpus: 2}}", high, alloc(4, 4711),
+                            List.of(new Clamp(Resource.CPU, 5, 4, Reason.MIN_CHANGE))),
+                    Arguments.of("hysteresis: first cycle at high", "", Inputs.guest().score(80), alloc(4, 4096),
+                            List.of(new Clamp(Resource.CPU, 5, 4, Reason.HYSTERESIS),
+                                    new Clamp(Resource.MEMORY, 4711 * MIB, 4096 * MIB, Reason.HYSTERESIS))),
+                    Arguments.of("cooldown", "", high.lastChange(T0.minusSeconds(60)), alloc(4, 4096),
+                            List.of(new Clamp(Resource.CPU, 5, 4, Reason.COOLDOWN),
+                                    new Clamp(Resource.MEMORY, 4711 * MIB, 4096 * MIB, Reason.COOLDOWN))),
+                    Arguments.of("cooldown just over", "", high.lastChange(T0.minus(Duration.ofMinutes(5))),
+                            alloc(5, 4711), List.of()),
+                    Arguments.of("rate limit", "", high.recent(sixInAMinute), alloc(4, 4096),
+                            List.of(new Clamp(Resource.CPU, 5, 4, Reason.RATE_LIMIT),
+                                    new Clamp(Resource.MEMORY, 4711 * MIB, 4096 * MIB, Reason.RATE_LIMIT))),
+                    Arguments.of("rate limit window is one minute", "", high.recent(sixButOneIsOld), alloc(5, 4711),
+                            List.of()),
+                    Arguments.of("opted out", "{opt_out: 'web-.*'}", high, alloc(4, 4096),
+                            List.of(new Clamp(Resource.CPU, 5, 4, Reason.OPTED_OUT),
+                                    new Clamp(Resource.MEMORY, 4711 * MIB, 4096 * MIB, Reason.OPTED_OUT))),
+                    Arguments.of("never below baseline", "{decay: {step: 0.5}}", calmAnHour, alloc(4, 4096),
+                            List.of(new Clamp(Resource.CPU, 3, 4, Reason.NEVER_BELOW_BASELINE))),
+                    Arguments.of("clamps stack in order", "{caps: [{match: '.*', max_vcpus: 5}]}",
+                            Inputs.guest().score(95).inTier(Tier.CRITICAL).domainMax(5, 16384).host(32, 8, 2048 + 500),
+                            alloc(5, 4596), List.of(
+                                    new Clamp(Resource.CPU, 6, 5, Reason.DOMAIN_MAX),
+                                    new Clamp(Resource.MEMORY, 5325 * MIB, 4596 * MIB, Reason.HOST_MEMORY_RESERVE))));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("rows")
+        void eachGuardrailIsRecorded(String name, String yaml, Inputs in, Allocation target, List<Clamp> clamps) {
+            Decision d = decide(Inputs.config(yaml), in);
+            assertThat(d.clamps()).containsExactlyElementsOf(clamps);
+            assertThat(d.target()).isEqualTo(target);
+        }
+
+        @Test
+        void optedOutWorkloadsAreStillScoredAndTiered() {
+            Decision d = decide(Inputs.config("{opt_out: 'web-.*'}"), Inputs.guest().score(95).inTier(Tier.CRITICAL));
+            assertThat(d.action()).isEqualTo(Action.OPTED_OUT);
+            assertThat(d.tier()).isEqualTo(Tier.CRITICAL);
+            assertThat(d.notifyOperators()).isTrue();
+            assertThat(d.isChange()).isFalse();
+        }
+    }
+
+    @Nested
+    class Hysteresis {
+        @ParameterizedTest(name = "escalate after {0}, margin {1}: {2} -> {3}")
+        @CsvSource({
+                "2, 5, 80 80 75 68 65 40 20, NONE HIGH HIGH HIGH MEDIUM MEDIUM NONE",
+                "2, 5, 35 95 95,             NONE MEDIUM CRITICAL",
+                "2, 5, 72 69 72 69,          NONE MEDIUM MEDIUM MEDIUM",
+                "3, 5, 95 95 95,             NONE NONE CRITICAL",
+                "1, 0, 95 90 30 31,          CRITICAL HIGH NONE MEDIUM",
+                "1, 10, 95 85 81 80,         CRITICAL CRITICAL CRITICAL HIGH"})
+        void tiersHoldBeforeEscalatingAndStepDownBelowTheMargin(int cycles, int margin, String scores, String tiers) {
+            TierPolicy policy = new TierPolicy(Inputs.config(
+                    "{hysteresis: {escalate_after_cycles: " + cycles + ", step_down_margin: " + margin + "}}"));
+            Inputs in = Inputs.guest();
+            List<Tier> seen = new ArrayList<>();
+            for (String s : scores.trim().split("\\s+")) {
+                PolicyOutcome out = policy.decide(in.score(Double.parseDouble(s)).build());
+                seen.add(out.decision().tier());
+                in = in.after(out, in.now().plus(Duration.ofMinutes(10)));
+            }
+            assertThat(seen).containsExactlyElementsOf(Arrays.stream(tiers.trim().split("\\s+")).map(Tier::valueOf).toList());
+        }
+
+        @Test
+        void reasonSaysWhenHysteresisHolds() {
+            Decision d = decide(DEFAULTS, Inputs.guest().score(80));
+            assertThat(d.reason()).startsWith("score 80 none (score alone says high; hysteresis)");
+        }
+    }
+
+    @Nested
+    class Cooldown {
+        @Test
+        void anEscalationWithinTheCooldownWaitsForIt() {
+            TierPolicy policy = new TierPolicy(DEFAULTS);
+            Inputs in = Inputs.guest().score(80).inTier(Tier.HIGH);
+            // minute -> (vCPUs, MiB, the clamp holding it back or null)
+            Object[][] table = {
+                    {0, 5, 4711L, null},
+                    {1, 5, 4711L, Reason.HYSTERESIS},
+                    {2, 5, 4711L, Reason.COOLDOWN},
+                    {4, 5, 4711L, Reason.COOLDOWN},
+                    {5, 6, 5325L, null},
+                    {6, 6, 5325L, null}};
+            for (Object[] row : table) {
+                Instant t = T0.plus(Duration.ofMinutes((int) row[0]));
+                in = in.at(t).score((int) row[0] == 0 ? 80 : 95);
+                PolicyOutcome out = policy.decide(in.build());
+                Decision d = out.decision();
+                in = in.after(out, t);
+                assertThat(in.current()).as("minute %s", row[0]).isEqualTo(alloc((int) row[1], (long) row[2]));
+                assertThat(d.clamps().stream().map(Clamp::reason).distinct().toList()).as("minute %s", row[0])
+                        .isEqualTo(row[3] == null ? List.of() : List.of(row[3]));
+            }
+        }
+    }
+
+    @Nested
+    class Decay {
+        @Test
+        void aCalmGuestStepsBackToItsBaselineAfterTheDecayTime() {
+            TierPolicy policy = new TierPolicy(DEFAULTS);
+            Inputs in = Inputs.guest().inTier(Tier.HIGH).current(5, 4711).lastChange(T0.minusSeconds(3600)).score(10);
+            // minute -> (vCPUs, MiB, action)
+            Object[][] table = {
+                    {0, 5, 4711L, Action.HOLD},
+                    {25, 5, 4711L, Action.HOLD},
+                    {29, 5, 4711L, Action.HOLD},
+                    {30, 4, 4301L, Action.DECAY},
+                    {31, 4, 4301L, Action.HOLD},
+                    {35, 4, 4096L, Action.DECAY},
+                    {40, 4, 4096L, Action.HOLD},
+                    {90, 4, 4096L, Action.HOLD}};
+            for (Object[] row : table) {
+                Instant t = T0.plus(Duration.ofMinutes((int) row[0]));
+                PolicyOutcome out = policy.decide(in.at(t).build());
+                in = in.at(t).after(out, t);
+                assertThat(out.decision().action()).as("minute %s", row[0]).isEqualTo(row[3]);
+                assertThat(in.current()).as("minute %s", row[0]).isEqualTo(alloc((int) row[1], (long) row[2]));
+                assertThat(out.decision().tier()).isEqualTo(Tier.NONE);
+            }
+        }
+
+        @Test
+        void aRenewedAnomalyRestartsTheDecayTimer() {
+            TierPolicy policy = new TierPolicy(DEFAULTS);
+            Inputs in = Inputs.guest().inTier(Tier.HIGH).current(5, 4711).lastChange(T0.minusSeconds(3600));
+            PolicyOutcome calm = policy.decide(in.score(10).build());
+            assertThat(calm.next().cpuCalmSince()).contains(T0);
+            Inputs later = in.state(calm.next()).at(T0.plus(Duration.ofMinutes(20)));
+            PolicyOutcome again = policy.decide(later.score(80).build());
+            assertThat(again.decision().tier()).isEqualTo(Tier.NONE);
+            assertThat(again.next().cpuCalmSince()).contains(T0);
+            // Back at high for two cycles: no longer above need, so the calm timer is cleared.
+            PolicyOutcome high = policy.decide(later.state(again.next()).at(T0.plus(Duration.ofMinutes(21))).score(80).build());
+            assertThat(high.decision().tier()).isEqualTo(Tier.HIGH);
+            assertThat(high.next().cpuCalmSince()).isEmpty();
+            assertThat(high.decision().isChange()).isFalse();
+        }
+
+        @Test
+        void aResourceNoLongerUnderPressureDecaysWhileTheOtherStaysRaised() {
+            TierPolicy policy = new TierPolicy(DEFAULTS);
+            List<FeatureAttribution> cpuOnly = List.of(
+                    feature("cpu_utilisation", Pressure.CPU, Direction.ABOVE, Side.ABOVE, 1.0));
+            Inputs in = Inputs.guest().inTier(Tier.HIGH).current(5, 4711).lastChange(T0.minusSeconds(3600))
+                    .score(80, cpuOnly);
+            PolicyOutcome first = policy.decide(in.build());
+            Decision d = policy.decide(in.state(first.next()).at(T0.plus(Duration.ofMinutes(30))).build()).decision();
+            assertThat(d.target()).isEqualTo(alloc(5, 4301));
+            assertThat(d.action()).isEqualTo(Action.DECAY);
+        }
+    }
+
+    @Nested
+    class PressureOnly {
+        @ParameterizedTest(name = "{0} {1} deviating {2}: raise cpu {3}, memory {4}")
+        @CsvSource({
+                "CPU,     ABOVE, ABOVE, true,  false",
+                "CPU,     ABOVE, BELOW, false, false",
+                "CPU,     BELOW, BELOW, true,  false",
+                "CPU,     BOTH,  BELOW, true,  false",
+                "MEMORY,  BELOW, BELOW, false, true",
+                "MEMORY,  BELOW, ABOVE, false, false",
+                "MEMORY,  ABOVE, ABOVE, false, true",
+                "IO,      ABOVE, ABOVE, false, false",
+                "NETWORK, BOTH,  ABOVE, false, false",
+                "NONE,    ABOVE, ABOVE, false, false"})
+        void onlyPressureOnAResourceRaisesIt(Pressure p, Direction dir, Side side, boolean cpu, boolean memory) {
+            Decision d = decide(DEFAULTS, Inputs.guest().inTier(Tier.CRITICAL)
+                    .score(95, List.of(feature("f", p, dir, side, 1.0))));
+            assertThat(d.changes(Resource.CPU)).isEqualTo(cpu);
+            assertThat(d.changes(Resource.MEMORY)).isEqualTo(memory);
+            assertThat(d.tier()).isEqualTo(Tier.CRITICAL);
+        }
+
+        @Test
+        void anIdleCpuAnomalyRaisesNothingButIsStillReported() {
+            Decision d = decide(DEFAULTS, Inputs.guest().inTier(Tier.CRITICAL).score(97, List.of(
+                    feature("cpu_utilisation", Pressure.CPU, Direction.ABOVE, Side.BELOW, 0.9),
+                    feature("net_rx_bytes_rate", Pressure.NETWORK, Direction.ABOVE, Side.BELOW, 0.1))));
+            assertThat(d.isChange()).isFalse();
+            assertThat(d.action()).isEqualTo(Action.HOLD);
+            assertThat(d.pressure()).isEmpty();
+            assertThat(d.tier()).isEqualTo(Tier.CRITICAL);
+            assertThat(d.notifyOperators()).isTrue();
+            assertThat(d.reason()).isEqualTo("score 97 critical; pressure cpu 0%, memory 0% (raise at 30%)");
+        }
+
+        @ParameterizedTest(name = "cpu share {0}: raised {1}")
+        @CsvSource({"0.29, false", "0.30, true", "1.0, true", "0.0, false"})
+        void theShareThresholdDecides(double cpuShare, boolean raised) {
+            Decision d = decide(DEFAULTS, Inputs.guest().inTier(Tier.HIGH).score(80, List.of(
+                    feature("cpu_utilisation", Pressure.CPU, Direction.ABOVE, Side.ABOVE, cpuShare),
+                    feature("disk_latency_seconds", Pressure.IO, Direction.ABOVE, Side.ABOVE, 1.0 - cpuShare))));
+            assertThat(d.changes(Resource.CPU)).isEqualTo(raised);
+        }
+
+        @Test
+        void badWeightsAreIgnored() {
+            Decision d = decide(DEFAULTS, Inputs.guest().inTier(Tier.HIGH).score(80, List.of(
+                    feature("a", Pressure.CPU, Direction.ABOVE, Side.ABOVE, Double.NaN),
+                    feature("b", Pressure.CPU, Direction.ABOVE, Side.ABOVE, -1),
+                    feature("c", Pressure.IO, Direction.ABOVE, Side.ABOVE, 1))));
+            assertThat(d.isChange()).isFalse();
+        }
+    }
+
+    @Nested
+    class NoModel {
+        @Test
+        void withoutAScoreNothingChangesAndTheStateIsKept() {
+            WorkloadState kept = new WorkloadState(Tier.HIGH, new WorkloadState.Streaks(3, 3, 0),
+                    java.util.Optional.of(T0.minusSeconds(10)), java.util.Optional.of(T0.minusSeconds(7200)),
+                    java.util.Optional.empty());
+            PolicyOutcome out = new TierPolicy(DEFAULTS).decide(Inputs.guest().current(5, 4711).state(kept).noScore().build());
+            assertThat(out.decision().action()).isEqualTo(Action.NO_MODEL);
+            assertThat(out.decision().isChange()).isFalse();
+            assertThat(out.decision().score()).isEmpty();
+            assertThat(out.next()).isEqualTo(kept);
+        }
+    }
+}
