@@ -106,18 +106,12 @@ public final class ActuationService {
      */
     public synchronized List<WorkloadReport> cycle(SortedSet<String> workloads, Map<String, WorkloadScore> scores,
                                                    Instant now) {
-        long start = System.nanoTime();
         try {
-            List<WorkloadReport> reports = run(workloads, scores, now);
-            metrics.stageSuccess.labels("actuate").set(1);
-            metrics.stageLastSuccess.labels("actuate").setToCurrentTime();
-            return reports;
+            return metrics.timeStage("actuate", () -> run(workloads, scores, now));
         } catch (RuntimeException e) {
-            metrics.stageSuccess.labels("actuate").set(0);
-            metrics.stageFailures.labels("actuate").inc();
             throw e;
-        } finally {
-            metrics.stageDuration.labels("actuate").set((System.nanoTime() - start) / 1e9);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -11,8 +11,8 @@ import java.util.Map;
  * @param scope             which history a workload's model is trained on (see {@link Scope})
  * @param groupLabel        label on the discovery selector's series that names a workload's group ({@link Scope#GROUP}
  *                          and the group fallback of {@link Scope#AUTO}); empty = no groups
- * @param trainingWindow    trailing history a model is trained on
- * @param trainingStep      resolution of that history
+ * @param trainingWindow    trailing history a model is trained on, at {@code collection.step} resolution (the
+ *                          engineering windows are counted in steps, so training and scoring share one step)
  * @param minTrainingRows   fewest clean rows for a model of its own (auto scope) or any model at all
  * @param retrainEvery      time between two trainings of the same model
  * @param maxModelAge       a model older than this is reported stale (it keeps scoring until replaced)
@@ -29,7 +29,6 @@ public record DetectionConfig(
         Scope scope,
         String groupLabel,
         Duration trainingWindow,
-        Duration trainingStep,
         int minTrainingRows,
         Duration retrainEvery,
         Duration maxModelAge,

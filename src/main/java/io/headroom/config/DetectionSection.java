@@ -26,7 +26,6 @@ final class DetectionSection {
             groupNode.problem("is required when detection.scope is group (got nothing)");
         }
         Duration window = n.child("training_window").duration(Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(90));
-        Duration step = n.child("training_step").duration(Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1));
         int minRows = n.child("min_training_rows").integer(1000, 50, 10_000_000);
         Duration retrain = n.child("retrain_every").duration(Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30));
         Duration maxAge = n.child("max_model_age").duration(Duration.ofDays(2), Duration.ofMinutes(1), Duration.ofDays(365));
@@ -41,7 +40,7 @@ final class DetectionSection {
         DetectionConfig.Calibration calibration = calibration(n.child("calibration"));
         DetectionConfig.Engineering engineering = engineering(n.child("engineering"), features);
         n.rejectUnknownKeys();
-        return new DetectionConfig(model, scope, group, window, step, minRows, retrain, maxAge, failure, margin,
+        return new DetectionConfig(model, scope, group, window, minRows, retrain, maxAge, failure, margin,
                 forest, svm, calibration, engineering);
     }
 

@@ -1,10 +1,14 @@
 package io.headroom.daemon;
 
+import io.headroom.act.ActuationService;
+import io.headroom.act.LibvirtFailure;
+import io.headroom.act.WorkloadReport;
 import io.headroom.collect.FeatureCollector;
 import io.headroom.collect.FeatureMatrix;
 import io.headroom.collect.StepGrid;
 import io.headroom.collect.WorkloadDiscovery;
 import io.headroom.config.HeadroomConfig;
+import io.headroom.detect.Scorer;
 import io.headroom.http.Metrics;
 import io.headroom.http.Readiness;
 import io.vertx.core.Future;
@@ -13,6 +17,8 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,18 +27,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a collection cycle on every {@code collection.interval}: discover workloads, then one range query per
- * feature over the trailing {@code collection.lookback}. Discovery runs on the discovery pool (the libvirt pool
- * when workloads come from libvirt) and the queries on the {@code headroom-collect} pool; the event loop only
- * schedules them. A cycle that is still running when the next tick comes makes that
- * tick skip (counted), so slow Prometheus answers never pile up.
+ * The daemon's cycle, every {@code collection.interval}: discover workloads, collect (one range query per
+ * feature over the trailing {@code collection.lookback}), score the newest row of each workload, then decide and
+ * act. Discovery runs on the discovery pool (the libvirt pool when workloads come from libvirt), collection and
+ * scoring on {@code headroom-collect}, decisions and libvirt changes on {@code headroom-libvirt}; the event loop
+ * only schedules them. A failed collection ends the cycle: nothing is scored or changed on stale data. A cycle
+ * still running when the next tick comes makes that tick skip (counted).
  */
 final class CollectionVerticle extends VerticleBase implements Readiness {
 
     private static final Logger LOG = LoggerFactory.getLogger(CollectionVerticle.class);
 
-    /** The latest good collection: the matrix and when it was taken. Later stages refuse stale snapshots. */
-    record Snapshot(Instant takenAt, SortedSet<String> workloads, FeatureMatrix matrix) {}
+    /** The latest good cycle: when it ran, what it saw and what it did. */
+    record Snapshot(Instant takenAt, SortedSet<String> workloads, FeatureMatrix matrix, Map<String, Scorer.Result> scores,
+                    List<WorkloadReport> reports) {}
+
+    /** The stages after collection; absent in tests that only collect. */
+    record Stages(Scorer scorer, ActuationService actuation, Training training, ActingTracker acting,
+                  WorkerExecutor libvirtPool) {}
 
     private final HeadroomConfig cfg;
     private final WorkloadDiscovery discovery;
@@ -40,28 +52,29 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
     private final Metrics metrics;
     private final WorkerExecutor discoveryPool;
     private final WorkerExecutor collectPool;
+    private final Optional<Stages> stages;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<Snapshot> latest = new AtomicReference<>();
-    private volatile Duration lastCycleDuration = Duration.ZERO;
     private final AtomicReference<String> lastError = new AtomicReference<>("no collection cycle has finished yet");
+    private volatile Duration lastCycleDuration = Duration.ZERO;
     private long timerId = -1;
 
     CollectionVerticle(HeadroomConfig cfg, WorkloadDiscovery discovery, FeatureCollector collector, Metrics metrics,
-                       WorkerExecutor discoveryPool, WorkerExecutor collectPool, Clock clock) {
+                       WorkerExecutor discoveryPool, WorkerExecutor collectPool, Optional<Stages> stages, Clock clock) {
         this.cfg = cfg;
         this.discovery = discovery;
         this.collector = collector;
         this.metrics = metrics;
         this.discoveryPool = discoveryPool;
         this.collectPool = collectPool;
+        this.stages = stages;
         this.clock = clock;
     }
 
     @Override
     public Future<?> start() {
-        long intervalMs = cfg.collection().interval().toMillis();
-        timerId = vertx.setPeriodic(0, intervalMs, id -> tick());
+        timerId = vertx.setPeriodic(0, cfg.collection().interval().toMillis(), id -> tick());
         return Future.succeededFuture();
     }
 
@@ -98,22 +111,23 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
     private void tick() {
         if (!running.compareAndSet(false, true)) {
             metrics.cyclesSkipped.inc();
-            LOG.warn("collection cycle skipped: the previous one is still running");
+            LOG.warn("cycle skipped: the previous one is still running");
             return;
         }
         Instant now = clock.instant();
         discoveryPool.executeBlocking(() -> discover(now), false)
-                .compose(workloads -> collectPool.executeBlocking(() -> collect(now, workloads), false))
+                .compose(workloads -> collectPool.executeBlocking(() -> collectAndScore(now, workloads), false))
+                .compose(this::act)
                 .onComplete(ar -> {
-            running.set(false);
-            lastCycleDuration = Duration.between(now, clock.instant());
-            if (ar.succeeded()) {
-                latest.set(ar.result());
-            } else {
-                lastError.set(String.valueOf(ar.cause().getMessage()));
-                LOG.warn("collection cycle failed, keeping no new data: {}", ar.cause().getMessage());
-            }
-        });
+                    running.set(false);
+                    lastCycleDuration = Duration.between(now, clock.instant());
+                    if (ar.succeeded()) {
+                        latest.set(ar.result());
+                    } else {
+                        lastError.set(String.valueOf(ar.cause().getMessage()));
+                        LOG.warn("cycle failed, nothing scored or changed: {}", ar.cause().getMessage());
+                    }
+                });
     }
 
     private SortedSet<String> discover(Instant now) throws Exception {
@@ -122,12 +136,37 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
         return workloads;
     }
 
-    private Snapshot collect(Instant now, SortedSet<String> workloads) throws Exception {
-        StepGrid grid = StepGrid.aligned(now.minus(cfg.collection().lookback()), now, cfg.collection().step());
+    private Snapshot collectAndScore(Instant now, SortedSet<String> workloads) throws Exception {
+        // The newest row is one step back: at "now" the latest scrape may not have landed yet, and rate() at the
+        // very edge of the data under-extrapolates, which would read as a sudden drop.
+        Instant end = now.minus(cfg.collection().step());
+        StepGrid grid = StepGrid.aligned(end.minus(cfg.collection().lookback()), end, cfg.collection().step());
         FeatureMatrix matrix = metrics.timeStage("collect", () ->
                 collector.collect(cfg.features(), cfg.workloads().label(), Optional.of(workloads), grid));
-        LOG.debug("collection cycle ok workloads={} steps={} features={}", workloads.size(), grid.size(),
-                cfg.features().size());
-        return new Snapshot(now, workloads, matrix);
+        Map<String, Scorer.Result> scores = Map.of();
+        if (stages.isPresent()) {
+            Stages st = stages.get();
+            scores = metrics.timeStage("score", () -> st.scorer().scoreLatest(matrix, st.training().groups(), now));
+        }
+        return new Snapshot(now, workloads, matrix, scores, List.of());
+    }
+
+    /** Decisions and changes; a libvirt failure is counted and logged but keeps the collection's snapshot. */
+    private Future<Snapshot> act(Snapshot s) {
+        if (stages.isEmpty()) {
+            return Future.succeededFuture(s);
+        }
+        Stages st = stages.get();
+        return st.libvirtPool().executeBlocking(() -> {
+            try {
+                List<WorkloadReport> reports = st.actuation().cycle(s.workloads(),
+                        Scores.forPolicy(s.scores(), cfg.features()), s.takenAt());
+                st.acting().update(st.actuation().records(), s.takenAt());
+                return new Snapshot(s.takenAt(), s.workloads(), s.matrix(), s.scores(), reports);
+            } catch (LibvirtFailure e) {
+                LOG.warn("actuation skipped this cycle: {}", e.getMessage());
+                return s;
+            }
+        }, false);
     }
 }

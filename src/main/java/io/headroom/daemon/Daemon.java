@@ -1,9 +1,13 @@
 package io.headroom.daemon;
 
+import io.headroom.act.ActuationService;
 import io.headroom.act.LibvirtGateway;
 import io.headroom.collect.FeatureCollector;
 import io.headroom.collect.PrometheusClient;
+import io.headroom.config.ActConfig;
 import io.headroom.config.HeadroomConfig;
+import io.headroom.detect.ModelRegistry;
+import io.headroom.detect.Scorer;
 import io.headroom.config.WorkloadsConfig;
 import io.headroom.http.HttpServerVerticle;
 import io.headroom.http.Metrics;
@@ -11,7 +15,9 @@ import io.prometheus.client.hotspot.DefaultExports;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +36,8 @@ public final class Daemon implements AutoCloseable {
     static final String LIBVIRT_POOL = "headroom-libvirt";
     /** Worker pool for rendering /metrics. */
     static final String HTTP_POOL = "headroom-http";
+    /** Worker pool for model training: one thread, so training never takes both cores from the cycle. */
+    static final String TRAIN_POOL = "headroom-train";
 
     private final HeadroomConfig cfg;
     private final Metrics metrics;
@@ -39,6 +47,9 @@ public final class Daemon implements AutoCloseable {
     private final WorkerExecutor collectPool;
     private final WorkerExecutor httpPool;
     private final WorkerExecutor libvirtPool;
+    private final WorkerExecutor trainPool;
+    private final ModelRegistry registry;
+    private final ActuationService actuation;
     private HttpServerVerticle http;
     private CollectionVerticle collection;
 
@@ -47,15 +58,22 @@ public final class Daemon implements AutoCloseable {
      * @param metrics where self-metrics go; the caller decides the registry
      * @param options Vert.x options (tests lower {@code maxEventLoopExecuteTime} to catch blocking calls)
      */
-    public Daemon(HeadroomConfig cfg, Metrics metrics, VertxOptions options) {
+    public Daemon(HeadroomConfig cfg, Metrics metrics, VertxOptions options) throws IOException {
         this.cfg = cfg;
         this.metrics = metrics;
+        // Observe mode only reads libvirt; a read-only connection makes that a guarantee.
+        this.gateway = new LibvirtGateway(cfg.workloads().libvirtUri(), cfg.act().mode() == ActConfig.Mode.OBSERVE,
+                cfg.act(), metrics);
+        this.actuation = ActuationService.create(cfg, gateway, metrics);
+        this.registry = new ModelRegistry(cfg.stateDir());
+        int loaded = registry.load();
+        LOG.info("models loaded from {}: {}", cfg.stateDir().resolve("models"), loaded);
         this.vertx = Vertx.vertx(options);
         this.client = new PrometheusClient(cfg.prometheus(), metrics);
-        this.gateway = new LibvirtGateway(cfg.workloads().libvirtUri(), true);
         this.collectPool = vertx.createSharedWorkerExecutor(COLLECT_POOL, 2, 10, TimeUnit.MINUTES);
         this.httpPool = vertx.createSharedWorkerExecutor(HTTP_POOL, 1);
         this.libvirtPool = vertx.createSharedWorkerExecutor(LIBVIRT_POOL, 1);
+        this.trainPool = vertx.createSharedWorkerExecutor(TRAIN_POOL, 1, 6, TimeUnit.HOURS);
     }
 
     /** Registers JVM metrics in the daemon's registry (production only; tests keep registries small). */
@@ -68,20 +86,37 @@ public final class Daemon implements AutoCloseable {
     public int start() throws Exception {
         metrics.buildInfo.labels(Version.current()).set(1);
         WorkerExecutor discoveryPool = cfg.workloads().source() == WorkloadsConfig.Source.LIBVIRT ? libvirtPool : collectPool;
-        collection = new CollectionVerticle(cfg,
-                Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
-                new FeatureCollector(client, metrics), metrics, discoveryPool, collectPool, Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        FeatureCollector collector = new FeatureCollector(client, metrics);
+        ActingTracker acting = new ActingTracker(clock.instant().minus(cfg.detection().trainingWindow()));
+        Training training = new Training(cfg, client, collector, registry, acting, metrics);
+        CollectionVerticle.Stages stages = new CollectionVerticle.Stages(
+                new Scorer(cfg.detection(), registry, metrics), actuation, training, acting, libvirtPool);
+        collection = new CollectionVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
+                collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock);
         http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool);
         vertx.deployVerticle(http).await();
         vertx.deployVerticle(collection).await();
+        vertx.deployVerticle(new TrainingVerticle(training, registry, collection::latest, trainPool,
+                cfg.detection().retrainEvery(), clock)).await();
         LOG.info("headroom {} listening on http://{}:{} prometheus={} workloads_from={}", Version.current(),
                 cfg.server().host(), http.actualPort(), cfg.prometheus().url(), cfg.workloads().source());
         return http.actualPort();
     }
 
-    /** The latest collection snapshot, for tests and later stages. */
-    java.util.Optional<CollectionVerticle.Snapshot> latest() {
-        return collection == null ? java.util.Optional.empty() : collection.latest();
+    /** The latest cycle's snapshot, for tests and the status API. */
+    Optional<CollectionVerticle.Snapshot> latest() {
+        return collection == null ? Optional.empty() : collection.latest();
+    }
+
+    /** The current models. */
+    ModelRegistry models() {
+        return registry;
+    }
+
+    /** The actuation service (state, last reports). */
+    ActuationService actuation() {
+        return actuation;
     }
 
     @Override

@@ -40,6 +40,9 @@ public final class ModelTrainer {
      */
     public record History(double[] raw, int nRows, boolean[] trainable) {}
 
+    /** Most rows one model is trained on. */
+    public static final int MAX_ROWS = 200_000;
+
     private final DetectionConfig cfg;
 
     public ModelTrainer(DetectionConfig cfg) {
@@ -82,6 +85,17 @@ public final class ModelTrainer {
         for (double[] p : parts) {
             System.arraycopy(p, 0, rows, at, p.length);
             at += p.length;
+        }
+        if (total > MAX_ROWS) {
+            // Group and global models see many workloads: an even stride keeps every workload and every time
+            // of day represented while bounding training time and memory.
+            int kept = MAX_ROWS;
+            double[] sampled = new double[kept * width];
+            for (int i = 0; i < kept; i++) {
+                System.arraycopy(rows, (int) ((long) i * total / kept) * width, sampled, i * width, width);
+            }
+            rows = sampled;
+            total = kept;
         }
         Imputation imputation = Imputation.fit(rows, total, width);
         imputation.apply(rows, total);

@@ -40,6 +40,22 @@ public final class Metrics {
     public final Counter cyclesSkipped;
     /** Static build information. */
     public final Gauge buildInfo;
+    /** Latest 0-100 anomaly score per workload; absent while the workload has no usable model or no data. */
+    public final Gauge anomalyScore;
+    /** Share (0-1) of the latest score attributed to each feature. */
+    public final Gauge anomalyAttribution;
+    /** 1 per workload and the model that scores it (scope and type as labels); 0 in {@code scored} when none. */
+    public final Gauge workloadModel;
+    /** 1 if the workload got a score in the last cycle, 0 if it had no usable model or data. */
+    public final Gauge workloadScored;
+    /** Age of each model. */
+    public final Gauge modelAge;
+    /** Clean rows each model was trained on. */
+    public final Gauge modelTrainingRows;
+    /** Duration of the last training of all models. */
+    public final Gauge trainingDuration;
+    /** Models that could not be trained in the last training (too little clean history). */
+    public final Gauge modelsSkipped;
     /** libvirt calls that failed, by operation and reason (refused, domain_gone, connection_lost). */
     public final Counter libvirtFailures;
     /** Attempts to open the libvirt connection, by result (ok, failed). */
@@ -122,6 +138,44 @@ public final class Metrics {
         cyclesSkipped = Counter.build()
                 .namespace(NAMESPACE).subsystem("cycle").name("skipped_total")
                 .help("Cycles skipped because the previous cycle was still running.")
+                .register(registry);
+        anomalyScore = Gauge.build()
+                .namespace(NAMESPACE).subsystem("anomaly").name("score")
+                .help("Latest anomaly score (0-100) of the workload; absent when it has no model or no data.")
+                .labelNames("workload")
+                .register(registry);
+        anomalyAttribution = Gauge.build()
+                .namespace(NAMESPACE).subsystem("anomaly").name("attribution")
+                .help("Share (0-1) of the workload's latest score attributed to the feature.")
+                .labelNames("workload", "feature")
+                .register(registry);
+        workloadModel = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("model_info")
+                .help("The model that scores the workload: scope (workload, group or global) and type.")
+                .labelNames("workload", "scope", "type")
+                .register(registry);
+        workloadScored = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("scored")
+                .help("1 if the workload got a score in the last cycle, 0 if it had no usable model or data.")
+                .labelNames("workload")
+                .register(registry);
+        modelAge = Gauge.build()
+                .namespace(NAMESPACE).subsystem("model").name("age_seconds")
+                .help("Time since the model was trained.")
+                .labelNames("scope", "type")
+                .register(registry);
+        modelTrainingRows = Gauge.build()
+                .namespace(NAMESPACE).subsystem("model").name("training_rows")
+                .help("Clean rows the model was trained on.")
+                .labelNames("scope", "type")
+                .register(registry);
+        trainingDuration = Gauge.build()
+                .namespace(NAMESPACE).subsystem("training").name("duration_seconds")
+                .help("Duration of the last training of all models, history fetch included.")
+                .register(registry);
+        modelsSkipped = Gauge.build()
+                .namespace(NAMESPACE).subsystem("training").name("skipped_models")
+                .help("Models the last training could not train (too little clean history).")
                 .register(registry);
         buildInfo = Gauge.build()
                 .namespace(NAMESPACE).name("build_info")

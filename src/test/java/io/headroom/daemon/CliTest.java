@@ -69,7 +69,7 @@ class CliTest {
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains(": OK", "prometheus:  http://prom:9090 (timeout 30s, 3 attempts, auth: bearer token from",
                     "headers: X-Scope-OrgID", "values of label domain on libvirt_domain_info_virtual_cpus",
-                    "include /web-.*/", "every 1m, step 30s, lookback 15m", "features:    8", "cpu_utilisation",
+                    "include /web-.*/", "every 1m, step 30s, lookback 1h", "features:    8", "cpu_utilisation",
                     "server:      http://127.0.0.1:9464");
             assertThat(r.out()).doesNotContain("very-secret-token");
             assertThat(r.out().lines().count()).as("fits on one screen").isLessThanOrEqualTo(24);

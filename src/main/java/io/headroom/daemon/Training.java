@@ -1,0 +1,120 @@
+package io.headroom.daemon;
+
+import io.headroom.collect.FeatureCollector;
+import io.headroom.collect.FeatureMatrix;
+import io.headroom.collect.PrometheusClient;
+import io.headroom.collect.Series;
+import io.headroom.collect.StepGrid;
+import io.headroom.config.DetectionConfig;
+import io.headroom.config.HeadroomConfig;
+import io.headroom.detect.Interval;
+import io.headroom.detect.ModelRegistry;
+import io.headroom.detect.Retrainer;
+import io.headroom.http.Metrics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run: fetch the training window for every workload (one range query per feature), the failure
+ * intervals (one range query), the groups (one series call), then train and swap in the models. Blocking: the
+ * daemon runs it on the {@code headroom-train} worker pool.
+ */
+final class Training {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Training.class);
+
+    private final HeadroomConfig cfg;
+    private final PrometheusClient client;
+    private final FeatureCollector collector;
+    private final ModelRegistry registry;
+    private final ActingTracker acting;
+    private final Metrics metrics;
+    private volatile Map<String, String> groups = Map.of();
+
+    Training(HeadroomConfig cfg, PrometheusClient client, FeatureCollector collector, ModelRegistry registry,
+             ActingTracker acting, Metrics metrics) {
+        this.cfg = cfg;
+        this.client = client;
+        this.collector = collector;
+        this.registry = registry;
+        this.acting = acting;
+        this.metrics = metrics;
+    }
+
+    /** Trains every model the scope needs over the training window ending at {@code now}. */
+    Retrainer.Result run(SortedSet<String> workloads, Instant now) throws Exception {
+        long started = System.nanoTime();
+        Retrainer.Result result = metrics.timeStage("train", () -> {
+            DetectionConfig d = cfg.detection();
+            StepGrid grid = StepGrid.aligned(now.minus(d.trainingWindow()), now, cfg.collection().step());
+            FeatureMatrix history = collector.collect(cfg.features(), cfg.workloads().label(), Optional.of(workloads), grid);
+            Map<String, List<Interval>> excluded = failures(grid);
+            acting.intervals(now).forEach((w, l) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).addAll(l));
+            groups = groups(grid);
+            Retrainer.Result r = new Retrainer(d).train(history, excluded, groups, now);
+            registry.putAll(r.models());
+            return r;
+        });
+        metrics.trainingDuration.set((System.nanoTime() - started) / 1e9);
+        metrics.modelsSkipped.set(result.skipped().size());
+        LOG.info("training done models={} skipped={} workloads={} seconds={}", result.models().size(),
+                result.skipped().size(), workloads.size(), String.format("%.1f", (System.nanoTime() - started) / 1e9));
+        return result;
+    }
+
+    /** Workload to group value, from the last training. */
+    Map<String, String> groups() {
+        return groups;
+    }
+
+    private Map<String, List<Interval>> failures(StepGrid grid) {
+        Map<String, List<Interval>> out = new HashMap<>();
+        String q = cfg.detection().failureQuery();
+        if (q.isBlank()) {
+            return out;
+        }
+        long[] millis = new long[grid.size()];
+        for (int i = 0; i < millis.length; i++) {
+            millis[i] = grid.timestampAt(i);
+        }
+        for (Series s : client.queryRange(q, grid.start(), grid.end(), grid.step())) {
+            String w = s.labels().get(cfg.workloads().label());
+            if (w == null) {
+                continue;
+            }
+            double[] values = new double[millis.length];
+            java.util.Arrays.fill(values, Double.NaN);
+            for (int i = 0; i < s.size(); i++) {
+                int idx = grid.indexOf(s.timestampAt(i));
+                if (idx >= 0) {
+                    values[idx] = s.valueAt(i);
+                }
+            }
+            out.computeIfAbsent(w, k -> new ArrayList<>()).addAll(Interval.positiveRuns(millis, values));
+        }
+        return out;
+    }
+
+    private Map<String, String> groups(StepGrid grid) {
+        String label = cfg.detection().groupLabel();
+        if (label.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new HashMap<>();
+        for (Map<String, String> labels : client.series(List.of(cfg.workloads().selector()), grid.start(), grid.end())) {
+            String w = labels.get(cfg.workloads().label());
+            String g = labels.get(label);
+            if (w != null && g != null) {
+                out.put(w, g);
+            }
+        }
+        return Map.copyOf(out);
+    }
+}

@@ -1,0 +1,110 @@
+package io.headroom.detect;
+
+import io.headroom.collect.FeatureMatrix;
+import io.headroom.config.DetectionConfig;
+import io.headroom.http.Metrics;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Scores the newest row of every workload in a cycle's matrix with the model the registry picks for it, and
+ * exports the result. The matrix's older rows are the engineering's trailing history. A workload with no model,
+ * or no data at its newest row, gets no score: it is exported as {@code headroom_workload_scored 0}, never as 0.
+ */
+public final class Scorer {
+
+    /**
+     * A workload's score in this cycle.
+     *
+     * @param workload    the workload
+     * @param model       the model used, if any
+     * @param score       0-100, NaN when there is none
+     * @param attribution per feature (matrix order), shares summing to 1; empty without a score
+     * @param direction   per feature: +1 above its training median, -1 below, 0 unknown
+     */
+    public record Result(String workload, Optional<WorkloadModel> model, double score, double[] attribution,
+                         double[] direction) {
+        /** True if there is a score. */
+        public boolean scored() {
+            return !Double.isNaN(score);
+        }
+    }
+
+    private final DetectionConfig cfg;
+    private final ModelRegistry registry;
+    private final Metrics metrics;
+    private final Set<String> exported = new HashSet<>();
+
+    public Scorer(DetectionConfig cfg, ModelRegistry registry, Metrics metrics) {
+        this.cfg = cfg;
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    /** Scores and exports; {@code groups} maps workloads to their group value (may be empty). */
+    public Map<String, Result> scoreLatest(FeatureMatrix m, Map<String, String> groups, Instant now) {
+        Map<String, Result> out = new TreeMap<>();
+        int steps = m.grid().size();
+        for (int w = 0; w < m.workloads().size(); w++) {
+            String name = m.workloads().get(w);
+            Optional<WorkloadModel> model = registry.forWorkload(name, Optional.ofNullable(groups.get(name)), cfg.scope());
+            Result r = new Result(name, model, Double.NaN, new double[0], new double[0]);
+            if (model.isPresent() && steps > 0 && model.get().features().equals(m.features())) {
+                WorkloadModel.Scored s = model.get().score(Retrainer.rows(m, w), steps, steps - 1);
+                int nf = m.features().size();
+                r = new Result(name, model, s.score()[0], java.util.Arrays.copyOf(s.attribution(), nf),
+                        java.util.Arrays.copyOf(s.direction(), nf));
+            }
+            out.put(name, r);
+        }
+        export(out, m.features(), now);
+        return out;
+    }
+
+    private void export(Map<String, Result> results, List<String> features, Instant now) {
+        for (String gone : exported) {
+            if (!results.containsKey(gone)) {
+                forget(gone, features);
+            }
+        }
+        exported.clear();
+        for (Result r : results.values()) {
+            exported.add(r.workload());
+            forget(r.workload(), features);
+            metrics.workloadScored.labels(r.workload()).set(r.scored() ? 1 : 0);
+            r.model().ifPresent(mod -> metrics.workloadModel.labels(r.workload(), scopeLabel(mod), mod.type()).set(1));
+            if (r.scored()) {
+                metrics.anomalyScore.labels(r.workload()).set(r.score());
+                for (int f = 0; f < features.size(); f++) {
+                    metrics.anomalyAttribution.labels(r.workload(), features.get(f)).set(r.attribution()[f]);
+                }
+            }
+        }
+        for (WorkloadModel mod : registry.all().values()) {
+            metrics.modelAge.labels(mod.scope(), mod.type())
+                    .set(Math.max(0, (now.toEpochMilli() - mod.trainedAt().toEpochMilli()) / 1000.0));
+            metrics.modelTrainingRows.labels(mod.scope(), mod.type()).set(mod.trainingRows());
+        }
+    }
+
+    private void forget(String workload, List<String> features) {
+        metrics.anomalyScore.remove(workload);
+        for (String f : features) {
+            metrics.anomalyAttribution.remove(workload, f);
+        }
+        for (WorkloadModel mod : registry.all().values()) {
+            metrics.workloadModel.remove(workload, scopeLabel(mod), mod.type());
+        }
+    }
+
+    /** {@code workload}, {@code group} or {@code global}: the level, not the name (which would repeat labels). */
+    static String scopeLabel(WorkloadModel m) {
+        int colon = m.scope().indexOf(':');
+        return colon < 0 ? m.scope() : m.scope().substring(0, colon);
+    }
+}
