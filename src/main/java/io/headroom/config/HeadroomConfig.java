@@ -12,6 +12,7 @@ import java.util.List;
  * @param features   the feature queries, in matrix column order
  * @param server     the HTTP listener
  * @param stateDir   where models, baselines and the audit log are kept
+ * @param notifications alerts to Alertmanager, the failure webhook and the admission pause
  */
 public record HeadroomConfig(
         PrometheusConfig prometheus,
@@ -19,7 +20,8 @@ public record HeadroomConfig(
         CollectionConfig collection,
         List<FeatureSpec> features,
         ServerConfig server,
-        Path stateDir) {
+        Path stateDir,
+        NotifyConfig notifications) {
 
     public HeadroomConfig {
         features = List.copyOf(features);

@@ -26,8 +26,9 @@ final class Sections {
         var features = FeatureSection.read(root.child("features"), workloads.label());
         ServerConfig server = server(root.child("server"));
         Path stateDir = root.child("state_dir").directory(DEFAULT_STATE_DIR);
+        NotifyConfig notifications = NotifySection.read(root.child("notify"), server);
         root.rejectUnknownKeys();
-        return new HeadroomConfig(prometheus, workloads, collection, features, server, stateDir);
+        return new HeadroomConfig(prometheus, workloads, collection, features, server, stateDir, notifications);
     }
 
     static PrometheusConfig prometheus(ConfigNode n) {
