@@ -96,9 +96,12 @@ class AlertmanagerClientIT {
             client.update(List.of(critical(workload)), Instant.now());
             Poll.until(WAIT, "two refused attempts", () -> errors(metrics, url, "connect"), v -> v >= 2);
 
-            try (TcpForwarder up = new TcpForwarder(port, alertmanager.port())) {
+            TcpForwarder up = new TcpForwarder(port, alertmanager.port());
+            try {
                 JsonNode alert = awaitActive(workload);
                 assertThat(alert.at("/labels/alertname").asText()).isEqualTo("HeadroomWorkloadCritical");
+            } finally {
+                up.close();
             }
         }
     }
