@@ -15,6 +15,7 @@ import java.util.List;
  * @param detection  models, scores and the model lifecycle
  * @param decide     tiers and guardrails that turn scores into decisions
  * @param act        whether and how decisions change guests
+ * @param notifications alerts to Alertmanager, the failure webhook and the admission pause
  */
 public record HeadroomConfig(
         PrometheusConfig prometheus,
@@ -25,7 +26,8 @@ public record HeadroomConfig(
         Path stateDir,
         DetectionConfig detection,
         DecideConfig decide,
-        ActConfig act) {
+        ActConfig act,
+        NotifyConfig notifications) {
 
     public HeadroomConfig {
         features = List.copyOf(features);

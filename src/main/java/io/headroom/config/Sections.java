@@ -29,9 +29,10 @@ final class Sections {
         DetectionConfig detection = DetectionSection.read(root.child("detection"), features);
         DecideConfig decide = PolicySection.decide(root.child("decide"));
         ActConfig act = PolicySection.act(root.child("act"));
+        NotifyConfig notifications = NotifySection.read(root.child("notify"), server);
         root.rejectUnknownKeys();
         return new HeadroomConfig(prometheus, workloads, collection, features, server, stateDir, detection, decide,
-                act);
+                act, notifications);
     }
 
     static PrometheusConfig prometheus(ConfigNode n) {

@@ -44,7 +44,7 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
 
     /** The stages after collection; absent in tests that only collect. */
     record Stages(Scorer scorer, ActuationService actuation, Training training, ActingTracker acting,
-                  WorkerExecutor libvirtPool) {}
+                  Notifications notifications, WorkerExecutor libvirtPool) {}
 
     private final HeadroomConfig cfg;
     private final WorkloadDiscovery discovery;
@@ -123,9 +123,11 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
                     lastCycleDuration = Duration.between(now, clock.instant());
                     if (ar.succeeded()) {
                         latest.set(ar.result());
+                        stages.ifPresent(st -> st.notifications().afterCycle(ar.result().scores(), ar.result().reports(), now));
                     } else {
                         lastError.set(String.valueOf(ar.cause().getMessage()));
                         LOG.warn("cycle failed, nothing scored or changed: {}", ar.cause().getMessage());
+                        stages.ifPresent(st -> st.notifications().afterFailedCycle(lastError.get(), now));
                     }
                 });
     }

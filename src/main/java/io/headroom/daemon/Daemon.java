@@ -15,7 +15,16 @@ import io.prometheus.client.hotspot.DefaultExports;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
+import io.headroom.notify.AdmissionGate;
+import io.headroom.notify.AlertSink;
+import io.headroom.notify.FailureLog;
+import io.headroom.notify.WebhookReceiver;
+import io.vertx.ext.web.Router;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +59,8 @@ public final class Daemon implements AutoCloseable {
     private final WorkerExecutor trainPool;
     private final ModelRegistry registry;
     private final ActuationService actuation;
+    private final FailureLog failureLog;
+    private final Notifications notifications;
     private HttpServerVerticle http;
     private CollectionVerticle collection;
 
@@ -66,6 +77,11 @@ public final class Daemon implements AutoCloseable {
                 cfg.act(), metrics);
         this.actuation = ActuationService.create(cfg, gateway, metrics);
         this.registry = new ModelRegistry(cfg.stateDir());
+        Files.createDirectories(cfg.stateDir());
+        this.failureLog = FailureLog.open(cfg.stateDir().resolve(FailureLog.FILE_NAME));
+        this.notifications = new Notifications(AlertSink.create(cfg.notifications().alertmanager(), metrics),
+                new AdmissionGate(cfg.notifications().admission(), metrics),
+                cfg.features().stream().map(io.headroom.config.FeatureSpec::name).toList());
         int loaded = registry.load();
         LOG.info("models loaded from {}: {}", cfg.stateDir().resolve("models"), loaded);
         this.vertx = Vertx.vertx(options);
@@ -89,12 +105,17 @@ public final class Daemon implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         FeatureCollector collector = new FeatureCollector(client, metrics);
         ActingTracker acting = new ActingTracker(clock.instant().minus(cfg.detection().trainingWindow()));
-        Training training = new Training(cfg, client, collector, registry, acting, metrics);
+        Training training = new Training(cfg, client, collector, registry, acting, failureLog, metrics);
         CollectionVerticle.Stages stages = new CollectionVerticle.Stages(
-                new Scorer(cfg.detection(), registry, metrics), actuation, training, acting, libvirtPool);
+                new Scorer(cfg.detection(), registry, metrics), actuation, training, acting, notifications, libvirtPool);
         collection = new CollectionVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
                 collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock);
-        http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool);
+        List<Consumer<Router>> mounts = new ArrayList<>();
+        if (cfg.notifications().webhook().enabled()) {
+            WebhookReceiver webhook = new WebhookReceiver(cfg.notifications().webhook(), failureLog, httpPool, metrics);
+            mounts.add(webhook::mount);
+        }
+        http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool, mounts);
         vertx.deployVerticle(http).await();
         vertx.deployVerticle(collection).await();
         vertx.deployVerticle(new TrainingVerticle(training, registry, collection::latest, trainPool,
@@ -126,6 +147,12 @@ public final class Daemon implements AutoCloseable {
             vertx.close().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+        }
+        try {
+            notifications.close();
+            failureLog.close();
+        } catch (Exception e) {
+            LOG.warn("closing notifications failed: {}", e.toString());
         }
         client.close();
         gateway.close();

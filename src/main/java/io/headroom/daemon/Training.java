@@ -11,6 +11,8 @@ import io.headroom.detect.Interval;
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Retrainer;
 import io.headroom.http.Metrics;
+import io.headroom.notify.FailureInterval;
+import io.headroom.notify.FailureLog;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,10 +38,12 @@ final class Training {
     private final ModelRegistry registry;
     private final ActingTracker acting;
     private final Metrics metrics;
+    private final FailureLog failureLog;
     private volatile Map<String, String> groups = Map.of();
 
     Training(HeadroomConfig cfg, PrometheusClient client, FeatureCollector collector, ModelRegistry registry,
-             ActingTracker acting, Metrics metrics) {
+             ActingTracker acting, FailureLog failureLog, Metrics metrics) {
+        this.failureLog = failureLog;
         this.cfg = cfg;
         this.client = client;
         this.collector = collector;
@@ -57,6 +61,11 @@ final class Training {
             FeatureMatrix history = collector.collect(cfg.features(), cfg.workloads().label(), Optional.of(workloads), grid);
             Map<String, List<Interval>> excluded = failures(grid);
             acting.intervals(now).forEach((w, l) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).addAll(l));
+            // Failures reported to the webhook (OOM, service down, ...) count like the failure query's.
+            for (FailureInterval f : failureLog.between(grid.start(), now)) {
+                excluded.computeIfAbsent(f.workload(), k -> new ArrayList<>())
+                        .add(new Interval(f.start(), f.end().orElse(now)));
+            }
             groups = groups(grid);
             Retrainer.Result r = new Retrainer(d).train(history, excluded, groups, now);
             registry.putAll(r.models());

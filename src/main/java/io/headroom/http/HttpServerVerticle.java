@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.StringWriter;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Serves {@code /metrics} (Prometheus text or OpenMetrics by content negotiation), {@code /-/healthy} and
@@ -24,13 +25,19 @@ public final class HttpServerVerticle extends VerticleBase {
     private final Metrics metrics;
     private final Readiness readiness;
     private final WorkerExecutor pool;
+    private final List<Consumer<Router>> mounts;
     private volatile int actualPort = -1;
 
-    public HttpServerVerticle(ServerConfig config, Metrics metrics, Readiness readiness, WorkerExecutor pool) {
+    /**
+     * @param mounts more routes, e.g. the failure webhook and the status API; mounted before the catch-all 404
+     */
+    public HttpServerVerticle(ServerConfig config, Metrics metrics, Readiness readiness, WorkerExecutor pool,
+                              List<Consumer<Router>> mounts) {
         this.config = config;
         this.metrics = metrics;
         this.readiness = readiness;
         this.pool = pool;
+        this.mounts = List.copyOf(mounts);
     }
 
     @Override
@@ -39,6 +46,7 @@ public final class HttpServerVerticle extends VerticleBase {
         router.route("/metrics").method(HttpMethod.GET).handler(this::metrics);
         router.route("/-/healthy").method(HttpMethod.GET).handler(ctx -> text(ctx, 200, "Healthy.\n"));
         router.route("/-/ready").method(HttpMethod.GET).handler(this::ready);
+        mounts.forEach(m -> m.accept(router));
         router.route().handler(ctx -> text(ctx, 404, "Not found: " + ctx.request().path()
                 + " (try /metrics, /-/healthy, /-/ready)\n"));
         return vertx.createHttpServer()

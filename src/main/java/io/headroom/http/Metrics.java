@@ -81,6 +81,33 @@ public final class Metrics {
     /** 1 for the actuation mode in use (observe or enforce). */
     public final Gauge actuationMode;
 
+    /** Alerts accepted by each Alertmanager, by its configured base URL. */
+    public final Counter notificationsSent;
+    /** Failed POSTs to an Alertmanager, by URL and reason (connect, timeout, io, http_4xx, http_5xx). */
+    public final Counter notificationErrors;
+    /** Alerts given up on, by reason (queue_full: oldest dropped; rejected: every Alertmanager answered 4xx). */
+    public final Counter notificationsDropped;
+    /** Alerts waiting to be posted. */
+    public final Gauge notificationQueueLength;
+    /** Capacity of the alert queue. */
+    public final Gauge notificationQueueCapacity;
+    /** Duration of one POST to an Alertmanager, by URL. */
+    public final Histogram notificationDuration;
+    /** Alerts Headroom currently holds active in Alertmanager. */
+    public final Gauge notificationsActive;
+    /** Requests to the failure webhook, by HTTP status code answered. */
+    public final Counter webhookRequests;
+    /** Alerts received by the failure webhook, by result (new, resolved, duplicate, ignored). */
+    public final Counter webhookAlerts;
+    /** 1 while the admission hook has confirmed a pause of the workload, else 0. */
+    public final Gauge admissionPaused;
+    /** Calls to the admission hook, by action (pause, resume); retries count as separate calls. */
+    public final Counter admissionHookRequests;
+    /** Failed calls to the admission hook, by action and reason. */
+    public final Counter admissionHookErrors;
+    /** Pauses lifted because they reached notify.admission.max_pause while the workload was still critical. */
+    public final Counter admissionExpired;
+
     private final CollectorRegistry registry;
 
     public Metrics(CollectorRegistry registry) {
@@ -241,6 +268,68 @@ public final class Metrics {
                 .namespace(NAMESPACE).subsystem("actuation").name("mode")
                 .help("1 for the actuation mode in use (observe or enforce).")
                 .labelNames("mode")
+                .register(registry);
+        notificationsSent = Counter.build()
+                .namespace(NAMESPACE).subsystem("notifications").name("sent_total")
+                .help("Alerts accepted by an Alertmanager.")
+                .labelNames("alertmanager")
+                .register(registry);
+        notificationErrors = Counter.build()
+                .namespace(NAMESPACE).subsystem("notifications").name("errors_total")
+                .help("Failed POSTs of alerts to an Alertmanager, by reason.")
+                .labelNames("alertmanager", "reason")
+                .register(registry);
+        notificationsDropped = Counter.build()
+                .namespace(NAMESPACE).subsystem("notifications").name("dropped_total")
+                .help("Alerts given up on: queue_full (oldest dropped) or rejected (4xx from every Alertmanager).")
+                .labelNames("reason")
+                .register(registry);
+        notificationQueueLength = Gauge.build()
+                .namespace(NAMESPACE).subsystem("notifications").name("queue_length")
+                .help("Alerts waiting to be posted to Alertmanager.")
+                .register(registry);
+        notificationQueueCapacity = Gauge.build()
+                .namespace(NAMESPACE).subsystem("notifications").name("queue_capacity")
+                .help("Capacity of the alert queue.")
+                .register(registry);
+        notificationDuration = Histogram.build()
+                .namespace(NAMESPACE).subsystem("notifications").name("request_duration_seconds")
+                .help("Duration of POSTs of alerts to an Alertmanager.")
+                .labelNames("alertmanager")
+                .buckets(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+                .register(registry);
+        notificationsActive = Gauge.build()
+                .namespace(NAMESPACE).subsystem("notifications").name("active_alerts")
+                .help("Alerts Headroom currently holds active in Alertmanager.")
+                .register(registry);
+        webhookRequests = Counter.build()
+                .namespace(NAMESPACE).subsystem("webhook").name("requests_total")
+                .help("Requests to the failure webhook, by HTTP status code answered.")
+                .labelNames("code")
+                .register(registry);
+        webhookAlerts = Counter.build()
+                .namespace(NAMESPACE).subsystem("webhook").name("alerts_total")
+                .help("Alerts received by the failure webhook, by result: new, resolved, duplicate, ignored.")
+                .labelNames("result")
+                .register(registry);
+        admissionPaused = Gauge.build()
+                .namespace(NAMESPACE).subsystem("admission").name("paused")
+                .help("1 while the admission hook has confirmed a pause of new requests to the workload.")
+                .labelNames("workload")
+                .register(registry);
+        admissionHookRequests = Counter.build()
+                .namespace(NAMESPACE).subsystem("admission").name("hook_requests_total")
+                .help("Calls to the admission hook, retries included.")
+                .labelNames("action")
+                .register(registry);
+        admissionHookErrors = Counter.build()
+                .namespace(NAMESPACE).subsystem("admission").name("hook_errors_total")
+                .help("Failed calls to the admission hook, by reason.")
+                .labelNames("action", "reason")
+                .register(registry);
+        admissionExpired = Counter.build()
+                .namespace(NAMESPACE).subsystem("admission").name("expired_total")
+                .help("Pauses lifted because they reached max_pause while the workload was still critical.")
                 .register(registry);
     }
 

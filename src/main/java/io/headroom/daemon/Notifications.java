@@ -1,0 +1,101 @@
+package io.headroom.daemon;
+
+import io.headroom.act.ActuationResult;
+import io.headroom.act.WorkloadReport;
+import io.headroom.decide.Allocation;
+import io.headroom.decide.Decision;
+import io.headroom.decide.Resource;
+import io.headroom.detect.Scorer;
+import io.headroom.notify.ActiveAlert;
+import io.headroom.notify.AdmissionGate;
+import io.headroom.notify.AlertSink;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/**
+ * After each cycle: the alerts that hold now (critical anomalies, failed changes, Prometheus unreachable) go to
+ * the alert sink, which posts, re-posts and resolves them; critical workloads go to the admission gate. Both
+ * only enqueue, so the cycle never waits on Alertmanager or a load balancer.
+ */
+final class Notifications implements AutoCloseable {
+
+    static final String CRITICAL_ANOMALY = "HeadroomCriticalAnomaly";
+    static final String ACTUATION_FAILED = "HeadroomActuationFailed";
+    static final String PROMETHEUS_UNREACHABLE = "HeadroomPrometheusUnreachable";
+
+    private final AlertSink sink;
+    private final AdmissionGate gate;
+    private final List<String> features;
+
+    Notifications(AlertSink sink, AdmissionGate gate, List<String> features) {
+        this.sink = sink;
+        this.gate = gate;
+        this.features = List.copyOf(features);
+    }
+
+    /** A cycle that scored and acted. */
+    void afterCycle(Map<String, Scorer.Result> scores, List<WorkloadReport> reports, Instant now) {
+        List<ActiveAlert> active = new ArrayList<>();
+        List<String> critical = new ArrayList<>();
+        for (WorkloadReport r : reports) {
+            Optional<Decision> d = r.decision();
+            if (d.isPresent() && d.get().notifyOperators()) {
+                critical.add(r.workload());
+                Scorer.Result s = scores.get(r.workload());
+                active.add(ActiveAlert.anomaly(CRITICAL_ANOMALY, r.workload(), ActiveAlert.Severity.CRITICAL,
+                        d.get().tier().label(), d.get().score().orElse(Double.NaN), top(s), changes(r)));
+            }
+            for (ActuationResult res : r.results()) {
+                if (res.status() != ActuationResult.Status.APPLIED && res.status() != ActuationResult.Status.DRY_RUN) {
+                    active.add(ActiveAlert.event(ACTUATION_FAILED, r.workload(), ActiveAlert.Severity.WARNING,
+                            "change of " + res.resource().name().toLowerCase(Locale.ROOT) + " " + res.status().label()
+                                    + ": " + res.detail()));
+                }
+            }
+        }
+        sink.update(active, now);
+        gate.update(critical);
+    }
+
+    /** A cycle whose collection failed: nothing was scored, so only the host-wide alert holds. */
+    void afterFailedCycle(String reason, Instant now) {
+        sink.update(List.of(ActiveAlert.event(PROMETHEUS_UNREACHABLE, "", ActiveAlert.Severity.WARNING,
+                "collection failed: " + reason)), now);
+    }
+
+    private List<String> top(Scorer.Result s) {
+        if (s == null || !s.scored()) {
+            return List.of();
+        }
+        return IntStream.range(0, features.size()).boxed()
+                .sorted(Comparator.comparingDouble((Integer f) -> -s.attribution()[f])).limit(3)
+                .map(f -> String.format(Locale.ROOT, "%s %.0f%%", features.get(f), 100 * s.attribution()[f])).toList();
+    }
+
+    private static List<ActiveAlert.Change> changes(WorkloadReport r) {
+        List<ActiveAlert.Change> out = new ArrayList<>();
+        Optional<Allocation> base = r.baseline();
+        Optional<Allocation> cur = r.current();
+        if (base.isPresent() && cur.isPresent()) {
+            for (Resource res : Resource.values()) {
+                if (base.get().get(res) != cur.get().get(res)) {
+                    out.add(new ActiveAlert.Change(res.name().toLowerCase(Locale.ROOT),
+                            Allocation.format(res, base.get().get(res)), Allocation.format(res, cur.get().get(res))));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+        sink.close();
+        gate.close();
+    }
+}
