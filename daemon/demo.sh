@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo, in one command: a Prometheus on loopback holding 48 h of backfilled history for 20 demo guests
-# (libvirt-exporter metric names) plus their live metrics, and `headroom run` collecting from it.
+# (libvirt-exporter metric names) plus their live metrics, the guests as domains of libvirt's test driver, and
+# `headroom run` in observe mode: it collects, trains, scores and records what it would change.
 # Installs what it needs; everything lives in a temp dir and stops on Ctrl-C.
 #   HEADROOM_DEMO_DOMAINS=N   number of demo guests (default 20)
 #   HEADROOM_DEMO_SMOKE=1     start everything, check Headroom is ready and serving metrics, then stop (CI)
@@ -26,8 +27,8 @@ prom_port=$(free_port); guests_port=$(free_port); headroom_port=$(free_port)
 now=$(date +%s)
 
 echo ">> generating 48h of history for $domains guests"
-/usr/bin/python3 "$root/daemon/demo/guests.py" backfill --domains "$domains" --hours 48 --end $((now - 120)) \
-  --out "$work/history.om"
+/usr/bin/python3 "$root/daemon/demo/guests.py" backfill --domains "$domains" --hours 48 --end "$now" \
+  --labels "job=demo-guests,instance=127.0.0.1:$guests_port" --out "$work/history.om"
 promtool tsdb create-blocks-from openmetrics --max-block-duration=24h "$work/history.om" "$work/data" > "$work/promtool.log"
 rm "$work/history.om"
 
@@ -44,11 +45,26 @@ prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data"
 pids+=($!)
 wait_http "http://127.0.0.1:$prom_port/-/ready" 120
 
+# The demo guests as libvirt domains, on libvirt's test driver (no libvirtd needed): Headroom discovers them
+# there and, in observe mode, records what it would change.
+{
+  echo "<node>"
+  for i in $(seq 1 "$domains"); do
+    vcpus=$((2 + (i % 3) * 2)); mem=$(( (4 + (i % 2) * 4) * 1024 ))
+    echo "  <domain type='test'><name>web-$i</name><memory unit='MiB'>$((mem * 2))</memory>"
+    echo "    <currentMemory unit='MiB'>$mem</currentMemory><vcpu current='$vcpus'>$((vcpus * 4))</vcpu>"
+    echo "    <os><type>hvm</type></os></domain>"
+  done
+  echo "</node>"
+} > "$work/node.xml"
+
 cat > "$work/headroom.yaml" <<YAML
 prometheus: {url: "http://127.0.0.1:$prom_port"}
-workloads: {source: prometheus, label: domain, selector: libvirt_domain_info_virtual_cpus}
-collection: {interval: 15s, step: 15s, lookback: 15m}
+workloads: {source: libvirt, libvirt_uri: "test://$work/node.xml", label: domain}
+collection: {interval: 15s, step: 15s, lookback: 1h}
 features: {preset: libvirt-exporter}
+detection: {training_window: 24h, retrain_every: 6h}
+act: {mode: observe}
 server: {listen: "127.0.0.1:$headroom_port"}
 state_dir: $work/state
 YAML
@@ -72,7 +88,14 @@ Ctrl-C stops everything and removes $work.
 TXT
 
 if [ "${HEADROOM_DEMO_SMOKE:-0}" = 1 ]; then
-  curl -fsS "http://127.0.0.1:$headroom_port/metrics" | grep -E '^headroom_(workloads|stage_success)' 
+  # The first training runs in the background after the first cycle; wait for its scores.
+  deadline=$(( $(date +%s) + 300 ))
+  until curl -fsS "http://127.0.0.1:$headroom_port/metrics" | grep -q '^headroom_anomaly_score{'; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "demo smoke: no scores after 300 s" >&2; exit 1; }
+    sleep 1
+  done
+  curl -fsS "http://127.0.0.1:$headroom_port/metrics" \
+    | grep -E '^headroom_(workloads|stage_success|anomaly_score\{workload="web-1"|decisions_total)' 
   rows=$(($(wc -l < "$work/features.csv") - 1))
   [ "$rows" -gt 0 ] || { echo "demo smoke: features.csv is empty" >&2; exit 1; }
   kill -TERM "$headroom_pid"

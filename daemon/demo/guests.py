@@ -19,6 +19,13 @@ def domains(n):
     return [f"web-{i}" for i in range(1, n + 1)]
 
 
+def jitter(i, t, salt=0):
+    """Deterministic noise in [-1, 1) from (domain, time): live values repeat the backfilled ones exactly."""
+    h = (i * 2654435761 + int(t) * 40503 + salt * 97) & 0xFFFFFFFF
+    h = (h ^ (h >> 13)) * 0x5BD1E995 & 0xFFFFFFFF
+    return ((h ^ (h >> 15)) & 0xFFFF) / 32768.0 - 1.0
+
+
 def phase(i):
     return (i * 0.37) % 1.0
 
@@ -27,7 +34,8 @@ def cpu_seconds(i, t):
     # rate(t) = vcpus * (0.35 + 0.25 sin(2 pi (t/DAY + phase)))  -> integral in closed form
     v = vcpus(i)
     w = 2 * math.pi / DAY
-    return v * (0.35 * t - 0.25 / w * math.cos(w * t + 2 * math.pi * phase(i)))
+    # Up to 5 s of CPU time early or late: noise in the rate that never makes the counter go backwards.
+    return v * (0.35 * t - 0.25 / w * math.cos(w * t + 2 * math.pi * phase(i))) + 2.5 * (1 + jitter(i, t, 1))
 
 
 def vcpus(i):
@@ -39,12 +47,12 @@ def max_memory(i):
 
 
 def memory_usage(i, t):
-    return max_memory(i) * (0.55 + 0.1 * math.sin(2 * math.pi * (t / DAY + phase(i))))
+    return max_memory(i) * (0.55 + 0.1 * math.sin(2 * math.pi * (t / DAY + phase(i))) + 0.01 * jitter(i, t))
 
 
 def bytes_counter(i, t, base):
     w = 2 * math.pi / DAY
-    return base * (1 + i % 4) * (t - 0.5 / w * math.cos(w * t + 2 * math.pi * phase(i)))
+    return base * (1 + i % 4) * (t - 0.5 / w * math.cos(w * t + 2 * math.pi * phase(i)) + 2 * (1 + jitter(i, t, 2)))
 
 
 def families(n):
@@ -75,8 +83,11 @@ def families(n):
     return fams
 
 
+EXTRA = {}
+
+
 def fmt_labels(labels):
-    return ",".join(f'{k}="{v}"' for k, v in labels.items())
+    return ",".join(f'{k}="{v}"' for k, v in {**labels, **EXTRA}.items())
 
 
 def backfill(args):
@@ -131,11 +142,17 @@ def main():
     b.add_argument("--step", type=int, default=30)
     b.add_argument("--end", type=float, default=time.time())
     b.add_argument("--out", required=True)
+    b.add_argument("--labels", default="", help="extra labels k=v,k=v: those the scrape will add (job, instance), "
+                   "so that history and live samples are one series")
     s = sub.add_parser("serve")
     s.add_argument("--domains", type=int, default=20)
     s.add_argument("--port", type=int, required=True)
     args = p.parse_args()
-    backfill(args) if args.cmd == "backfill" else serve(args)
+    if args.cmd == "backfill":
+        EXTRA.update(kv.split("=", 1) for kv in args.labels.split(",") if kv)
+        backfill(args)
+    else:
+        serve(args)
 
 
 if __name__ == "__main__":

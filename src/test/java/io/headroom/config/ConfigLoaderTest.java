@@ -228,8 +228,8 @@ class ConfigLoaderTest {
             assertThat(f).extracting(FeatureSpec::name).containsExactly("cpu_utilisation", "memory_usage_ratio",
                     "disk_read_bytes_rate", "disk_write_bytes_rate", "disk_latency_seconds", "net_rx_bytes_rate",
                     "net_tx_bytes_rate", "net_drops_rate");
-            assertThat(f.get(0).query()).isEqualTo("sum by (domain) (rate(libvirt_domain_info_cpu_time_seconds_total{host=\"kvm1\"}[5m]))"
-                    + " / sum by (domain) (libvirt_domain_info_virtual_cpus{host=\"kvm1\"})");
+            assertThat(f.get(0).query()).isEqualTo("max by (domain) (rate(libvirt_domain_info_cpu_time_seconds_total{host=\"kvm1\"}[5m]))"
+                    + " / max by (domain) (libvirt_domain_info_virtual_cpus{host=\"kvm1\"})");
             assertThat(f.get(0).pressure()).isEqualTo(FeatureSpec.Pressure.CPU);
             assertThat(f).allSatisfy(s -> assertThat(s.query()).doesNotContain("${"));
         }
