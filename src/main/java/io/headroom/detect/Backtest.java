@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -256,8 +255,6 @@ public final class Backtest {
         private final Map<String, List<Interval>> failures;
         private final List<GroupSighting> sightings;
         private final Plan plan;
-        private final double[] values;
-        private final int steps;
         private final int nf;
         private final boolean[] counter;
         private final List<String> workloads;
@@ -276,8 +273,6 @@ public final class Backtest {
             this.failures = failures;
             this.sightings = List.copyOf(sightings);
             this.plan = plan;
-            this.values = history.toArray();
-            this.steps = g.size();
             this.nf = history.features().size();
             this.workloads = history.workloads();
             this.counter = new boolean[nf];
@@ -435,11 +430,12 @@ public final class Backtest {
 
         /** Rows {@code a..b} of workload {@code w}, as a query over just those rows would have returned them. */
         private double[] slice(int w, int a, int b) {
-            int base = (w * steps + a) * nf;
-            double[] out = Arrays.copyOfRange(values, base, base + (b - a + 1) * nf);
-            for (int f = 0; f < nf; f++) {
-                if (counter[f]) {
-                    out[f] = Double.NaN;
+            // Read cell by cell rather than from a copy of the whole matrix: a long span is the largest thing the
+            // replay holds, and one copy of it is enough.
+            double[] out = new double[(b - a + 1) * nf];
+            for (int s = a; s <= b; s++) {
+                for (int f = 0; f < nf; f++) {
+                    out[(s - a) * nf + f] = s == a && counter[f] ? Double.NaN : history.value(w, s, f);
                 }
             }
             return out;
