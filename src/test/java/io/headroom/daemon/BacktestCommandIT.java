@@ -25,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code headroom backtest} against a real Prometheus holding four hours and twenty minutes of history for four
- * guests: web-1..3 from the start, web-4 from two hours in, and a CPU surge on web-2 in the last twenty minutes,
- * which the failure query marks. The replay must start with no model at all, score the surge high and the rest
- * low, and fetch everything with a handful of requests even though each range is split in two.
+ * guests: web-1..3 (team shop) from the start, web-4 (team batch) from two hours in, and a CPU surge on web-2 in
+ * the last twenty minutes, which the failure query marks. The replay must start with no model at all, then use
+ * the team's model, then each guest's own; score the surge high and the rest low; and fetch everything with a
+ * handful of requests even though each range is split in two.
  */
 class BacktestCommandIT {
 
@@ -55,6 +56,7 @@ class BacktestCommandIT {
         for (String d : WORKLOADS) {
             SplittableRandom rng = new SplittableRandom(d.hashCode());
             Map<String, String> l = Map.of("domain", d);
+            Map<String, String> withTeam = Map.of("domain", d, "team", d.equals("web-4") ? "batch" : "shop");
             OpenMetricsWriter.Series c = cpu.series(l);
             double used = 0;
             for (long t = d.equals("web-4") ? WEB4 : H0; t <= TO; t += STEP) {
@@ -62,7 +64,7 @@ class BacktestCommandIT {
                 double perVcpu = surge ? 0.97 : 0.3 + 0.1 * Math.sin(2 * Math.PI * t / 3600.0) + 0.03 * rng.nextGaussian();
                 used += 2 * perVcpu * STEP;
                 c.sample(used, t);
-                mem.sample(l, (1L << 30) * (1.0 + 0.02 * rng.nextGaussian()), t);
+                mem.sample(withTeam, (1L << 30) * (1.0 + 0.02 * rng.nextGaussian()), t);
                 net.sample(l, 1e6 * (1.0 + 0.1 * rng.nextGaussian()), t);
                 failing.sample(l, surge ? 1 : 0, t);
             }
@@ -82,7 +84,7 @@ class BacktestCommandIT {
                     - {name: cpu, query: 'sum by (domain) (vm_cpu_seconds_total)', kind: counter, pressure: cpu}
                     - {name: memory, query: 'sum by (domain) (vm_memory_bytes)', pressure: memory}
                     - {name: network, query: 'sum by (domain) (vm_network_bytes_per_second)', pressure: none}
-                detection: {training_window: 2h, retrain_every: 30m, min_training_rows: 200,
+                detection: {training_window: 2h, retrain_every: 30m, min_training_rows: 200, group_label: team,
                             failure_query: 'max by (domain) (guest_failing)', failure_margin: 5m}
                 """.formatted(prometheus.baseUrl());
     }
@@ -145,10 +147,11 @@ class BacktestCommandIT {
                 assertThat(r.raw()).isNotEmpty();
             }
         }
-        // web-1 is scored by the host's model until it has 200 rows of its own (at the training 1h50m in).
-        assertThat(scopeAt(rows, "web-1", FROM + 1800)).isEqualTo("global");
+        // web-1 is scored by its team's model until it has 200 rows of its own (at the training 1h50m in).
+        assertThat(scopeAt(rows, "web-1", FROM + 1800)).isEqualTo("group:shop");
         assertThat(scopeAt(rows, "web-1", FROM + 5400)).isEqualTo("workload:web-1");
-        // web-4 is new two hours in: scored by the host's model on the first cycle that sees it.
+        // web-4 is new two hours in: scored by the host's model on the first cycle that sees it (its team has no
+        // model: web-4 is all of it).
         assertThat(scopeAt(rows, "web-4", WEB4 + STEP)).isEqualTo("global");
 
         // The surge: web-2 scores high on (nearly) every row that sees it. The others stay low: models trained on at
@@ -165,14 +168,15 @@ class BacktestCommandIT {
                 .isGreaterThanOrEqualTo(Math.round(calm.size() * 0.9));
         assertThat(calm).allMatch(r -> r.value() <= 70);
 
-        // Requests: one label-values call, then the three features and the failure query, each split in two.
+        // Requests: one label-values call, then the three features, the failure and the group query, each split
+        // in two; nothing per step.
         Map<String, Double> after = prometheusRequests();
-        assertThat(after.get("/api/v1/query_range") - before.getOrDefault("/api/v1/query_range", 0.0)).isEqualTo(8.0);
+        assertThat(after.get("/api/v1/query_range") - before.getOrDefault("/api/v1/query_range", 0.0)).isEqualTo(10.0);
         assertThat(after.get("/api/v1/label/:name/values") - before.getOrDefault("/api/v1/label/:name/values", 0.0))
                 .isEqualTo(1.0);
         Matcher m = Pattern.compile("(\\d+) Prometheus requests").matcher(err.toString());
         assertThat(m.find()).as(err.toString()).isTrue();
-        assertThat(Integer.parseInt(m.group(1))).isEqualTo(9).isLessThanOrEqualTo(2 * FEATURES + 3);
+        assertThat(Integer.parseInt(m.group(1))).isEqualTo(11).isLessThanOrEqualTo(2 * (FEATURES + 2) + 1);
         assertThat(err.toString()).contains(steps + " steps x 4 workloads = " + steps * 4 + " rows", "9 trainings");
     }
 
