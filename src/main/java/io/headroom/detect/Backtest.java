@@ -55,6 +55,8 @@ public final class Backtest {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backtest.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Rows scored before they are handed to the sink: enough to keep every thread busy, bounded in memory. */
+    private static final int ROWS_IN_FLIGHT = 1 << 16;
 
     /**
      * How the live loop runs, as far as the replay needs it.
@@ -178,10 +180,18 @@ public final class Backtest {
 
     private final Settings settings;
     private final DetectionConfig cfg;
+    private final int rowsInFlight;
 
+    /** A replay engine for the given settings; it holds no state between runs. */
     public Backtest(Settings settings) {
+        this(settings, ROWS_IN_FLIGHT);
+    }
+
+    /** For tests: hands rows to the sink in pieces of about {@code rowsInFlight}. */
+    Backtest(Settings settings, int rowsInFlight) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.cfg = settings.detection();
+        this.rowsInFlight = rowsInFlight;
     }
 
     /** The schedule of a replay of {@code [from, to]}, and the history it needs. */
@@ -311,12 +321,15 @@ public final class Backtest {
                         && (segmentEnd == null || plan.scoring().instantAt(nextStep).isBefore(segmentEnd))) {
                     nextStep++;
                 }
-                Row[][] segment = score(pool, registry, first, nextStep);
-                for (Row[] atStep : segment) {
-                    for (Row r : atStep) {
-                        sink.accept(r);
-                        rows++;
-                        scored += r.scored() ? 1 : 0;
+                // A segment can hold days of steps for thousands of workloads: score it in pieces of bounded size.
+                int chunk = Math.max(1, rowsInFlight / Math.max(1, workloads.size()));
+                for (int a = first; a < nextStep; a += chunk) {
+                    for (Row[] atStep : score(pool, registry, a, Math.min(nextStep, a + chunk))) {
+                        for (Row r : atStep) {
+                            sink.accept(r);
+                            rows++;
+                            scored += r.scored() ? 1 : 0;
+                        }
                     }
                 }
             }

@@ -307,9 +307,10 @@ class BacktestTest {
     }
 
     @Test
-    void anyNumberOfThreadsGivesTheSameRows() throws Exception {
+    void anyNumberOfThreadsAndPiecesGiveTheSameRows() throws Exception {
         Backtest one = backtest(1);
-        Backtest three = backtest(3);
+        // Three threads, rows handed over two steps at a time: pieces end inside segments, not only at trainings.
+        Backtest three = new Backtest(new Backtest.Settings(config(), STEP, LOOKBACK, STEP, Set.of("req"), 3), 7);
         FeatureMatrix h = history(one);
         List<String> a = run(one, h, failures(), groups()).rows().stream().map(BacktestTest::bits).toList();
         List<String> b = run(three, h, failures(), groups()).rows().stream().map(BacktestTest::bits).toList();
