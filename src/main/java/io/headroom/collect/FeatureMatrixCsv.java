@@ -54,7 +54,8 @@ public final class FeatureMatrixCsv {
         }
     }
 
-    private static String field(String text) {
+    /** {@code text} as one RFC 4180 field: quoted, with quotes doubled, only if it holds a comma, quote or line break. */
+    public static String field(String text) {
         if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
             return text;
         }

@@ -11,7 +11,7 @@ import java.math.RoundingMode;
  * <p>Needed because Java 17's {@link Double#toString} sometimes prints more digits than necessary
  * ({@code 2e23} as {@code 1.9999999999999998E23}) and always appends {@code .0} to whole numbers.
  */
-final class ShortestDouble {
+public final class ShortestDouble {
 
     private static final double PLAIN_MIN = 1e-6;
     private static final double PLAIN_MAX = 1e21;
@@ -19,7 +19,8 @@ final class ShortestDouble {
 
     private ShortestDouble() {}
 
-    static String format(double d) {
+    /** The shortest text that parses back to {@code d}; {@code d} must be finite. */
+    public static String format(double d) {
         if (!Double.isFinite(d)) {
             throw new IllegalArgumentException("not a finite number: " + d);
         }

@@ -84,17 +84,25 @@ final class Training {
     }
 
     private Map<String, List<Interval>> failures(StepGrid grid) {
-        Map<String, List<Interval>> out = new HashMap<>();
         String q = cfg.detection().failureQuery();
         if (q.isBlank()) {
-            return out;
+            return new HashMap<>();
         }
+        return failureIntervals(client.queryRange(q, grid.start(), grid.end(), grid.step()), cfg.workloads().label(), grid);
+    }
+
+    /**
+     * Per workload, the runs of grid points where a failure query's series is above 0: what training leaves out.
+     * Shared with the backtest, which fetches the query once for its whole span and slices these per training.
+     */
+    static Map<String, List<Interval>> failureIntervals(List<Series> series, String workloadLabel, StepGrid grid) {
+        Map<String, List<Interval>> out = new HashMap<>();
         long[] millis = new long[grid.size()];
         for (int i = 0; i < millis.length; i++) {
             millis[i] = grid.timestampAt(i);
         }
-        for (Series s : client.queryRange(q, grid.start(), grid.end(), grid.step())) {
-            String w = s.labels().get(cfg.workloads().label());
+        for (Series s : series) {
+            String w = s.labels().get(workloadLabel);
             if (w == null) {
                 continue;
             }

@@ -1,5 +1,6 @@
 package io.headroom.decide;
 
+import io.headroom.config.DecideConfig;
 import java.util.Locale;
 
 /**
@@ -15,6 +16,20 @@ public enum Tier {
     HIGH,
     /** The most resources; operators are notified and new requests may be paused. */
     CRITICAL;
+
+    /**
+     * The tier {@code score} falls in by the configured floors alone, before any hysteresis: what the score itself
+     * says, as reported per cycle and by the backtest.
+     */
+    public static Tier forScore(double score, DecideConfig.Tiers tiers) {
+        if (score >= tiers.critical().minScore()) {
+            return CRITICAL;
+        }
+        if (score >= tiers.high().minScore()) {
+            return HIGH;
+        }
+        return score >= tiers.medium().minScore() ? MEDIUM : NONE;
+    }
 
     /** True if an event should be logged for investigation (high and critical). */
     public boolean logsEvent() {

@@ -25,13 +25,7 @@ final class TierTracker {
     }
 
     Tier raw(double score) {
-        if (score >= cfg.tiers().critical().minScore()) {
-            return Tier.CRITICAL;
-        }
-        if (score >= cfg.tiers().high().minScore()) {
-            return Tier.HIGH;
-        }
-        return score >= cfg.tiers().medium().minScore() ? Tier.MEDIUM : Tier.NONE;
+        return Tier.forScore(score, cfg.tiers());
     }
 
     Step next(WorkloadState state, double score) {

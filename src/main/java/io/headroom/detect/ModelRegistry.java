@@ -98,7 +98,15 @@ public final class ModelRegistry {
      * in auto scope; exactly the configured level otherwise.
      */
     public Optional<WorkloadModel> forWorkload(String workload, Optional<String> group, DetectionConfig.Scope scope) {
-        Map<String, WorkloadModel> m = models.get();
+        return select(models.get(), workload, group, scope);
+    }
+
+    /**
+     * The fallback rule of {@link #forWorkload} over any set of models by scope key, so that a replay of history
+     * picks models exactly as the live registry does.
+     */
+    public static Optional<WorkloadModel> select(Map<String, WorkloadModel> m, String workload, Optional<String> group,
+                                                 DetectionConfig.Scope scope) {
         Optional<WorkloadModel> own = Optional.ofNullable(m.get(workloadKey(workload)));
         Optional<WorkloadModel> grp = group.map(g -> m.get(groupKey(g)));
         Optional<WorkloadModel> global = Optional.ofNullable(m.get(GLOBAL));

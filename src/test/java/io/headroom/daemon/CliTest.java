@@ -25,7 +25,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"check-config", "features", "run"})
+    @ValueSource(strings = {"check-config", "features", "backtest", "run"})
     void everyCommandHasHelp(String command) {
         Run r = run(command, "--help");
         assertThat(r.exit()).isZero();
@@ -129,6 +129,78 @@ class CliTest {
             assertThat(out).doesNotExist();
             try (var files = Files.list(dir)) {
                 assertThat(files).as("no temp file left behind").allMatch(p -> p.getFileName().toString().equals("h.yaml"));
+            }
+        }
+    }
+
+    @Nested
+    class Backtest {
+        Path config(Path dir, String yaml) throws Exception {
+            Path cfg = dir.resolve("h.yaml");
+            Files.writeString(cfg, yaml);
+            return cfg;
+        }
+
+        @Test
+        void toNotAfterFromIsAUsageError(@TempDir Path dir) throws Exception {
+            Path out = dir.resolve("b.csv");
+            Run r = run("backtest", "--config", config(dir, "").toString(), "--from", "1700000000", "--to", "1700000000",
+                    "--out", out.toString());
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("--to must be after --from");
+            assertThat(out).doesNotExist();
+        }
+
+        @Test
+        void badTimeIsAUsageError(@TempDir Path dir) throws Exception {
+            Run r = run("backtest", "--config", config(dir, "").toString(), "--from", "last tuesday", "--to", "now",
+                    "--out", "-");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("'last tuesday' is not a time");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0s", "1500ms", "soon"})
+        void badStepIsAUsageError(String step, @TempDir Path dir) throws Exception {
+            Run r = run("backtest", "--config", config(dir, "").toString(), "--from", "now-1h", "--to", "now",
+                    "--step", step, "--out", "-");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("--step: must be a whole number of seconds", step);
+        }
+
+        @Test
+        void noThreadsIsAUsageError(@TempDir Path dir) throws Exception {
+            Run r = run("backtest", "--config", config(dir, "").toString(), "--from", "now-1h", "--to", "now",
+                    "--threads", "0", "--out", "-");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("--threads: must be at least 1");
+        }
+
+        @Test
+        void invalidConfigIsAUsageError(@TempDir Path dir) throws Exception {
+            Path out = dir.resolve("b.csv");
+            Run r = run("backtest", "--config", config(dir, "detection: {retrain_evry: 1h}\n").toString(),
+                    "--from", "now-1h", "--to", "now", "--out", out.toString());
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("detection.retrain_evry: unknown key");
+            assertThat(out).doesNotExist();
+        }
+
+        @Test
+        void unreachablePrometheusIsARuntimeFailureAndLeavesTheOutputAlone(@TempDir Path dir) throws Exception {
+            Path cfg = config(dir, """
+                    prometheus: {url: 'http://127.0.0.1:%d', timeout: 1s, retry: {max_attempts: 2, initial_backoff: 10ms}}
+                    workloads: {source: prometheus}
+                    """.formatted(io.headroom.testing.FreePorts.loopback()));
+            Path out = dir.resolve("b.csv");
+            Files.writeString(out, "an earlier run\n");
+            Run r = run("backtest", "--config", cfg.toString(), "--from", "now-2h", "--to", "now", "--out", out.toString());
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).startsWith("error: ").contains("127.0.0.1");
+            assertThat(out).hasContent("an earlier run");
+            try (var files = Files.list(dir)) {
+                assertThat(files).as("no temp file left behind")
+                        .allMatch(p -> p.getFileName().toString().matches("h\\.yaml|b\\.csv"));
             }
         }
     }
