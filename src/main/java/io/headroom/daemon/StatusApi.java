@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -67,7 +68,7 @@ final class StatusApi {
         router.route("/api/*").handler(this::fallback);
     }
 
-    private void answer(RoutingContext ctx, java.util.function.Function<CollectionVerticle.Snapshot, Optional<ObjectNode>> render) {
+    private void answer(RoutingContext ctx, Function<CollectionVerticle.Snapshot, Optional<ObjectNode>> render) {
         Optional<CollectionVerticle.Snapshot> snap = latest.get();
         if (snap.isEmpty()) {
             ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, interval.toSeconds())));
