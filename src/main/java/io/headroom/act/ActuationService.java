@@ -191,7 +191,7 @@ public final class ActuationService {
 
         WorkloadState before = record.policy();
         PolicyOutcome out = policy.decide(new PolicyInput(w, score, before, record.baseline(), rc.effective(),
-                observed.max(), capacity, recent, now));
+                observed.max(), capacity, recent, now, observed.optedOut()));
         Decision d = out.decision();
         countAndLog(d, before);
         WorkloadState next = out.next();

@@ -9,23 +9,38 @@ import io.headroom.http.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
+import org.libvirt.jna.CString;
 import org.libvirt.jna.DomainPointer;
 import org.libvirt.jna.Libvirt;
 import org.libvirt.jna.virDomainInfo;
 import org.libvirt.jna.virError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * The one owner of Headroom's libvirt connection. Every libvirt call goes through here so that errors are
@@ -41,6 +56,14 @@ import org.slf4j.LoggerFactory;
  * caller at a time, and libvirt reports errors per thread.
  */
 public final class LibvirtGateway implements AutoCloseable {
+
+    /**
+     * Namespace of Headroom's element in a domain's {@code <metadata>}. A domain carrying
+     * {@code <headroom:config xmlns:headroom="https://headroom.io/xmlns/1" opt-out="true"/>} there, in its live or
+     * its persistent definition, is never changed (e.g. {@code virsh metadata DOMAIN https://headroom.io/xmlns/1
+     * --key headroom --set '<config opt-out="true"/>' --live --config}).
+     */
+    public static final String METADATA_NAMESPACE = "https://headroom.io/xmlns/1";
 
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtGateway.class);
     private static final Libvirt LIBVIRT = Libvirt.INSTANCE;
@@ -70,6 +93,8 @@ public final class LibvirtGateway implements AutoCloseable {
     private NativeConnect conn;
     private int failedOpens;
     private Instant nextOpenAt;
+    /** Domains whose unreadable opt-out was already logged, so a cycle every few seconds does not repeat it. */
+    private final Set<String> badMetadataLogged = new HashSet<>();
 
     /**
      * A gateway with default reconnect backoff (1s doubling to 1m) whose failures are counted in private metrics;
@@ -145,7 +170,7 @@ public final class LibvirtGateway implements AutoCloseable {
     }
 
     /**
-     * The live and maximum vCPUs and memory of a running domain.
+     * The live and maximum vCPUs and memory of a running domain, and whether its metadata opts it out.
      * Blocking: call on the {@code headroom-libvirt} worker pool.
      *
      * @throws LibvirtFailure {@link LibvirtFailure.Kind#DOMAIN_GONE} if it does not exist or does not run
@@ -157,8 +182,94 @@ public final class LibvirtGateway implements AutoCloseable {
                     "read maximum vCPUs of " + name);
             virDomainInfo info = info(dp, name);
             return new DomainAllocation(name, new Allocation(vcpus, kibToBytes(info.memory)),
-                    new Allocation(maxVcpus, kibToBytes(info.maxMem)));
+                    new Allocation(maxVcpus, kibToBytes(info.maxMem)), optedOut(dp, name));
         });
+    }
+
+    /**
+     * True if the live or the persistent definition opts the domain out. Both, because an operator who adds it
+     * with {@code virsh edit} (persistent only) means it now, not after the next boot. Read every cycle, so adding
+     * or removing it takes effect without restarting Headroom.
+     */
+    private boolean optedOut(DomainPointer dp, String name) {
+        for (int flags : new int[] {LibvirtNative.AFFECT_LIVE, LibvirtNative.AFFECT_CONFIG}) {
+            Optional<String> xml = metadata(dp, name, flags);
+            if (xml.isEmpty()) {
+                continue;
+            }
+            try {
+                boolean out = parseOptOut(xml.get());
+                badMetadataLogged.remove(name);
+                if (out) {
+                    return true;
+                }
+            } catch (IllegalArgumentException e) {
+                // Fail safe: someone meant to say something about Headroom here, and leaving the guest alone is
+                // the mistake that costs less.
+                if (badMetadataLogged.add(name)) {
+                    LOG.warn("workload={} treated as opted out: its Headroom metadata is not understood ({}): {}",
+                            name, e.getMessage(), xml.get());
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Headroom's metadata element of one definition, or empty if there is none. */
+    private Optional<String> metadata(DomainPointer dp, String name, int flags) {
+        CString s = NATIVE.virDomainGetMetadata(dp, LibvirtNative.METADATA_ELEMENT, METADATA_NAMESPACE, flags);
+        if (s != null && s.getPointer() != null) {
+            return Optional.of(s.toString());
+        }
+        LibvirtFailure f = lastError("read Headroom's metadata of " + name);
+        if (f.code().filter(c -> c == Error.ErrorNumber.VIR_ERR_NO_DOMAIN_METADATA).isPresent()) {
+            return Optional.empty();
+        }
+        if (f.kind() == LibvirtFailure.Kind.REFUSED) {
+            // A transient domain has no persistent definition, and a driver may not keep metadata: neither opts out.
+            LOG.debug("workload={} metadata not readable: {}", name, f.getMessage());
+            return Optional.empty();
+        }
+        throw f;
+    }
+
+    /**
+     * The {@code opt-out} attribute of Headroom's metadata element, as libvirt returns it (e.g.
+     * {@code <config opt-out="true"/>}): {@code true}/{@code 1} opt out, {@code false}/{@code 0} or no attribute do
+     * not.
+     *
+     * @throws IllegalArgumentException if the XML or the value cannot be read
+     */
+    static boolean parseOptOut(String xml) {
+        Element root;
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            // Domain XML is written by whoever manages the guest: no DTDs, no external entities.
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setExpandEntityReferences(false);
+            DocumentBuilder b = f.newDocumentBuilder();
+            // The default handler prints "[Fatal Error]" to stderr; the exception says it, and the caller logs it.
+            b.setErrorHandler(new DefaultHandler() {
+                @Override
+                public void fatalError(SAXParseException e) throws SAXException {
+                    throw e;
+                }
+            });
+            root = b.parse(new InputSource(new StringReader(xml))).getDocumentElement();
+        } catch (ParserConfigurationException | SAXException | java.io.IOException e) {
+            throw new IllegalArgumentException("not XML: " + e.getMessage(), e);
+        }
+        if (!root.hasAttribute("opt-out")) {
+            return false;
+        }
+        String v = root.getAttribute("opt-out").trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true", "1" -> true;
+            case "false", "0" -> false;
+            default -> throw new IllegalArgumentException("opt-out must be true or false, got \"" + v + "\"");
+        };
     }
 
     /**

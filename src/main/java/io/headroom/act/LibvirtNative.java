@@ -3,6 +3,7 @@ package io.headroom.act;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import org.libvirt.jna.CString;
 import org.libvirt.jna.DomainPointer;
 
 /**
@@ -13,7 +14,9 @@ import org.libvirt.jna.DomainPointer;
  * <p>Signatures follow {@code libvirt-domain.h}: {@code int virDomainSetVcpusFlags(virDomainPtr, unsigned int,
  * unsigned int)}, {@code int virDomainSetMemoryFlags(virDomainPtr, unsigned long kibibytes, unsigned int)},
  * {@code int virDomainGetVcpusFlags(virDomainPtr, unsigned int)}; each returns -1 on error, with the error in
- * libvirt's thread-local last error. Loaded from the same {@code libvirt.so} as libvirt-java, so the pointers
+ * libvirt's thread-local last error. {@code char *virDomainGetMetadata(virDomainPtr, int type, const char *uri,
+ * unsigned int flags)} returns NULL on error; the string is the caller's to free, which {@link CString#toString()}
+ * does. Loaded from the same {@code libvirt.so} as libvirt-java, so the pointers
  * of one are valid in the other.
  */
 interface LibvirtNative extends Library {
@@ -22,6 +25,10 @@ interface LibvirtNative extends Library {
     int AFFECT_LIVE = 1;
     /** {@code VIR_DOMAIN_VCPU_MAXIMUM}: with a get, the maximum rather than the current count. */
     int VCPU_MAXIMUM = 1 << 2;
+    /** {@code VIR_DOMAIN_AFFECT_CONFIG}: the persistent definition, what the domain boots with. */
+    int AFFECT_CONFIG = 2;
+    /** {@code VIR_DOMAIN_METADATA_ELEMENT}: an application's own XML element, found by its namespace URI. */
+    int METADATA_ELEMENT = 2;
 
     LibvirtNative INSTANCE = Native.load("virt", LibvirtNative.class);
 
@@ -30,4 +37,6 @@ interface LibvirtNative extends Library {
     int virDomainSetMemoryFlags(DomainPointer domain, NativeLong memoryKib, int flags);
 
     int virDomainGetVcpusFlags(DomainPointer domain, int flags);
+
+    CString virDomainGetMetadata(DomainPointer domain, int type, String uri, int flags);
 }

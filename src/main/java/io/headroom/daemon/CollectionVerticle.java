@@ -2,6 +2,7 @@ package io.headroom.daemon;
 
 import io.headroom.act.ActuationService;
 import io.headroom.act.LibvirtFailure;
+import io.headroom.act.WorkloadRecord;
 import io.headroom.act.WorkloadReport;
 import io.headroom.collect.FeatureCollector;
 import io.headroom.collect.FeatureMatrix;
@@ -17,10 +18,13 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -38,9 +42,33 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
 
     private static final Logger LOG = LoggerFactory.getLogger(CollectionVerticle.class);
 
-    /** The latest good cycle: when it ran, what it saw and what it did. */
-    record Snapshot(Instant takenAt, SortedSet<String> workloads, FeatureMatrix matrix, Map<String, Scorer.Result> scores,
-                    List<WorkloadReport> reports) {}
+    /**
+     * The latest good cycle: when it ran, what it saw and what it did.
+     *
+     * @param takenAt   when the cycle started
+     * @param cycle     how many cycles have finished, this one included ({@code headroom_cycle_completed_total})
+     * @param workloads the workloads discovered
+     * @param matrix    the collected feature matrix
+     * @param scores    detection results by workload
+     * @param reports   what actuation did, one per workload it reached; empty without actuation
+     * @param records   the actuation state after the cycle (baselines, policy state)
+     * @param changes   the last change per workload, carried across cycles
+     */
+    record Snapshot(Instant takenAt, long cycle, SortedSet<String> workloads, FeatureMatrix matrix,
+                    Map<String, Scorer.Result> scores, List<WorkloadReport> reports,
+                    SortedMap<String, WorkloadRecord> records, SortedMap<String, LastChange> changes) {
+
+        Snapshot {
+            reports = List.copyOf(reports);
+            records = Collections.unmodifiableSortedMap(new TreeMap<>(records));
+            changes = Collections.unmodifiableSortedMap(new TreeMap<>(changes));
+        }
+
+        Snapshot withActuation(List<WorkloadReport> r, SortedMap<String, WorkloadRecord> rec,
+                               SortedMap<String, LastChange> ch) {
+            return new Snapshot(takenAt, cycle, workloads, matrix, scores, r, rec, ch);
+        }
+    }
 
     /** The stages after collection; absent in tests that only collect. */
     record Stages(Scorer scorer, ActuationService actuation, Training training, ActingTracker acting,
@@ -123,6 +151,7 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
                     lastCycleDuration = Duration.between(now, clock.instant());
                     if (ar.succeeded()) {
                         latest.set(ar.result());
+                        metrics.cyclesCompleted.inc();
                         stages.ifPresent(st -> st.notifications().afterCycle(ar.result().scores(), ar.result().reports(), now));
                     } else {
                         lastError.set(String.valueOf(ar.cause().getMessage()));
@@ -150,7 +179,12 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
             Stages st = stages.get();
             scores = metrics.timeStage("score", () -> st.scorer().scoreLatest(matrix, st.training().groups(), now));
         }
-        return new Snapshot(now, workloads, matrix, scores, List.of());
+        // Cycles never overlap (see tick), so the previous snapshot is final here.
+        Snapshot previous = latest.get();
+        long cycle = previous == null ? 1 : previous.cycle() + 1;
+        return new Snapshot(now, cycle, workloads, matrix, scores, List.of(),
+                previous == null ? new TreeMap<>() : previous.records(),
+                previous == null ? new TreeMap<>() : previous.changes());
     }
 
     /** Decisions and changes; a libvirt failure is counted and logged but keeps the collection's snapshot. */
@@ -160,15 +194,18 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
         }
         Stages st = stages.get();
         return st.libvirtPool().executeBlocking(() -> {
+            List<WorkloadReport> reports;
             try {
-                List<WorkloadReport> reports = st.actuation().cycle(s.workloads(),
-                        Scores.forPolicy(s.scores(), cfg.features()), s.takenAt());
+                reports = st.actuation().cycle(s.workloads(), Scores.forPolicy(s.scores(), cfg.features()), s.takenAt());
                 st.acting().update(st.actuation().records(), s.takenAt());
-                return new Snapshot(s.takenAt(), s.workloads(), s.matrix(), s.scores(), reports);
             } catch (LibvirtFailure e) {
                 LOG.warn("actuation skipped this cycle: {}", e.getMessage());
-                return s;
+                // The workloads handled before libvirt went away still have this cycle's reports.
+                reports = st.actuation().lastReports().values().stream()
+                        .filter(r -> r.at().equals(s.takenAt())).toList();
             }
+            SortedMap<String, WorkloadRecord> records = st.actuation().records();
+            return s.withActuation(reports, records, LastChange.next(s.changes(), reports, records));
         }, false);
     }
 }

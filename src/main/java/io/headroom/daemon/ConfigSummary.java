@@ -1,10 +1,15 @@
 package io.headroom.daemon;
 
+import io.headroom.config.ActConfig;
+import io.headroom.config.DecideConfig;
+import io.headroom.config.DetectionConfig;
 import io.headroom.config.Durations;
 import io.headroom.config.FeatureSpec;
 import io.headroom.config.HeadroomConfig;
+import io.headroom.config.NotifyConfig;
 import io.headroom.config.PrometheusConfig;
 import io.headroom.config.WorkloadsConfig;
+import java.math.BigDecimal;
 import java.util.Locale;
 
 /** A one-screen, secret-free description of a config, as printed by {@code check-config}. */
@@ -35,10 +40,35 @@ final class ConfigSummary {
             sb.append(String.format(Locale.ROOT, "  %-26s %-7s %-5s %-7s %s%n", f.name(), lower(f.pressure()),
                     lower(f.direction()), lower(f.kind()), abbreviate(f.queryFor(w.label()))));
         }
-        sb.append(String.format(Locale.ROOT, "server:      http://%s:%d (/metrics, /-/healthy, /-/ready)%n",
+        DetectionConfig d = c.detection();
+        sb.append(String.format(Locale.ROOT, "detection:   %s, scope %s, trained on %s (min %d rows) every %s; failures: %s%n",
+                lower(d.model()).replace('_', '-'), lower(d.scope()), Durations.format(d.trainingWindow()),
+                d.minTrainingRows(), Durations.format(d.retrainEvery()),
+                d.failureQuery().isEmpty() ? "none" : abbreviate(d.failureQuery(), 40)));
+        DecideConfig.Tiers t = c.decide().tiers();
+        sb.append(String.format(Locale.ROOT, "decide:      %s, %s, %s (cpu/memory x baseline); cooldown %s, decay after %s%s%n",
+                tier("medium", t.medium()), tier("high", t.high()), tier("critical", t.critical()),
+                Durations.format(c.decide().cooldown()), Durations.format(c.decide().decayAfter()),
+                c.decide().optOut().map(re -> "; opt_out /" + re.pattern() + "/").orElse("")));
+        sb.append(String.format(Locale.ROOT, "act:         %s%n", c.act().mode() == ActConfig.Mode.ENFORCE
+                ? "enforce (guests are resized live)" : "observe (decisions recorded, guests unchanged)"));
+        NotifyConfig n = c.notifications();
+        sb.append(String.format(Locale.ROOT, "notify:      alertmanager %d url(s), webhook %s, admission %s%n",
+                n.alertmanager().urls().size(), n.webhook().enabled() ? "on at " + n.webhook().path() : "off",
+                n.admission().enabled() ? "on" : "off"));
+        sb.append(String.format(Locale.ROOT, "server:      http://%s:%d (/metrics, /-/healthy, /-/ready, /api/v1/workloads)%n",
                 c.server().host().contains(":") ? "[" + c.server().host() + "]" : c.server().host(), c.server().port()));
         sb.append(String.format(Locale.ROOT, "state_dir:   %s%n", c.stateDir()));
         return sb.toString();
+    }
+
+    private static String tier(String name, DecideConfig.TierSpec t) {
+        return name + " >=" + t.minScore() + " x" + number(t.cpu()) + "/x" + number(t.memory());
+    }
+
+    /** {@code 1.1}, not {@code 1.100000}: as the operator wrote it. */
+    private static String number(double v) {
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static String auth(PrometheusConfig p) {
@@ -53,6 +83,10 @@ final class ConfigSummary {
     }
 
     private static String abbreviate(String q) {
-        return q.length() <= QUERY_WIDTH ? q : q.substring(0, QUERY_WIDTH - 3) + "...";
+        return abbreviate(q, QUERY_WIDTH);
+    }
+
+    private static String abbreviate(String q, int width) {
+        return q.length() <= width ? q : q.substring(0, width - 3) + "...";
     }
 }

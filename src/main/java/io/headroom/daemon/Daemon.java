@@ -23,7 +23,9 @@ import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.time.Clock;
 import java.util.Optional;
@@ -111,10 +113,15 @@ public final class Daemon implements AutoCloseable {
         collection = new CollectionVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
                 collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock);
         List<Consumer<Router>> mounts = new ArrayList<>();
+        Map<String, String> otherApiPaths = new HashMap<>();
         if (cfg.notifications().webhook().enabled()) {
             WebhookReceiver webhook = new WebhookReceiver(cfg.notifications().webhook(), failureLog, httpPool, metrics);
             mounts.add(webhook::mount);
+            otherApiPaths.put(cfg.notifications().webhook().path(), "POST");
         }
+        // After the webhook: the status API's catch-all answers every other /api path.
+        mounts.add(new StatusApi(collection::latest, collection, cfg.act().mode(), cfg.collection().interval(), httpPool,
+                otherApiPaths)::mount);
         http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool, mounts);
         vertx.deployVerticle(http).await();
         vertx.deployVerticle(collection).await();

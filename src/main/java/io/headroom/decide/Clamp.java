@@ -26,7 +26,7 @@ public record Clamp(Resource resource, long wanted, long got, Reason reason) {
         NEVER_BELOW_BASELINE,
         /** The change is smaller than {@code decide.min_change}. */
         MIN_CHANGE,
-        /** The workload matches {@code decide.opt_out}. */
+        /** The workload matches {@code decide.opt_out}, or its domain metadata opts it out. */
         OPTED_OUT,
         /** The workload changed less than {@code decide.cooldown} ago. */
         COOLDOWN,

@@ -43,7 +43,7 @@ public record Decision(
     public enum Action {
         /** No model covers the workload: nothing changes. */
         NO_MODEL,
-        /** The workload is opted out: nothing changes. */
+        /** The workload is opted out (by {@code decide.opt_out} or its domain metadata): nothing changes. */
         OPTED_OUT,
         /** Nothing changes this cycle. */
         HOLD,

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param host          what the host can still give
  * @param recentChanges when this host's recent changes were made (older than a minute are ignored)
  * @param now           the decision time
+ * @param domainOptOut  the domain's own metadata opts it out (as {@code decide.opt_out} does by name)
  */
 public record PolicyInput(
         String workload,
@@ -27,9 +28,17 @@ public record PolicyInput(
         Allocation domainMax,
         HostCapacity host,
         List<Instant> recentChanges,
-        Instant now) {
+        Instant now,
+        boolean domainOptOut) {
 
     public PolicyInput {
         recentChanges = List.copyOf(recentChanges);
+    }
+
+    /** An input for a domain whose metadata does not opt it out. */
+    public PolicyInput(String workload, Optional<WorkloadScore> score, WorkloadState state, Allocation baseline,
+                       Allocation current, Allocation domainMax, HostCapacity host, List<Instant> recentChanges,
+                       Instant now) {
+        this(workload, score, state, baseline, current, domainMax, host, recentChanges, now, false);
     }
 }

@@ -126,6 +126,9 @@ public final class TierPolicy {
             if (cfg.optedOut(in.workload())) {
                 reason = Clamp.Reason.OPTED_OUT;
                 notes.add("opted out by decide.opt_out: nothing changes");
+            } else if (in.domainOptOut()) {
+                reason = Clamp.Reason.OPTED_OUT;
+                notes.add("opted out by the domain's metadata (headroom:config opt-out): nothing changes");
             } else if (coolUntil.isPresent()) {
                 reason = Clamp.Reason.COOLDOWN;
                 notes.add("held: cooldown until " + coolUntil.get());
@@ -148,7 +151,7 @@ public final class TierPolicy {
     }
 
     private Decision.Action action(PolicyInput in, Allocation target) {
-        if (cfg.optedOut(in.workload())) {
+        if (cfg.optedOut(in.workload()) || in.domainOptOut()) {
             return Decision.Action.OPTED_OUT;
         }
         boolean up = false;

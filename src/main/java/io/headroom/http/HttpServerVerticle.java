@@ -48,7 +48,7 @@ public final class HttpServerVerticle extends VerticleBase {
         router.route("/-/ready").method(HttpMethod.GET).handler(this::ready);
         mounts.forEach(m -> m.accept(router));
         router.route().handler(ctx -> text(ctx, 404, "Not found: " + ctx.request().path()
-                + " (try /metrics, /-/healthy, /-/ready)\n"));
+                + " (try /metrics, /-/healthy, /-/ready, /api/v1/workloads)\n"));
         return vertx.createHttpServer()
                 .requestHandler(router)
                 .listen(config.port(), config.host())

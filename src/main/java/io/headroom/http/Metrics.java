@@ -38,6 +38,8 @@ public final class Metrics {
     public final Gauge featureMissingPoints;
     /** Collection cycles skipped because the previous one was still running. */
     public final Counter cyclesSkipped;
+    /** Cycles that finished (collected, scored, decided); the status API's {@code cycle.number} counts the same. */
+    public final Counter cyclesCompleted;
     /** Static build information. */
     public final Gauge buildInfo;
     /** Latest 0-100 anomaly score per workload; absent while the workload has no usable model or no data. */
@@ -165,6 +167,10 @@ public final class Metrics {
         cyclesSkipped = Counter.build()
                 .namespace(NAMESPACE).subsystem("cycle").name("skipped_total")
                 .help("Cycles skipped because the previous cycle was still running.")
+                .register(registry);
+        cyclesCompleted = Counter.build()
+                .namespace(NAMESPACE).subsystem("cycle").name("completed_total")
+                .help("Cycles that finished: collected, scored and decided (failed cycles count as stage failures).")
                 .register(registry);
         anomalyScore = Gauge.build()
                 .namespace(NAMESPACE).subsystem("anomaly").name("score")

@@ -61,6 +61,39 @@ class LibvirtGatewayIT {
         }
     }
 
+    /** Opt-out by domain metadata: only Headroom's namespace counts, and a value it cannot read opts out. */
+    @Test
+    void readsTheOptOutFromDomainMetadata() {
+        Metrics metrics = Metrics.isolated();
+        try (LibvirtGateway gw = new LibvirtGateway(TestDriver.uri("metadata-node.xml"), true, Duration.ofSeconds(1),
+                Duration.ofSeconds(8), java.time.Clock.systemUTC(), metrics)) {
+            assertThat(gw.allocation("opted-out").optedOut()).isTrue();
+            assertThat(gw.allocation("opted-in").optedOut()).isFalse();
+            assertThat(gw.allocation("unclear").optedOut()).as("fail safe").isTrue();
+            assertThat(gw.allocation("other-app").optedOut()).isFalse();
+            assertThat(gw.allocation("plain").optedOut()).isFalse();
+            assertThat(gw.allocation("plain").current()).isEqualTo(new Allocation(2, 2048 * MIB));
+            // "No metadata" is libvirt's answer, not a failure of the call.
+            assertThat(metrics.registry().getSampleValue("headroom_libvirt_failures_total",
+                    new String[] {"operation", "reason"}, new String[] {"read_allocation", "refused"})).isNull();
+        }
+    }
+
+    @Test
+    void parsesTheOptOutAttribute() {
+        assertThat(LibvirtGateway.parseOptOut("<config opt-out=\"true\"/>")).isTrue();
+        assertThat(LibvirtGateway.parseOptOut("<config opt-out=' 1 '/>")).isTrue();
+        assertThat(LibvirtGateway.parseOptOut("<config opt-out=\"FALSE\"/>")).isFalse();
+        assertThat(LibvirtGateway.parseOptOut("<config/>")).isFalse();
+        assertThatThrownBy(() -> LibvirtGateway.parseOptOut("<config opt-out=\"yes please\"/>"))
+                .hasMessageContaining("opt-out must be true or false");
+        assertThatThrownBy(() -> LibvirtGateway.parseOptOut("<config opt-out="))
+                .hasMessageContaining("not XML");
+        assertThatThrownBy(() -> LibvirtGateway.parseOptOut(
+                "<!DOCTYPE c [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><config opt-out=\"&x;\"/>"))
+                .as("no DTDs or external entities").hasMessageContaining("not XML");
+    }
+
     /** Live reads and changes on a host with room to grow (web-1, web-2, db-1) and one guest at its limit. */
     @Nested
     class Actuation {

@@ -25,7 +25,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"check-config", "features", "backtest", "run"})
+    @ValueSource(strings = {"check-config", "features", "backtest", "run", "status"})
     void everyCommandHasHelp(String command) {
         Run r = run(command, "--help");
         assertThat(r.exit()).isZero();
@@ -70,8 +70,34 @@ class CliTest {
             assertThat(r.out()).contains(": OK", "prometheus:  http://prom:9090 (timeout 30s, 3 attempts, auth: bearer token from",
                     "headers: X-Scope-OrgID", "values of label domain on libvirt_domain_info_virtual_cpus",
                     "include /web-.*/", "every 1m, step 30s, lookback 1h", "features:    8", "cpu_utilisation",
-                    "server:      http://127.0.0.1:9464");
+                    "server:      http://127.0.0.1:9464",
+                    "detection:   isolation-forest, scope auto, trained on 7d (min 1000 rows) every 6h; failures: none",
+                    "decide:      medium >=31 x1.1/x1.05, high >=71 x1.25/x1.15, critical >=91 x1.5/x1.3 (cpu/memory x "
+                            + "baseline); cooldown 5m, decay after 30m\n",
+                    "act:         observe (decisions recorded, guests unchanged)",
+                    "notify:      alertmanager 0 url(s), webhook off, admission off");
             assertThat(r.out()).doesNotContain("very-secret-token");
+            assertThat(r.out().lines().count()).as("fits on one screen").isLessThanOrEqualTo(24);
+        }
+
+        @Test
+        void theDetectionDecideActAndNotifySectionsAreSummarized(@TempDir Path dir) throws Exception {
+            Path cfg = dir.resolve("h.yaml");
+            Files.writeString(cfg, """
+                    detection: {model: one-class-svm, scope: global, training_window: 2d, retrain_every: 1h,
+                                failure_query: 'max by (domain) (up{job="guest"} == 0)'}
+                    decide: {tiers: {high: {min_score: 60, cpu: 1.3}}, cooldown: 1m, opt_out: 'legacy-.*'}
+                    act: {mode: enforce}
+                    notify: {alertmanager: {urls: ['http://am-1:9093', 'http://am-2:9093']}, webhook: {enabled: true}}
+                    """);
+            Run r = run("check-config", "--config", cfg.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains(
+                    "detection:   one-class-svm, scope global, trained on 2d (min 1000 rows) every 1h; failures: "
+                            + "max by (domain) (up{job=\"guest\"} == 0)\n",
+                    "high >=60 x1.3/x1.15", "cooldown 1m", "; opt_out /legacy-.*/",
+                    "act:         enforce (guests are resized live)",
+                    "notify:      alertmanager 2 url(s), webhook on at /api/v1/alerts/webhook, admission off");
             assertThat(r.out().lines().count()).as("fits on one screen").isLessThanOrEqualTo(24);
         }
 

@@ -123,6 +123,8 @@ class DaemonIT {
             try {
                 Poll.until(Duration.ofSeconds(30), "three slow cycles", () -> {
                     assertThat(get(port, "/-/healthy").statusCode()).isEqualTo(200);
+                    // The status API too: 503 before the first cycle, 200 after, never a blocked event loop.
+                    assertThat(get(port, "/api/v1/workloads").statusCode()).isIn(200, 503);
                     return metrics.registry().getSampleValue("headroom_prometheus_requests_total",
                             new String[] {"endpoint"}, new String[] {"query_range"});
                 }, v -> v != null && v >= 3 * 8);
@@ -218,6 +220,20 @@ class DaemonIT {
         HttpResponse<String> r = get(port, "/nope");
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("/nope", "/metrics");
+    }
+
+    @Test
+    void servesTheStatusOfTheLastCycle(@TempDir Path dir) throws Exception {
+        daemon = new Daemon(config(dir, prometheus.baseUrl()), new Metrics(new CollectorRegistry()), new VertxOptions());
+        int port = daemon.start();
+        HttpResponse<String> r = Poll.until(Duration.ofSeconds(30), "a status", () -> get(port, "/api/v1/workloads"),
+                a -> a.statusCode() == 200);
+        com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        assertThat(status.path("mode").asText()).isEqualTo("observe");
+        assertThat(status.path("cycle").path("number").asLong()).isPositive();
+        // Workloads come from Prometheus here, and none is a libvirt domain: no model, no baseline, not reached.
+        assertThat(status.path("workloads").findValuesAsText("name")).containsExactly("db-1", "web-1", "web-2");
+        assertThat(status.path("workloads").get(0).path("score").isNull()).isTrue();
     }
 
     /** Lint of the exposition by promtool; returns its complaints (empty when clean). */

@@ -200,6 +200,22 @@ class TierPolicyTest {
         }
 
         @Test
+        void domainMetadataOptsOutLikeTheConfig() {
+            PolicyInput in = Inputs.guest().score(95).inTier(Tier.CRITICAL).build();
+            TierPolicy policy = new TierPolicy(Inputs.config(""));
+            assertThat(policy.decide(in).decision().action()).as("without the metadata").isEqualTo(Action.RAISE);
+
+            Decision d = policy.decide(new PolicyInput(in.workload(), in.score(), in.state(), in.baseline(), in.current(),
+                    in.domainMax(), in.host(), in.recentChanges(), in.now(), true)).decision();
+            assertThat(d.action()).isEqualTo(Action.OPTED_OUT);
+            assertThat(d.tier()).isEqualTo(Tier.CRITICAL);
+            assertThat(d.target()).isEqualTo(in.current());
+            assertThat(d.clamps()).containsExactly(new Clamp(Resource.CPU, 6, 4, Reason.OPTED_OUT),
+                    new Clamp(Resource.MEMORY, 5325 * MIB, 4096 * MIB, Reason.OPTED_OUT));
+            assertThat(d.reason()).contains("opted out by the domain's metadata");
+        }
+
+        @Test
         void optedOutWorkloadsAreStillScoredAndTiered() {
             Decision d = decide(Inputs.config("{opt_out: 'web-.*'}"), Inputs.guest().score(95).inTier(Tier.CRITICAL));
             assertThat(d.action()).isEqualTo(Action.OPTED_OUT);
