@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Gives KVM guests more CPU and memory before an anomaly in their metrics becomes a failure.",
-        subcommands = {CheckConfigCommand.class, FeaturesCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckConfigCommand.class, FeaturesCommand.class, RunCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for invalid usage or configuration. */
