@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Gives KVM guests more CPU and memory before an anomaly in their metrics becomes a failure.",
         subcommands = {CheckConfigCommand.class, FeaturesCommand.class, BacktestCommand.class, RunCommand.class,
-                StatusCommand.class, CommandLine.HelpCommand.class})
+                StatusCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for invalid usage or configuration. */

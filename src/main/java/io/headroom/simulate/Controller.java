@@ -1,0 +1,22 @@
+package io.headroom.simulate;
+
+import io.headroom.decide.Allocation;
+import java.time.Instant;
+
+/**
+ * A policy inside the simulation loop. After the physics produced step {@code row} for every guest, the
+ * controller looks at it, may change allocations (they take effect at the next step, like a live change that
+ * lands between two scrapes) and marks the guests it flags.
+ */
+interface Controller extends AutoCloseable {
+
+    /**
+     * @param samples this step's physics, per workload in scenario order
+     * @param alloc   current allocations, per workload; the controller replaces entries it changes
+     * @param flagged set to true for each workload the policy considers anomalous at this step
+     */
+    void step(Instant now, int row, Physics.Sample[] samples, Allocation[] alloc, boolean[] flagged) throws Exception;
+
+    @Override
+    default void close() throws Exception {}
+}

@@ -1,0 +1,192 @@
+package io.headroom.simulate;
+
+import io.headroom.act.ActuationService;
+import io.headroom.act.LibvirtActuator;
+import io.headroom.act.LibvirtGateway;
+import io.headroom.act.StateStore;
+import io.headroom.act.WorkloadReport;
+import io.headroom.collect.FeatureMatrix;
+import io.headroom.collect.StepGrid;
+import io.headroom.config.ConfigException;
+import io.headroom.config.ConfigLoader;
+import io.headroom.config.FeatureSpec;
+import io.headroom.config.HeadroomConfig;
+import io.headroom.decide.Allocation;
+import io.headroom.decide.Tier;
+import io.headroom.detect.ModelRegistry;
+import io.headroom.detect.Retrainer;
+import io.headroom.detect.Scorer;
+import io.headroom.detect.WorkloadModel;
+import io.headroom.http.Metrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The headroom policy: Headroom's real code path on the simulated guests. Models are trained once, by
+ * {@link Retrainer}, on the scenario's history (failure intervals excluded; the history has none). Every
+ * {@code collection.interval} each guest's newest row is scored by {@link WorkloadModel#score} with the trailing
+ * {@code collection.lookback} as context, and {@link ActuationService} (the unmodified decide-and-act cycle, in
+ * enforce mode) changes the guests through a {@link LibvirtGateway} on libvirt's test driver. The simulated guests
+ * then read their allocation back from libvirt, so they feel exactly what Headroom applied.
+ */
+final class HeadroomController implements Controller {
+
+    private final Scenario scenario;
+    private final HeadroomConfig cfg;
+    private final ScoreAdapter adapter;
+    private final double[][] series;
+    private final int[] columns;
+    private final int nf;
+    private final Path dir;
+    private final ModelRegistry registry;
+    private final LibvirtGateway gateway;
+    private final ActuationService actuation;
+    private final SortedSet<String> names = new TreeSet<>();
+    private final int lookbackRows;
+    private final long intervalMillis;
+
+    /**
+     * @param series per workload, the raw feature rows ({@link Physics#FEATURES} order) from the history's
+     *               first step on; history rows are filled, run rows are filled as the run goes
+     */
+    HeadroomController(Scenario scenario, ScoreAdapter adapter, double[][] series) throws ConfigException, IOException {
+        this.scenario = scenario;
+        this.cfg = ConfigLoader.parse(scenario.config(), null);
+        this.adapter = adapter;
+        this.series = series;
+        List<String> names = cfg.features().stream().map(FeatureSpec::name).toList();
+        if (!Physics.FEATURES.containsAll(names)) {
+            throw new ConfigException("config.features", "the simulated guests export the libvirt-exporter preset only ("
+                    + String.join(", ", Physics.FEATURES) + "); got " + names);
+        }
+        this.nf = names.size();
+        this.columns = names.stream().mapToInt(Physics.FEATURES::indexOf).toArray();
+        long stepMs = scenario.step().toMillis();
+        this.intervalMillis = cfg.collection().interval().toMillis();
+        if (intervalMillis % stepMs != 0 || cfg.collection().step().toMillis() != stepMs) {
+            throw new ConfigException("config.collection", "step must equal the scenario step ("
+                    + scenario.step().toSeconds() + "s) and interval be a multiple of it");
+        }
+        this.lookbackRows = (int) (cfg.collection().lookback().toMillis() / stepMs) + 1;
+        scenario.workloads().forEach(w -> this.names.add(w.name()));
+        // The state store fsyncs every cycle, as it must on a real host; thousands of virtual cycles on a tmpfs
+        // (when there is one) keep that from dominating the run without changing the code path.
+        Path shm = Path.of("/dev/shm");
+        this.dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "headroom-simulate-")
+                : Files.createTempDirectory("headroom-simulate-");
+        this.registry = new ModelRegistry(dir);
+        train();
+        Path node = dir.resolve("node.xml");
+        Files.writeString(node, nodeXml(scenario));
+        Metrics metrics = Metrics.isolated();
+        // The test driver keeps its state per connection: this one gateway holds the simulated host for the run.
+        this.gateway = new LibvirtGateway("test://" + node.toAbsolutePath(), false, Duration.ofSeconds(1),
+                Duration.ofSeconds(8), Clock.fixed(scenario.start(), ZoneOffset.UTC), metrics);
+        this.actuation = new ActuationService(cfg.decide(), cfg.act().forgetAfter(), gateway, new LibvirtActuator(gateway),
+                StateStore.under(dir.resolve("state")), metrics);
+    }
+
+    private void train() throws IOException {
+        int rows = scenario.historySteps();
+        List<Scenario.Workload> ws = scenario.workloads();
+        double[] values = new double[ws.size() * rows * nf];
+        for (int w = 0; w < ws.size(); w++) {
+            for (int r = 0; r < rows; r++) {
+                for (int f = 0; f < nf; f++) {
+                    values[(w * rows + r) * nf + f] = series[w][r * Physics.FEATURES.size() + columns[f]];
+                }
+            }
+        }
+        Instant from = scenario.start().minus(scenario.history());
+        StepGrid grid = new StepGrid(from, scenario.start().minus(scenario.step()), scenario.step());
+        FeatureMatrix history = new FeatureMatrix(ws.stream().map(Scenario.Workload::name).toList(),
+                cfg.features().stream().map(FeatureSpec::name).toList(), grid, values);
+        // No failure intervals to exclude: the scenario's history is incident-free by construction.
+        Retrainer.Result r = new Retrainer(cfg.detection()).train(history, Map.of(), Map.of(), scenario.start());
+        registry.putAll(r.models());
+    }
+
+    @Override
+    public void step(Instant now, int row, Physics.Sample[] samples, Allocation[] alloc, boolean[] flagged) {
+        if ((now.toEpochMilli() - scenario.start().toEpochMilli()) % intervalMillis != 0) {
+            return;
+        }
+        Map<String, Scorer.Result> results = new TreeMap<>();
+        List<Scenario.Workload> ws = scenario.workloads();
+        int from = Math.max(0, row - lookbackRows + 1);
+        int n = row - from + 1;
+        for (int w = 0; w < ws.size(); w++) {
+            String name = ws.get(w).name();
+            Optional<WorkloadModel> model = registry.forWorkload(name, Optional.empty(), cfg.detection().scope());
+            Scorer.Result res = new Scorer.Result(name, model, Double.NaN, new double[0], new double[0]);
+            if (model.isPresent()) {
+                double[] raw = new double[n * nf];
+                int width = Physics.FEATURES.size();
+                for (int r = 0; r < n; r++) {
+                    for (int f = 0; f < nf; f++) {
+                        raw[r * nf + f] = series[w][(from + r) * width + columns[f]];
+                    }
+                }
+                WorkloadModel.Scored s = model.get().score(raw, n, n - 1);
+                res = new Scorer.Result(name, model, s.score()[0], java.util.Arrays.copyOf(s.attribution(), nf),
+                        java.util.Arrays.copyOf(s.direction(), nf));
+            }
+            results.put(name, res);
+        }
+        List<WorkloadReport> reports = actuation.cycle(names, adapter.forPolicy(results, cfg.features()), now);
+        Map<String, Integer> index = new TreeMap<>();
+        for (int w = 0; w < ws.size(); w++) {
+            index.put(ws.get(w).name(), w);
+        }
+        for (WorkloadReport rep : reports) {
+            int w = index.get(rep.workload());
+            flagged[w] = rep.decision().map(d -> d.tier().compareTo(Tier.MEDIUM) >= 0).orElse(false);
+            alloc[w] = gateway.allocation(rep.workload()).current();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        gateway.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** A test-driver host with every guest running at its baseline, able to grow to its maximum. */
+    static String nodeXml(Scenario s) {
+        StringBuilder x = new StringBuilder();
+        x.append("<!-- generated by headroom simulate for scenario ").append(s.name().replace("--", "-")).append(" -->\n");
+        x.append("<node>\n  <cpu><mhz>2000</mhz><model>i686</model><active>").append(s.host().cpus())
+                .append("</active><nodes>1</nodes><sockets>1</sockets><cores>").append(s.host().cpus())
+                .append("</cores><threads>1</threads></cpu>\n");
+        x.append("  <memory>").append(s.host().memoryBytes() / 1024).append("</memory>\n");
+        List<String> done = new ArrayList<>();
+        for (Scenario.Workload w : s.workloads()) {
+            done.add(w.name());
+            x.append("  <domain type=\"test\"><name>").append(w.name()).append("</name>")
+                    .append("<memory unit=\"KiB\">").append(w.maxMemory() / 1024).append("</memory>")
+                    .append("<currentMemory unit=\"KiB\">").append(w.baselineMemory() / 1024).append("</currentMemory>")
+                    .append("<vcpu current=\"").append(w.baselineVcpus()).append("\">").append(w.maxVcpus()).append("</vcpu>")
+                    .append("<os><type>hvm</type></os></domain>\n");
+        }
+        x.append("</node>\n");
+        return x.toString();
+    }
+}

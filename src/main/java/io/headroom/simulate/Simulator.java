@@ -1,0 +1,121 @@
+package io.headroom.simulate;
+
+import io.headroom.decide.Allocation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs one scenario under one policy on the virtual clock: the history first (baseline allocation, no
+ * incidents), then every step of the scenario, physics before policy. Deterministic for a scenario and seed.
+ */
+public final class Simulator {
+
+    /**
+     * What happened in one run.
+     *
+     * @param firstFlag        per incident (scenario order), the first step inside it the policy flagged
+     * @param failureAt        per incident, when its guest failed, if it did
+     * @param unattributed     failures with no incident under way (load beyond the allocation by itself)
+     * @param increases        per workload, the times any resource was raised
+     * @param vcpuHours        allocated vCPU-hours over the run, and {@code baselineVcpuHours} at baseline
+     * @param memoryGibHours   allocated GiB-hours over the run, and {@code baselineMemoryGibHours} at baseline
+     */
+    public record Run(Scenario scenario, Policy policy, long seed, List<Optional<Instant>> firstFlag,
+                      List<Optional<Instant>> failureAt, int unattributed, List<List<Instant>> increases,
+                      double vcpuHours, double baselineVcpuHours, double memoryGibHours, double baselineMemoryGibHours) {}
+
+    private Simulator() {}
+
+    /** Runs {@code scenario} under {@code policy}; {@code adapter} is needed by the headroom policy only. */
+    public static Run run(Scenario scenario, Policy policy, long seed, ScoreAdapter adapter) throws Exception {
+        List<Scenario.Workload> ws = scenario.workloads();
+        int nw = ws.size();
+        int width = Physics.FEATURES.size();
+        int hist = scenario.historySteps();
+        int steps = scenario.steps();
+        Physics[] physics = new Physics[nw];
+        Allocation[] alloc = new Allocation[nw];
+        double[][] series = new double[nw][(hist + steps) * width];
+        for (int w = 0; w < nw; w++) {
+            physics[w] = new Physics(scenario, ws.get(w), seed, w);
+            alloc[w] = new Allocation(ws.get(w).baselineVcpus(), ws.get(w).baselineMemory());
+        }
+        Instant from = scenario.start().minus(scenario.history());
+        for (int r = 0; r < hist; r++) {
+            Instant t = from.plus(scenario.step().multipliedBy(r));
+            for (int w = 0; w < nw; w++) {
+                System.arraycopy(physics[w].step(t, alloc[w], true).features(), 0, series[w], r * width, width);
+            }
+        }
+        List<Scenario.Incident> incidents = scenario.incidents();
+        List<Optional<Instant>> firstFlag = new ArrayList<>(incidents.stream().map(i -> Optional.<Instant>empty()).toList());
+        List<Optional<Instant>> failureAt = new ArrayList<>(firstFlag);
+        List<List<Instant>> increases = new ArrayList<>();
+        ws.forEach(w -> increases.add(new ArrayList<>()));
+        int unattributed = 0;
+        double vcpuH = 0;
+        double memH = 0;
+        double hours = scenario.step().toMillis() / 3_600_000.0;
+        Physics.Sample[] samples = new Physics.Sample[nw];
+        boolean[] flagged = new boolean[nw];
+        try (Controller c = controller(scenario, policy, adapter, series)) {
+            for (int s = 0; s < steps; s++) {
+                int row = hist + s;
+                Instant t = scenario.start().plus(scenario.step().multipliedBy(s));
+                Duration since = Duration.between(scenario.start(), t);
+                for (int w = 0; w < nw; w++) {
+                    samples[w] = physics[w].step(t, alloc[w], false);
+                    System.arraycopy(samples[w].features(), 0, series[w], row * width, width);
+                    vcpuH += alloc[w].vcpus() * hours;
+                    memH += alloc[w].memoryBytes() / (double) (1L << 30) * hours;
+                    if (samples[w].failedNow()) {
+                        int i = incidents.indexOf(samples[w].failedIn());
+                        if (i >= 0) {
+                            failureAt.set(i, Optional.of(t));
+                        } else {
+                            unattributed++;
+                        }
+                    }
+                }
+                Allocation[] before = alloc.clone();
+                Arrays.fill(flagged, false);
+                c.step(t, row, samples, alloc, flagged);
+                for (int w = 0; w < nw; w++) {
+                    if (alloc[w].vcpus() > before[w].vcpus() || alloc[w].memoryBytes() > before[w].memoryBytes()) {
+                        increases.get(w).add(t);
+                    }
+                    if (!flagged[w]) {
+                        continue;
+                    }
+                    for (int i = 0; i < incidents.size(); i++) {
+                        Scenario.Incident inc = incidents.get(i);
+                        if (inc.workload().equals(ws.get(w).name()) && inc.activeAt(since) && firstFlag.get(i).isEmpty()) {
+                            firstFlag.set(i, Optional.of(t));
+                        }
+                    }
+                }
+            }
+        }
+        double baseV = 0;
+        double baseM = 0;
+        for (Scenario.Workload w : ws) {
+            baseV += w.baselineVcpus() * hours * steps;
+            baseM += w.baselineMemory() / (double) (1L << 30) * hours * steps;
+        }
+        return new Run(scenario, policy, seed, List.copyOf(firstFlag), List.copyOf(failureAt), unattributed,
+                increases.stream().map(List::copyOf).toList(), vcpuH, baseV, memH, baseM);
+    }
+
+    private static Controller controller(Scenario scenario, Policy policy, ScoreAdapter adapter, double[][] series)
+            throws Exception {
+        return switch (policy) {
+            case NONE -> (now, row, samples, alloc, flagged) -> { };
+            case THRESHOLD -> new ThresholdController(scenario);
+            case HEADROOM -> new HeadroomController(scenario, adapter, series);
+        };
+    }
+}
