@@ -69,6 +69,24 @@ public final class FeatureEngineering {
                     (int) (86_400 / stepSeconds), (int) (7 * 86_400 / stepSeconds));
         }
 
+        /**
+         * How many steps before a row its transforms read: rows further back cannot change it. A gap in the
+         * history longer than this can be shortened to this many missing rows without changing any output.
+         */
+        public int lookback() {
+            int back = 0;
+            for (Transform t : transforms) {
+                back = Math.max(back, switch (t) {
+                    case LEVEL -> 0;
+                    case DEVIATION -> window;
+                    case VARIABILITY -> window - 1;
+                    case RATE -> rateLag;
+                    case SEASONAL -> Math.max(dayLag, weekLag);
+                });
+            }
+            return back;
+        }
+
         /** Number of output columns for {@code nFeatures} inputs. */
         public int outputWidth(int nFeatures) {
             return nFeatures * transforms.size();

@@ -230,6 +230,11 @@ public final class WorkloadModel implements Serializable {
         return trainingRows;
     }
 
+    /** Columns the model itself sees: the engineered columns, less any that were zero in every training row. */
+    public int modelWidth() {
+        return modelColumns == null ? width : modelColumns.length;
+    }
+
     /** The Tribuo model behind this scorer. */
     public Model<Event> model() {
         return model;

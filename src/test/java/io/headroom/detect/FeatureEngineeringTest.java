@@ -78,6 +78,44 @@ class FeatureEngineeringTest {
         assertThat(changed[(cut + 1) * width]).isNotEqualTo(base[(cut + 1) * width]);
     }
 
+    /**
+     * {@code lookback} is what lets the score command shorten long gaps: once a gap has that many missing rows, more
+     * of them change nothing after it.
+     */
+    @Test
+    void aGapOfLookbackRowsHidesEverythingBeforeIt() {
+        SplittableRandom rng = new SplittableRandom(11);
+        double[] before = new double[200];
+        double[] after = new double[200];
+        for (int i = 0; i < 200; i++) {
+            before[i] = 5 + rng.nextGaussian();
+            after[i] = 5 + rng.nextGaussian();
+        }
+        for (Transform t : Transform.values()) {
+            Settings s = new Settings(List.of(t), 20, 5, 3, 50, 120);
+            int lookback = s.lookback();
+            double[] atLookback = afterGap(before, lookback, after, s);
+            assertThat(afterGap(before, lookback + 50, after, s)).as("%s", t).containsExactly(atLookback);
+            // The window transforms' bound is conservative: a lone pre-gap row is fewer than minSamples.
+            if (t == Transform.RATE || t == Transform.SEASONAL) {
+                assertThat(afterGap(before, lookback - 1, after, s)).as("%s", t).isNotEqualTo(atLookback);
+            }
+        }
+        assertThat(new Settings(List.of(Transform.LEVEL, Transform.RATE, Transform.DEVIATION), 20, 5, 3, 50, 120)
+                .lookback()).isEqualTo(20);
+    }
+
+    /** Output rows of {@code after}, following {@code before} and a gap of {@code gap} missing rows. */
+    private static double[] afterGap(double[] before, int gap, double[] after, Settings s) {
+        int n = before.length + gap + after.length;
+        double[] x = new double[n];
+        java.util.Arrays.fill(x, Double.NaN);
+        System.arraycopy(before, 0, x, 0, before.length);
+        System.arraycopy(after, 0, x, before.length + gap, after.length);
+        double[] out = FeatureEngineering.apply(x, n, 1, s);
+        return java.util.Arrays.copyOfRange(out, before.length + gap, n);
+    }
+
     @Test
     void imputationFillsWithTrainingMedians() {
         double[] train = {1, Double.NaN, 3, Double.NaN, 2, Double.NaN};
