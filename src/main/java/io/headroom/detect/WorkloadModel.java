@@ -20,7 +20,8 @@ import org.tribuo.anomaly.Event;
  */
 public final class WorkloadModel implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    /** 2: deviation became a difference, not a z-score; a scorer saved before would engineer differently. */
+    private static final long serialVersionUID = 2L;
 
     private final String type;
     private final String scope;

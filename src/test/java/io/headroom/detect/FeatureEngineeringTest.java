@@ -28,8 +28,8 @@ class FeatureEngineeringTest {
         int w = 5;
         // level
         assertThat(col(out, w, 0)).containsExactly(x);
-        // deviation at t=4: trailing {1,2,3,4}: mean 2.5, population sd sqrt(1.25); (10-2.5)/sqrt(1.25)
-        assertThat(out[4 * w + 1]).isCloseTo(7.5 / Math.sqrt(1.25), within(1e-12));
+        // deviation at t=4: trailing {1,2,3,4}: mean 2.5; 10 - 2.5
+        assertThat(out[4 * w + 1]).isCloseTo(7.5, within(1e-12));
         assertThat(out[0 * w + 1]).isNaN(); // no history
         assertThat(out[1 * w + 1]).isNaN(); // one sample < minSamples
         assertThat(out[5 * w + 1]).isNaN(); // missing input
@@ -46,11 +46,12 @@ class FeatureEngineeringTest {
     }
 
     @Test
-    void flatBaselineMakesAnyChangeFarAndNoChangeZero() {
-        double[] x = {5, 5, 5, 5, 5, 6};
+    void aTickAfterAFlatBaselineIsItsSizeNotInfinitelyFar() {
+        double[] x = {0, 0, 0, 0, 0, 1, 0};
         double[] out = FeatureEngineering.apply(x, x.length, 1, new Settings(List.of(Transform.DEVIATION), 3, 2, 1, 0, 0));
         assertThat(out[4]).isZero();
-        assertThat(out[5]).isEqualTo(FeatureEngineering.Z_CLIP);
+        assertThat(out[5]).isEqualTo(1.0);
+        assertThat(out[6]).isCloseTo(-1.0 / 3, within(1e-12));
     }
 
     /** Causality: changing the future never changes the past. */
