@@ -15,8 +15,8 @@ Rows of the table:
   eng-forest headroom with engineering, raw_score (the forest alone, before the range guard)
   engineered headroom with engineering, score (0-100, forest and range guard: what the daemon acts on)
   sklearn    scikit-learn on the raw features
-Each cell is the median over seeds, then the mean over seeds in brackets; the last block is the mean
-over machines of those medians and means.
+Each cell is the median over seeds, then the mean over seeds in brackets; then comes the mean over
+machines of those medians and means, and last that mean with its standard error over seeds.
 """
 import csv
 import statistics
@@ -56,7 +56,7 @@ def main(smd, scores_dir, seeds, machines):
     header = f"{'machine':12s} {'model':10s} " + " ".join(f"{m:>{width}s}" for m in METRICS)
     print(header)
     print("-" * len(header))
-    summary = {name: {"median": [], "mean": []} for name, _, _ in ROWS}
+    summary = {name: {"median": [], "mean": [], "se": []} for name, _, _ in ROWS}
     for machine in machines:
         train = np.loadtxt(f"{smd}/train/{machine}.txt", delimiter=",")
         test = np.loadtxt(f"{smd}/test/{machine}.txt", delimiter=",")
@@ -73,13 +73,21 @@ def main(smd, scores_dir, seeds, machines):
             cols = list(zip(*per_seed))
             summary[name]["median"].append([statistics.median(c) for c in cols])
             summary[name]["mean"].append([statistics.mean(c) for c in cols])
+            summary[name]["se"].append([statistics.stdev(c) / len(c) ** 0.5 if len(c) > 1 else 0.0 for c in cols])
             print(f"{machine:12s} {name:10s} " + " ".join(f"{cell(c):>{width}s}" for c in cols))
     print("-" * len(header))
     for name, _, _ in ROWS:
         med = np.mean(summary[name]["median"], axis=0)
         mean = np.mean(summary[name]["mean"], axis=0)
         print(f"{'mean':12s} {name:10s} " + " ".join(f"{f'{a:.4f} ({b:.4f})':>{width}s}" for a, b in zip(med, mean)))
-    print(f"\n{seeds} seeds per machine; each cell: median over seeds (mean over seeds).")
+    print("-" * len(header))
+    # Seeds make the forests differ; the standard error says which gaps between two rows are only that.
+    for name, _, _ in ROWS:
+        mean = np.mean(summary[name]["mean"], axis=0)
+        se = np.sqrt(np.sum(np.square(summary[name]["se"]), axis=0)) / len(machines)
+        print(f"{'mean ± se':12s} {name:10s} " + " ".join(f"{f'{a:.4f} ± {b:.4f}':>{width}s}" for a, b in zip(mean, se)))
+    print(f"\n{seeds} seeds per machine. Per machine and 'mean': median over seeds (mean over seeds);"
+          "\n'mean ± se': mean over machines of the means over seeds, and its standard error over seeds.")
 
 
 if __name__ == "__main__":
