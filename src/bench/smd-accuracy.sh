@@ -18,8 +18,8 @@ MACHINES=$(cd "$SMD/test" && ls ./*.txt | sed 's|^\./||; s/\.txt$//' | sort)
 
 mkdir -p "$OUT"
 $MVN compile
-$MVN dependency:build-classpath -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=runtime
-CP="target/classes:$(cat target/bench/classpath.txt)"
+$MVN dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=runtime
+CP="target/classes:$(cat "$OUT/classpath.txt")"
 
 # SMD files are bare comma-separated numbers and `headroom score` wants a header: name the columns
 # f01..f38 (names do not matter to the model). Written once, under target/ only.
