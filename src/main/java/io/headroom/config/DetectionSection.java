@@ -74,7 +74,7 @@ final class DetectionSection {
     private static DetectionConfig.Engineering engineering(ConfigNode n, List<FeatureSpec> features) {
         n.expectMapping();
         List<String> transforms = transforms(n.child("transforms"), TRANSFORMS);
-        Duration window = n.child("window").duration(Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofDays(1));
+        Duration window = n.child("window").duration(Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(1));
         Map<String, List<String>> per = new LinkedHashMap<>();
         ConfigNode perNode = n.child("per_feature");
         if (perNode.present() && perNode.expectMapping()) {

@@ -101,7 +101,7 @@ final class Sections {
         n.expectMapping();
         Duration interval = n.child("interval").duration(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
         Duration step = n.child("step").duration(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
-        Duration lookback = n.child("lookback").duration(Duration.ofHours(1), Duration.ofSeconds(1), MAX);
+        Duration lookback = n.child("lookback").duration(Duration.ofHours(2), Duration.ofSeconds(1), MAX);
         if (lookback.compareTo(step) < 0) {
             n.child("lookback").problem("must be at least collection.step " + Durations.format(step)
                     + " (got " + Durations.format(lookback) + ")");

@@ -9,12 +9,6 @@ import io.headroom.collect.StepGrid;
 import io.headroom.config.Durations;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.http.Metrics;
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -73,30 +67,11 @@ final class FeaturesCommand implements Callable<Integer> {
             matrix = new FeatureCollector(client, metrics)
                     .collect(cfg.features(), cfg.workloads().label(), Optional.of(workloads), grid);
         }
-        write(matrix);
+        OutputFile.write(out, spec.commandLine().getOut(), w -> FeatureMatrixCsv.write(matrix, w));
         double requests = metrics.registry().getSampleValue("headroom_prometheus_requests_total",
                 new String[] {"endpoint"}, new String[] {"query_range"});
         spec.commandLine().getErr().printf("%d workloads x %d steps x %d features, %d range requests -> %s%n",
                 matrix.workloads().size(), grid.size(), matrix.features().size(), (long) requests, out);
         return 0;
-    }
-
-    private void write(FeatureMatrix matrix) throws IOException {
-        if (out.equals("-")) {
-            Writer w = spec.commandLine().getOut();
-            FeatureMatrixCsv.write(matrix, w);
-            w.flush();
-            return;
-        }
-        // Write beside the target and rename, so a failed run never leaves a half-written CSV behind.
-        Path target = Path.of(out).toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), ".features-", ".csv.tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            FeatureMatrixCsv.write(matrix, w);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

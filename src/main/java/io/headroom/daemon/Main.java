@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Gives KVM guests more CPU and memory before an anomaly in their metrics becomes a failure.",
-        subcommands = {CheckConfigCommand.class, FeaturesCommand.class, BacktestCommand.class, RunCommand.class,
-                StatusCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckConfigCommand.class, FeaturesCommand.class, ScoreCommand.class, BacktestCommand.class,
+                RunCommand.class, StatusCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for invalid usage or configuration. */
@@ -49,7 +49,7 @@ public final class Main implements Runnable {
 
     static int exitCodeFor(Throwable t) {
         return t instanceof io.headroom.config.ConfigException || t instanceof CommandLine.ParameterException
-                ? EXIT_USAGE : EXIT_RUNTIME;
+                || t instanceof InputException ? EXIT_USAGE : EXIT_RUNTIME;
     }
 
     private static String describe(Throwable t) {

@@ -378,6 +378,13 @@ public final class IsolationForest implements Serializable {
      * coin-flip split a mispredicted branch would cost more than the few extra steps. Four rows are
      * walked together because each step depends on the previous load: independent walks let the CPU
      * overlap those latencies.
+     *
+     * <p>Tried against this loop in the same runs (1,000,000 x 8 rows, 100 trees, 256 samples, one
+     * thread) and not kept, none being faster by more than the 5-10% run-to-run noise: a complete-tree
+     * heap layout (children at 2n+1 and 2n+2, so no child array), walking a whole 64- to 1,024-row
+     * block one level at a time, eight rows at a time instead of four, and float32 rows and thresholds
+     * (which also changed 3 scores in a million). Rows and one tree already sit in L1 for a block, so
+     * memory traffic is not what bounds the walk; the instructions per step are.
      */
     private void accumulateTree(int root, int depth, double[] rows, int from, int to, double[] out) {
         final int[] feat = feature;

@@ -20,7 +20,8 @@ import org.tribuo.anomaly.Event;
  */
 public final class WorkloadModel implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    /** 2: deviation became a difference, not a z-score; a scorer saved before would engineer differently. */
+    private static final long serialVersionUID = 2L;
 
     private final String type;
     private final String scope;
@@ -228,6 +229,11 @@ public final class WorkloadModel implements Serializable {
     /** Clean rows the model learned from. */
     public int trainingRows() {
         return trainingRows;
+    }
+
+    /** Columns the model itself sees: the engineered columns, less any that were zero in every training row. */
+    public int modelWidth() {
+        return modelColumns == null ? width : modelColumns.length;
     }
 
     /** The Tribuo model behind this scorer. */

@@ -28,8 +28,8 @@ class FeatureEngineeringTest {
         int w = 5;
         // level
         assertThat(col(out, w, 0)).containsExactly(x);
-        // deviation at t=4: trailing {1,2,3,4}: mean 2.5, population sd sqrt(1.25); (10-2.5)/sqrt(1.25)
-        assertThat(out[4 * w + 1]).isCloseTo(7.5 / Math.sqrt(1.25), within(1e-12));
+        // deviation at t=4: trailing {1,2,3,4}: mean 2.5; 10 - 2.5
+        assertThat(out[4 * w + 1]).isCloseTo(7.5, within(1e-12));
         assertThat(out[0 * w + 1]).isNaN(); // no history
         assertThat(out[1 * w + 1]).isNaN(); // one sample < minSamples
         assertThat(out[5 * w + 1]).isNaN(); // missing input
@@ -46,11 +46,12 @@ class FeatureEngineeringTest {
     }
 
     @Test
-    void flatBaselineMakesAnyChangeFarAndNoChangeZero() {
-        double[] x = {5, 5, 5, 5, 5, 6};
+    void aTickAfterAFlatBaselineIsItsSizeNotInfinitelyFar() {
+        double[] x = {0, 0, 0, 0, 0, 1, 0};
         double[] out = FeatureEngineering.apply(x, x.length, 1, new Settings(List.of(Transform.DEVIATION), 3, 2, 1, 0, 0));
         assertThat(out[4]).isZero();
-        assertThat(out[5]).isEqualTo(FeatureEngineering.Z_CLIP);
+        assertThat(out[5]).isEqualTo(1.0);
+        assertThat(out[6]).isCloseTo(-1.0 / 3, within(1e-12));
     }
 
     /** Causality: changing the future never changes the past. */
@@ -76,6 +77,44 @@ class FeatureEngineeringTest {
             assertThat(Double.doubleToLongBits(changed[i])).as("cell %d", i).isEqualTo(Double.doubleToLongBits(base[i]));
         }
         assertThat(changed[(cut + 1) * width]).isNotEqualTo(base[(cut + 1) * width]);
+    }
+
+    /**
+     * {@code lookback} is what lets the score command shorten long gaps: once a gap has that many missing rows, more
+     * of them change nothing after it.
+     */
+    @Test
+    void aGapOfLookbackRowsHidesEverythingBeforeIt() {
+        SplittableRandom rng = new SplittableRandom(11);
+        double[] before = new double[200];
+        double[] after = new double[200];
+        for (int i = 0; i < 200; i++) {
+            before[i] = 5 + rng.nextGaussian();
+            after[i] = 5 + rng.nextGaussian();
+        }
+        for (Transform t : Transform.values()) {
+            Settings s = new Settings(List.of(t), 20, 5, 3, 50, 120);
+            int lookback = s.lookback();
+            double[] atLookback = afterGap(before, lookback, after, s);
+            assertThat(afterGap(before, lookback + 50, after, s)).as("%s", t).containsExactly(atLookback);
+            // The window transforms' bound is conservative: a lone pre-gap row is fewer than minSamples.
+            if (t == Transform.RATE || t == Transform.SEASONAL) {
+                assertThat(afterGap(before, lookback - 1, after, s)).as("%s", t).isNotEqualTo(atLookback);
+            }
+        }
+        assertThat(new Settings(List.of(Transform.LEVEL, Transform.RATE, Transform.DEVIATION), 20, 5, 3, 50, 120)
+                .lookback()).isEqualTo(20);
+    }
+
+    /** Output rows of {@code after}, following {@code before} and a gap of {@code gap} missing rows. */
+    private static double[] afterGap(double[] before, int gap, double[] after, Settings s) {
+        int n = before.length + gap + after.length;
+        double[] x = new double[n];
+        java.util.Arrays.fill(x, Double.NaN);
+        System.arraycopy(before, 0, x, 0, before.length);
+        System.arraycopy(after, 0, x, before.length + gap, after.length);
+        double[] out = FeatureEngineering.apply(x, n, 1, s);
+        return java.util.Arrays.copyOfRange(out, before.length + gap, n);
     }
 
     @Test
