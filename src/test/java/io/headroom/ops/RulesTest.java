@@ -53,6 +53,17 @@ class RulesTest {
         }
 
         @Test
+        void everyRuleNamesOnlySeriesHeadroomExportsOrTheRulesRecord() {
+            // A misspelt metric passes promtool's tests, whose input series repeat the misspelling.
+            Set<String> known = MetricNames.known();
+            List<Rule> all = new ArrayList<>(RuleFiles.rules(RuleFiles.RECORDING));
+            all.addAll(RuleFiles.alerts());
+            for (Rule r : all) {
+                assertThat(known).as("series used by %s: %s", r.name(), r.expr()).containsAll(MetricNames.referenced(r.expr()));
+            }
+        }
+
+        @Test
         void alertNamesAreUniqueAndDoNotReuseTheDirectAlerts() {
             // Same name, different labels: Alertmanager would keep both, and operators could not tell them apart.
             List<String> names = RuleFiles.alerts().stream().map(Rule::name).toList();
