@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -202,19 +203,19 @@ class DashboardsIT {
     static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((.*),\\s*(\\w+)\\)$");
 
     /** The parse error Prometheus reports for the query, if any. */
-    private static java.util.Optional<String> parseError(Sent s) throws Exception {
+    private static Optional<String> parseError(Sent s) throws Exception {
         Http.Answer a;
         if (s.query().kind().equals("variable")) {
             Matcher m = LABEL_VALUES.matcher(s.expr());
             if (!m.matches()) {
-                return java.util.Optional.of("not label_values(selector, label): the only variable query checked here");
+                return Optional.of("not label_values(selector, label): the only variable query checked here");
             }
             a = Http.get(prometheus.baseUrl() + "/api/v1/series", Map.of("match[]", m.group(1)));
         } else {
             a = Http.get(prometheus.baseUrl() + "/api/v1/query", Map.of("query", s.expr()));
         }
-        return a.status() == 200 ? java.util.Optional.empty()
-                : java.util.Optional.of("HTTP " + a.status() + ": " + a.json().path("error").asText(a.body()));
+        return a.status() == 200 ? Optional.empty()
+                : Optional.of("HTTP " + a.status() + ": " + a.json().path("error").asText(a.body()));
     }
 
     private static boolean hasData(Sent s) throws Exception {

@@ -135,6 +135,40 @@ class DashboardsTest {
     }
 
     @Test
+    void tierBandsAndTheModelAgeLineAreTheDaemonsDefaults() {
+        // Drawn thresholds mirror settings the dashboards cannot read; like the alerts' table, they must follow the
+        // defaults (and be changed with them).
+        var cfg = RulesTest.DEFAULTS;
+        List<Double> tiers = List.of((double) cfg.decide().tiers().medium().minScore(),
+                (double) cfg.decide().tiers().high().minScore(), (double) cfg.decide().tiers().critical().minScore());
+        List<Double> modelAge = List.of((double) cfg.detection().maxModelAge().toSeconds());
+        int checked = 0;
+        for (Path f : FILES) {
+            for (JsonNode p : DashboardFiles.panels(DashboardFiles.read(f))) {
+                List<Double> steps = new ArrayList<>();
+                p.at("/fieldConfig/defaults/thresholds/steps").forEach(step -> {
+                    if (!step.path("value").isNull()) {
+                        steps.add(step.path("value").asDouble());
+                    }
+                });
+                String exprs = p.path("targets").toString();
+                String where = f.getFileName() + " / " + p.path("title").asText();
+                if (exprs.contains("anomaly_score") && !steps.isEmpty()) {
+                    assertThat(steps).as("%s: tier bands", where).isEqualTo(tiers);
+                    checked++;
+                } else if (exprs.contains("headroom_model_age_seconds")) {
+                    assertThat(steps).as("%s: max_model_age line", where).isEqualTo(modelAge);
+                    checked++;
+                } else {
+                    assertThat(steps).as("%s: no thresholds that mirror settings", where)
+                            .doesNotContainAnyElementsOf(tiers).doesNotContainAnyElementsOf(modelAge);
+                }
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
     void linksBetweenDashboardsAndFromAlertsLeadToExistingUids() throws Exception {
         Set<String> uids = new HashSet<>();
         FILES.forEach(f -> uids.add(DashboardFiles.read(f).path("uid").asText()));
