@@ -183,7 +183,7 @@ public final class ActuationService {
         recordReconciliation(w, rc, now);
         if (rc.kind() == Reconciler.Kind.LEFT_ALONE) {
             records.put(w, record);
-            export(w, observed.current(), record, true);
+            export(w, observed.current(), observed.max(), record, true);
             return new Step(new WorkloadReport(w, now, WorkloadReport.Outcome.LEFT_ALONE, Optional.of(record.baseline()),
                     Optional.of(observed.current()), Optional.empty(), List.of(), record.policy().lastChangeAt(),
                     rc.notes()), capacity);
@@ -216,7 +216,7 @@ public final class ActuationService {
         records.put(w, record);
         Allocation shown = results.stream().anyMatch(r -> r.status() == ActuationResult.Status.APPLIED)
                 ? record.applied() : observed.current();
-        export(w, shown, record, false);
+        export(w, shown, observed.max(), record, false);
         return new Step(new WorkloadReport(w, now, WorkloadReport.Outcome.DECIDED, Optional.of(record.baseline()),
                 Optional.of(observed.current()), Optional.of(d), results, next.lastChangeAt(), rc.notes()), capacity);
     }
@@ -314,10 +314,12 @@ public final class ActuationService {
         audit(e);
     }
 
-    private void export(String w, Allocation current, WorkloadRecord record, boolean leftAlone) {
+    private void export(String w, Allocation current, Allocation max, WorkloadRecord record, boolean leftAlone) {
         exported.add(w);
         metrics.workloadVcpus.labels(w).set(current.vcpus());
         metrics.workloadMemory.labels(w).set(current.memoryBytes());
+        metrics.workloadMaxVcpus.labels(w).set(max.vcpus());
+        metrics.workloadMaxMemory.labels(w).set(max.memoryBytes());
         metrics.workloadBaselineVcpus.labels(w).set(record.baseline().vcpus());
         metrics.workloadBaselineMemory.labels(w).set(record.baseline().memoryBytes());
         metrics.workloadTier.labels(w).set(record.policy().tier().ordinal());
@@ -332,6 +334,8 @@ public final class ActuationService {
             if (!shown.contains(w)) {
                 metrics.workloadVcpus.remove(w);
                 metrics.workloadMemory.remove(w);
+                metrics.workloadMaxVcpus.remove(w);
+                metrics.workloadMaxMemory.remove(w);
                 metrics.workloadBaselineVcpus.remove(w);
                 metrics.workloadBaselineMemory.remove(w);
                 metrics.workloadTier.remove(w);

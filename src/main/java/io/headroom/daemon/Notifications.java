@@ -78,15 +78,26 @@ final class Notifications implements AutoCloseable {
                 .map(f -> String.format(Locale.ROOT, "%s %.0f%%", features.get(f), 100 * s.attribution()[f])).toList();
     }
 
-    private static List<ActiveAlert.Change> changes(WorkloadReport r) {
+    /**
+     * Baseline to the allocation after this cycle. The report's {@code current} is what libvirt showed before the
+     * cycle's changes, so a change applied in this very cycle (typically the one that came with the critical tier)
+     * is added from its result: otherwise the first alert would say "Headroom changed nothing" as it raised the guest.
+     */
+    static List<ActiveAlert.Change> changes(WorkloadReport r) {
         List<ActiveAlert.Change> out = new ArrayList<>();
         Optional<Allocation> base = r.baseline();
         Optional<Allocation> cur = r.current();
         if (base.isPresent() && cur.isPresent()) {
             for (Resource res : Resource.values()) {
-                if (base.get().get(res) != cur.get().get(res)) {
+                long now = cur.get().get(res);
+                for (ActuationResult applied : r.results()) {
+                    if (applied.resource() == res && applied.status() == ActuationResult.Status.APPLIED) {
+                        now = applied.observed().orElse(applied.requested());
+                    }
+                }
+                if (base.get().get(res) != now) {
                     out.add(new ActiveAlert.Change(res.name().toLowerCase(Locale.ROOT),
-                            Allocation.format(res, base.get().get(res)), Allocation.format(res, cur.get().get(res))));
+                            Allocation.format(res, base.get().get(res)), Allocation.format(res, now)));
                 }
             }
         }

@@ -49,6 +49,7 @@ public final class Scorer {
     /** Scores and exports; {@code groups} maps workloads to their group value (may be empty). */
     public Map<String, Result> scoreLatest(FeatureMatrix m, Map<String, String> groups, Instant now) {
         Map<String, Result> out = new TreeMap<>();
+        Map<String, double[]> scoredRows = new TreeMap<>();
         int steps = m.grid().size();
         for (int w = 0; w < m.workloads().size(); w++) {
             String name = m.workloads().get(w);
@@ -59,14 +60,16 @@ public final class Scorer {
                 int nf = m.features().size();
                 r = new Result(name, model, s.score()[0], java.util.Arrays.copyOf(s.attribution(), nf),
                         java.util.Arrays.copyOf(s.direction(), nf));
+                scoredRows.put(name, m.row(w, steps - 1));
             }
             out.put(name, r);
         }
-        export(out, m.features(), now);
+        export(out, scoredRows, m.features(), now);
         return out;
     }
 
-    private void export(Map<String, Result> results, List<String> features, Instant now) {
+    /** Exports scores, attribution and the raw feature values they came from ({@code rows}: scored workloads only). */
+    private void export(Map<String, Result> results, Map<String, double[]> rows, List<String> features, Instant now) {
         for (String gone : exported) {
             if (!results.containsKey(gone)) {
                 forget(gone, features);
@@ -80,8 +83,13 @@ public final class Scorer {
             r.model().ifPresent(mod -> metrics.workloadModel.labels(r.workload(), scopeLabel(mod), mod.type()).set(1));
             if (r.scored()) {
                 metrics.anomalyScore.labels(r.workload()).set(r.score());
+                double[] row = rows.get(r.workload());
                 for (int f = 0; f < features.size(); f++) {
                     metrics.anomalyAttribution.labels(r.workload(), features.get(f)).set(r.attribution()[f]);
+                    // An empty cell stays absent rather than exported as NaN, like the score itself.
+                    if (row != null && Double.isFinite(row[f])) {
+                        metrics.featureValue.labels(r.workload(), features.get(f)).set(row[f]);
+                    }
                 }
             }
         }
@@ -96,6 +104,7 @@ public final class Scorer {
         metrics.anomalyScore.remove(workload);
         for (String f : features) {
             metrics.anomalyAttribution.remove(workload, f);
+            metrics.featureValue.remove(workload, f);
         }
         for (WorkloadModel mod : registry.all().values()) {
             metrics.workloadModel.remove(workload, scopeLabel(mod), mod.type());

@@ -70,6 +70,12 @@ public final class Metrics {
     public final Gauge workloadMemory;
     /** Memory each workload had before Headroom changed it. */
     public final Gauge workloadBaselineMemory;
+    /** Most vCPUs each workload can have without a restart (its defined maximum). */
+    public final Gauge workloadMaxVcpus;
+    /** Most memory each workload can have without a restart (its defined maximum). */
+    public final Gauge workloadMaxMemory;
+    /** The feature values of each workload's latest scored row: what the score was computed from. */
+    public final Gauge featureValue;
     /** Effective tier of each workload: 0 none, 1 medium, 2 high, 3 critical. */
     public final Gauge workloadTier;
     /** 1 while a workload is left alone because someone else changed it after Headroom did. */
@@ -244,6 +250,21 @@ public final class Metrics {
                 .namespace(NAMESPACE).subsystem("workload").name("baseline_memory_bytes")
                 .help("Memory the workload had before Headroom changed it.")
                 .labelNames("workload")
+                .register(registry);
+        workloadMaxVcpus = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("max_vcpus")
+                .help("Most vCPUs the workload can have without a restart, as last read from libvirt.")
+                .labelNames("workload")
+                .register(registry);
+        workloadMaxMemory = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("max_memory_bytes")
+                .help("Most memory the workload can have without a restart, as last read from libvirt.")
+                .labelNames("workload")
+                .register(registry);
+        featureValue = Gauge.build()
+                .namespace(NAMESPACE).subsystem("feature").name("value")
+                .help("Value of the feature in the workload's latest scored row; absent when it had no usable value.")
+                .labelNames("workload", "feature")
                 .register(registry);
         workloadTier = Gauge.build()
                 .namespace(NAMESPACE).subsystem("workload").name("tier")

@@ -38,6 +38,7 @@ class DebianPackageIT {
     static final Path CONFIG = Path.of("/etc/headroom/headroom.yaml");
     static final Path STATE = Path.of("/var/lib/headroom");
     static final Path README = Path.of("/usr/share/doc/headroom/README.md");
+    static final Path OPS = Path.of("/usr/share/headroom");
 
     boolean userExisted;
     boolean libvirtGroupExisted;
@@ -95,6 +96,13 @@ class DebianPackageIT {
         assertThat(UNIT).hasSameTextualContentAs(BASEDIR.resolve("systemd/headroom.service"));
         assertThat(CONFIG).hasSameTextualContentAs(BASEDIR.resolve("daemon/headroom.yaml"));
         assertThat(README).isRegularFile();
+        // Rules and dashboards ship for the Prometheus and Grafana servers; the rules' promtool tests do not.
+        for (String asset : List.of("rules/headroom.rules.yml", "rules/headroom.alerts.yml", "rules/alertmanager.yml",
+                "dashboards/headroom-fleet.json", "dashboards/headroom-workload.json", "dashboards/headroom-health.json",
+                "dashboards/provisioning/headroom.yaml")) {
+            assertThat(OPS.resolve(asset)).hasSameTextualContentAs(BASEDIR.resolve(asset));
+        }
+        assertThat(OPS.resolve("rules/tests")).doesNotExist();
         PosixFileAttributes state = Files.readAttributes(STATE, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         assertThat(state.isDirectory()).isTrue();
         assertThat(state.owner().getName()).isEqualTo("headroom");

@@ -1,6 +1,7 @@
 package io.headroom.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.HeadroomConfig;
@@ -100,6 +101,12 @@ class DetectionPipelineIT {
         assertThat(r.getSampleValue("headroom_workload_model_info", new String[] {"workload", "scope", "type"},
                 new String[] {"web-2", "workload", "isolation-forest"})).isEqualTo(1.0);
         assertThat(gauge(r, "headroom_workload_baseline_vcpus", "web-2")).isEqualTo(2.0);
+        // The domain's defined maximum (node.xml: 8 vCPUs, 4096 MiB), which dashboards draw as the ceiling.
+        assertThat(gauge(r, "headroom_workload_max_vcpus", "web-2")).isEqualTo(8.0);
+        assertThat(gauge(r, "headroom_workload_max_memory_bytes", "web-2")).isEqualTo(4096.0 * 1024 * 1024);
+        // The value the score came from: web-2's surge runs each vCPU at 0.97.
+        assertThat(r.getSampleValue("headroom_feature_value", new String[] {"workload", "feature"},
+                new String[] {"web-2", "cpu_utilisation"})).isCloseTo(0.97, within(0.02));
         assertThat(gauge(r, "headroom_workload_vcpus", "web-1")).isEqualTo(2.0);
         try (var files = Files.list(dir.resolve("models"))) {
             assertThat(files.map(p -> p.getFileName().toString()))

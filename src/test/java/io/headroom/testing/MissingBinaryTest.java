@@ -50,6 +50,17 @@ class MissingBinaryTest {
     }
 
     @Test
+    void aMissingCommandLineToolFailsNamingThePackageToInstall() {
+        CommandLineTool amtool = CommandLineTool.at("amtool", dir.resolve("no-such-amtool"),
+                AlertmanagerExtension.INSTALL_HINT);
+
+        assertThatThrownBy(() -> amtool.run(dir, "check-config", "x.yml"))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("amtool is needed")
+                .hasMessageContaining(AlertmanagerExtension.INSTALL_HINT);
+    }
+
+    @Test
     void alertmanagerFailsNamingThePackageToInstall() {
         AlertmanagerExtension alertmanager = AlertmanagerExtension.builder()
                 .binary(dir.resolve("no-such-alertmanager"))

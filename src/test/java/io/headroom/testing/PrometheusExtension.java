@@ -55,6 +55,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * no backfill is lost. With 24-hour blocks promtool reads its input once per day of data, rather than once per
  * two hours with its default.
  *
+ * <p><b>Rules and alerts.</b> {@link Builder#ruleFile(Path)} loads rule files (copied next to the config when the
+ * server starts), evaluated every scrape interval; {@link Builder#alertmanager(String)} sends their alerts on.
+ *
  * <p><b>Docker fallback.</b> The image's own {@code promtool} fills the data directory inside the container before
  * {@code prometheus} starts (one shell entrypoint), so the backfill is identical; {@link #dataDir()} is then not on
  * this host. Scrape targets on 127.0.0.1 or localhost are rewritten to {@code host.testcontainers.internal} and their
@@ -83,6 +86,8 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
     private final Duration startupTimeout;
     private final List<BackfillSource> backfills;
     private final List<String> extraFlags;
+    private final List<Path> ruleFiles;
+    private final List<String> alertmanagers;
 
     private Path workDir;
     private Path dataDir;
@@ -104,6 +109,8 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
         this.startupTimeout = builder.startupTimeout;
         this.backfills = List.copyOf(builder.backfills);
         this.extraFlags = List.copyOf(builder.extraFlags);
+        this.ruleFiles = List.copyOf(builder.ruleFiles);
+        this.alertmanagers = List.copyOf(builder.alertmanagers);
     }
 
     /**
@@ -170,6 +177,7 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
         inContainer = !local;
         try {
             List<Path> backfillFiles = writeBackfills();
+            List<Path> rules = copyRuleFiles();
             Path config = workDir.resolve("prometheus.yml");
             Files.writeString(config, configYaml(inContainer), StandardCharsets.UTF_8);
             long written = System.nanoTime();
@@ -183,7 +191,7 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
                 server = LocalServer.start("Prometheus", port -> localCommand(bin, config, port), workDir, logFile,
                         startupTimeout);
             } else {
-                server = startContainer(config, backfillFiles);
+                server = startContainer(config, backfillFiles, rules);
             }
             long ready = System.nanoTime();
             LOG.log(Level.INFO, String.format("Prometheus %s ready at %s after %d ms: config and %d backfill"
@@ -354,9 +362,31 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
         return flags;
     }
 
-    private RunningServer startContainer(Path config, List<Path> backfillFiles) {
+    /**
+     * Copies the rule files next to prometheus.yml as {@code rules-N.yml}: Prometheus resolves {@code rule_files}
+     * against the config's directory, so the same relative names work on the host and in a container, and a test
+     * that edits its source afterwards does not change what this server loaded.
+     */
+    private List<Path> copyRuleFiles() throws IOException {
+        List<Path> copies = new ArrayList<>();
+        for (Path source : ruleFiles) {
+            Path copy = workDir.resolve(ruleFileName(copies.size()));
+            Files.copy(source, copy);
+            copies.add(copy);
+        }
+        return copies;
+    }
+
+    private static String ruleFileName(int index) {
+        return "rules-" + index + ".yml";
+    }
+
+    private RunningServer startContainer(Path config, List<Path> backfillFiles, List<Path> rules) {
         Map<Path, String> files = new LinkedHashMap<>();
         files.put(config, CONTAINER_DIR + "/prometheus.yml");
+        for (Path rule : rules) {
+            files.put(rule, CONTAINER_DIR + "/" + rule.getFileName());
+        }
         StringBuilder script = new StringBuilder("set -e\n");
         for (Path file : backfillFiles) {
             String target = CONTAINER_DIR + "/" + file.getFileName();
@@ -374,12 +404,20 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
 
     private List<Integer> hostPorts() {
         Set<Integer> ports = new LinkedHashSet<>();
-        scrapeTargets.values().forEach(targets -> targets.forEach(target -> {
+        List<String> all = new ArrayList<>(alertmanagers);
+        scrapeTargets.values().forEach(all::addAll);
+        for (String target : all) {
             if (isLoopback(target)) {
                 ports.add(Integer.parseInt(target.substring(target.lastIndexOf(':') + 1)));
             }
-        }));
+        }
         return List.copyOf(ports);
+    }
+
+    private static String reachable(String target, boolean forContainer) {
+        return forContainer && isLoopback(target)
+                ? ContainerServer.HOST_ALIAS + target.substring(target.lastIndexOf(':'))
+                : target;
     }
 
     private static boolean isLoopback(String target) {
@@ -400,9 +438,7 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
         scrapeTargets.forEach((job, targets) -> {
             List<String> rendered = new ArrayList<>();
             for (String target : targets) {
-                rendered.add(forContainer && isLoopback(target)
-                        ? ContainerServer.HOST_ALIAS + target.substring(target.lastIndexOf(':'))
-                        : target);
+                rendered.add(reachable(target, forContainer));
             }
             Map<String, Object> scrape = new LinkedHashMap<>();
             scrape.put("job_name", job);
@@ -411,6 +447,21 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
         });
         if (!jobs.isEmpty()) {
             root.put("scrape_configs", jobs);
+        }
+        if (!ruleFiles.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < ruleFiles.size(); i++) {
+                names.add(ruleFileName(i));
+            }
+            root.put("rule_files", names);
+        }
+        if (!alertmanagers.isEmpty()) {
+            List<String> rendered = new ArrayList<>();
+            for (String target : alertmanagers) {
+                rendered.add(reachable(target, forContainer));
+            }
+            root.put("alerting", Map.of("alertmanagers", List.of(Map.of("static_configs",
+                    List.of(Map.of("targets", rendered))))));
         }
         try {
             return new ObjectMapper(new YAMLFactory()).writeValueAsString(root);
@@ -451,8 +502,39 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
         private Duration startupTimeout = Duration.ofSeconds(60);
         private final List<BackfillSource> backfills = new ArrayList<>();
         private final List<String> extraFlags = new ArrayList<>();
+        private final List<Path> ruleFiles = new ArrayList<>();
+        private final List<String> alertmanagers = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Loads a rule file (recording and alerting rules), evaluated every scrape interval. The file is copied
+         * when the server starts.
+         *
+         * @param file an existing rule file
+         * @return this builder
+         */
+        public Builder ruleFile(Path file) {
+            if (!Files.isRegularFile(Objects.requireNonNull(file, "file"))) {
+                throw new IllegalArgumentException("rule file " + file + " does not exist");
+            }
+            ruleFiles.add(file);
+            return this;
+        }
+
+        /**
+         * Sends alerts of the loaded rules to an Alertmanager.
+         *
+         * @param target {@code host:port} of its API
+         * @return this builder
+         */
+        public Builder alertmanager(String target) {
+            if (target == null || !target.matches("[^:/\\s]+:\\d{1,5}")) {
+                throw new IllegalArgumentException("alertmanager must be host:port, got \"" + target + "\"");
+            }
+            alertmanagers.add(target);
+            return this;
         }
 
         /**

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The parts of the extension that need no server: the rendered config and argument checks. */
 class PrometheusExtensionTest {
@@ -53,6 +56,29 @@ class PrometheusExtensionTest {
 
         assertThat(config.has("scrape_configs")).isFalse();
         assertThat(config.at("/global/scrape_interval").asText()).isEqualTo("15s");
+    }
+
+    @Test
+    void ruleFilesAreLoadedByRelativeNameAndAlertsGoToTheAlertmanager(@TempDir Path dir) throws Exception {
+        Path rules = Files.writeString(dir.resolve("r.yml"), "groups: []\n");
+        PrometheusExtension prometheus = PrometheusExtension.builder()
+                .ruleFile(rules)
+                .ruleFile(rules)
+                .alertmanager("127.0.0.1:9093")
+                .build();
+
+        JsonNode local = YAML.readTree(prometheus.configYaml(false));
+        JsonNode container = YAML.readTree(prometheus.configYaml(true));
+
+        // Relative to prometheus.yml, where start() copies them, on the host and in a container alike.
+        assertThat(local.at("/rule_files").toString()).isEqualTo("[\"rules-0.yml\",\"rules-1.yml\"]");
+        assertThat(local.at("/alerting/alertmanagers/0/static_configs/0/targets/0").asText()).isEqualTo("127.0.0.1:9093");
+        assertThat(container.at("/alerting/alertmanagers/0/static_configs/0/targets/0").asText())
+                .isEqualTo("host.testcontainers.internal:9093");
+        assertThatThrownBy(() -> PrometheusExtension.builder().ruleFile(dir.resolve("missing.yml")))
+                .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> PrometheusExtension.builder().alertmanager("http://127.0.0.1:9093"))
+                .hasMessageContaining("host:port");
     }
 
     @Test
