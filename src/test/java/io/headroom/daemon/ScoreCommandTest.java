@@ -112,7 +112,7 @@ class ScoreCommandTest {
             }
         }
         assertThat(cleanAbove30).as("clean rows above 30").isLessThanOrEqualTo(clean / 100);
-        assertThat(r.err()).contains("isolation-forest on 2000 rows", "engineered", "step 60s", "400 rows scored");
+        assertThat(r.err()).contains("isolation-forest on 2000 rows", "engineered", "step 30s", "400 rows scored");
     }
 
     @Test
