@@ -85,7 +85,8 @@ class BacktestCommandIT {
                     - {name: memory, query: 'sum by (domain) (vm_memory_bytes)', pressure: memory}
                     - {name: network, query: 'sum by (domain) (vm_network_bytes_per_second)', pressure: none}
                 detection: {training_window: 2h, retrain_every: 30m, min_training_rows: 200, group_label: team,
-                            failure_query: 'max by (domain) (guest_failing)', failure_margin: 5m}
+                            failure_query: 'max by (domain) (guest_failing)', failure_margin: 5m,
+                            engineering: {window: 30m}}  # half the 2h training window, as when written
                 """.formatted(prometheus.baseUrl());
     }
 

@@ -81,10 +81,11 @@ class EndToEndActuationIT {
                 boolean surge = SURGING.contains(d) && t >= ANOMALY_START && t < ANOMALY_END;
                 // Normal load repeats every hour, so the rows scored during the test are ones training has seen:
                 // with no noise, no ordinary row can by chance look rarer than everything in training and raise a
-                // guest the test expects untouched. CPU per vCPU 0.2-0.4 and memory 19-31% of the maximum are
-                // equally wide, so the surge (0.97 and 62%) lies as far outside on both and takes both resources up.
-                double perVcpu = surge ? 0.97 : 0.3 + 0.1 * Math.sin(2 * Math.PI * t / 3600.0);
-                double memory = surge ? 2.5 * (1L << 30) : (1L << 30) * (1.0 + 0.25 * Math.sin(2 * Math.PI * t / 1800.0));
+                // guest the test expects untouched. CPU per vCPU 0.26-0.34 and memory 22.5-27.5% of the maximum are
+                // narrow enough that the surge (0.97 and 62%) lies more than six range widths outside on both, the
+                // range guard's 100, so the guest is critical and both resources go up.
+                double perVcpu = surge ? 0.97 : 0.3 + 0.04 * Math.sin(2 * Math.PI * t / 3600.0);
+                double memory = surge ? 2.5 * (1L << 30) : (1L << 30) * (1.0 + 0.1 * Math.sin(2 * Math.PI * t / 1800.0));
                 used += 2 * perVcpu * STEP;
                 c.sample(used, t);
                 vcpus.sample(l, 2, t);
