@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,15 +58,43 @@ class SimulateCommandIT {
 
     @Test
     void headroomFlagsTheLeakEarlyGrowsTheGuestThroughLibvirtAndAvoidsTheOom() throws Exception {
-        String first = run("headroom", 3);
+        Path trace = dir.resolve("trace.csv");
+        String first = run("headroom", 3, "--trace", trace.toString());
         JsonNode r = new ObjectMapper().readTree(first);
         JsonNode leak = r.get("incidents").get(0);
         assertThat(leak.get("failure_without_action_at").isNull()).isFalse();
         assertThat(leak.get("failed").asBoolean()).isFalse();
         assertThat(leak.get("lead_seconds").asLong()).isGreaterThanOrEqualTo(300);
         assertThat(r.get("summary").get("extra_memory_hours_pct").asDouble()).isPositive();
+        assertThat(r.get("false_action_list").size()).isEqualTo(r.get("summary").get("false_actions").asInt());
         // Same seed, same report: training, scoring and the test driver are all deterministic.
         assertThat(run("headroom", 3)).isEqualTo(first);
+
+        // The trace: a row per guest per cycle (3 h at the default 1 m interval, 2 guests); the guest grew in
+        // exactly the rows that say raise (allocations are read back from libvirt after the cycle), and the first raise is inside the leak, not before it.
+        java.util.List<String> rows = Files.readAllLines(trace);
+        assertThat(rows.get(0)).isEqualTo("timestamp,workload,score,tier,action,vcpus,memory_bytes,top_feature,reason");
+        assertThat(rows).hasSize(1 + 2 * 180);
+        long previous = 8L << 30;
+        int previousVcpus = 4;
+        Instant firstRaise = null;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] c = row.split(",", 9);
+            if (!c[1].equals("vm-1")) {
+                continue;
+            }
+            long memory = Long.parseLong(c[6]);
+            int vcpus = Integer.parseInt(c[5]);
+            assertThat(memory > previous || vcpus > previousVcpus).as(row).isEqualTo(c[4].equals("raise"));
+            previousVcpus = vcpus;
+            if (firstRaise == null && c[4].equals("raise")) {
+                firstRaise = Instant.parse(c[0]);
+            }
+            previous = memory;
+        }
+        assertThat(firstRaise).isNotNull();
+        assertThat(firstRaise).isAfter(Instant.parse(leak.get("start").asText()))
+                .isBefore(Instant.parse(leak.get("failure_without_action_at").asText()));
     }
 
     @Test
