@@ -210,7 +210,8 @@ class DaemonIT {
         // db-stopped is defined but not running.
         assertThat(snap.workloads()).containsExactly("web-1");
         assertThat(snap.matrix().workloads()).containsExactly("web-1");
-        assertThat(snap.matrix().value(0, 0, 0)).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-9));
+        // web-1 (d=0) uses 2*(1/4) = 0.5 CPU-seconds per second: half a core.
+        assertThat(snap.matrix().value(0, 0, 0)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test

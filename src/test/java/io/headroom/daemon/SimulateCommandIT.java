@@ -70,11 +70,11 @@ class SimulateCommandIT {
         // Same seed, same report: training, scoring and the test driver are all deterministic.
         assertThat(run("headroom", 3)).isEqualTo(first);
 
-        // The trace: a row per guest per cycle (3 h at the default 1 m interval, 2 guests); the guest grew in
+        // The trace: a row per guest per cycle (3 h at the default 30 s interval, 2 guests); the guest grew in
         // exactly the rows that say raise (allocations are read back from libvirt after the cycle), and the first raise is inside the leak, not before it.
         java.util.List<String> rows = Files.readAllLines(trace);
         assertThat(rows.get(0)).isEqualTo("timestamp,workload,score,tier,action,vcpus,memory_bytes,top_feature,reason");
-        assertThat(rows).hasSize(1 + 2 * 180);
+        assertThat(rows).hasSize(1 + 2 * 360);
         long previous = 8L << 30;
         int previousVcpus = 4;
         Instant firstRaise = null;
