@@ -2,6 +2,7 @@ package io.headroom.simulate;
 
 import io.headroom.collect.ShortestDouble;
 import io.headroom.decide.Allocation;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,9 +116,12 @@ final class GuestExporter {
 
     /**
      * The live scrape of all guests in Prometheus text format 0.0.4 (no job or instance labels: the scrape adds
-     * them).
+     * them). Every sample carries {@code at}, the time of the step that produced it: Prometheus then stores the
+     * live samples on the step grid, as the backfilled ones are, instead of at its own scrape times, whose jitter
+     * against the steps would add noise to every rate the history never had.
      */
-    static String exposition(List<GuestExporter> guests) {
+    static String exposition(List<GuestExporter> guests, Instant at) {
+        String ts = Long.toString(at.toEpochMilli());
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < FAMILIES.size(); i++) {
             Family fam = FAMILIES.get(i);
@@ -126,7 +130,8 @@ final class GuestExporter {
             for (GuestExporter g : guests) {
                 double v = g.value(i);
                 if (!Double.isNaN(v)) {
-                    sb.append(series(fam.name(), g.labels(i, Map.of()))).append(' ').append(format(v)).append('\n');
+                    sb.append(series(fam.name(), g.labels(i, Map.of()))).append(' ').append(format(v)).append(' ')
+                            .append(ts).append('\n');
                 }
             }
         }

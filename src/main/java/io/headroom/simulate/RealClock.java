@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>What runs where.</b> The guests' {@link Physics} advance one scenario step every {@code step} of wall
  * time. An HTTP endpoint on loopback ({@code /metrics}, Prometheus text format) serves what
- * prometheus-libvirt-exporter would export for them at that moment ({@link GuestExporter}: the names the shipped
+ * prometheus-libvirt-exporter would export for them at that moment, timestamped with the step's time so that
+ * Prometheus stores live samples on the same grid as the backfilled ones ({@link GuestExporter}: the names the shipped
  * {@code libvirt-exporter} preset queries, plus {@value GuestExporter#FAILED} for {@code detection.failure_query}).
  * Headroom itself is not simulated: the caller runs {@code headroom run}'s daemon against the Prometheus that
  * scrapes this endpoint, acting in enforce mode through libvirt's test driver, and passes a {@link Headroom} view
@@ -96,10 +97,11 @@ public final class RealClock implements AutoCloseable {
         this.liveStart = ceil(now, scenario.step());
         this.scenario = anchored(scenario, this.historyEnd, liveStart);
         this.replay = new HistoryWriter.Replay(this.scenario, seed);
+        Instant last = this.historyEnd;
         for (int r = 0; r < this.scenario.historySteps(); r++) {
-            replay.next();
+            last = replay.next();
         }
-        publish();
+        publish(last);
         this.server = HttpServer.create(listen, 16);
         this.serverThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "headroom-sim-guests");
@@ -234,7 +236,7 @@ public final class RealClock implements AutoCloseable {
                 }
             }
             failedNow = Set.copyOf(failed);
-            publish();
+            publish(t);
             for (int w = 0; w < nw; w++) {
                 if (!headroom.flagged(ws.get(w).name())) {
                     continue;
@@ -257,8 +259,8 @@ public final class RealClock implements AutoCloseable {
         return ms > 0 ? stop.await(ms, TimeUnit.MILLISECONDS) : stop.getCount() == 0;
     }
 
-    private void publish() {
-        exposition = GuestExporter.exposition(replay.exporters);
+    private void publish(Instant t) {
+        exposition = GuestExporter.exposition(replay.exporters, t);
     }
 
     private String report(int ran, List<Optional<Instant>> firstFlag, List<Optional<Instant>> failureAt, int unattributed,

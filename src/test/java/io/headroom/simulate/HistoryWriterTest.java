@@ -86,10 +86,11 @@ class HistoryWriterTest {
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
             String line = r.body().lines().filter(l -> l.startsWith("libvirt_domain_info_cpu_time_seconds_total{domain=\"vm-1\""))
                     .findFirst().orElseThrow();
+            // Stamped with the history's last step, as the backfill is.
             assertThat(line).isEqualTo("libvirt_domain_info_cpu_time_seconds_total{domain=\"vm-1\"} "
-                    + GuestExporter.format(lastCpu));
+                    + GuestExporter.format(lastCpu) + " " + Instant.parse("2026-12-01T09:59:55Z").toEpochMilli());
             assertThat(r.body()).contains("# TYPE libvirt_domain_info_cpu_time_seconds_total counter")
-                    .doesNotContain("job=").contains("headroom_simulated_guest_failed{domain=\"vm-2\"} 0");
+                    .doesNotContain("job=").contains("headroom_simulated_guest_failed{domain=\"vm-2\"} 0 ");
             assertThat(rc.scenario().start()).isEqualTo(Instant.parse("2026-12-01T10:00:00Z"));
             assertThat(rc.liveStart()).isEqualTo(rc.scenario().start());
         }
