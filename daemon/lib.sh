@@ -1,4 +1,4 @@
-# Shared by demo.sh and test.sh: idempotent installs and the build.
+# Shared by demo and test.sh: idempotent installs and the build.
 # shellcheck shell=bash
 
 # Installs Debian packages that are missing; does nothing (and needs no network) when all are present.
@@ -16,7 +16,7 @@ ensure_packages() {
 }
 
 # Packages the tests and the demo run for real: Prometheus, Alertmanager, libvirt's client library and test
-# driver, the JDK and Maven for the build, python3 for the demo guests and the scikit-learn peer.
+# driver, the JDK and Maven for the build, python3 for free_port and the scikit-learn peer.
 HEADROOM_PACKAGES=(prometheus prometheus-alertmanager libvirt0 libvirt-clients openjdk-17-jdk-headless maven python3)
 
 # Builds target/headroom.jar unless it is newer than every source file.

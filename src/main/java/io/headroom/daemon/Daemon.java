@@ -142,6 +142,14 @@ public final class Daemon implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * The daemon's libvirt gateway: the real-clock simulation reads the guests' allocations through it, because
+     * libvirt's test driver keeps its state per connection.
+     */
+    LibvirtGateway gateway() {
+        return gateway;
+    }
+
     /** The actuation service (state, last reports). */
     ActuationService actuation() {
         return actuation;

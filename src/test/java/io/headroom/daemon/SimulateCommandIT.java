@@ -98,14 +98,18 @@ class SimulateCommandIT {
     }
 
     @Test
-    void theRealClockIsNotThereYetAndSaysSo() throws Exception {
+    void theRealClockNamesEveryMissingOrWrongOption() throws Exception {
         Path scenario = dir.resolve("s.yaml");
         Files.writeString(scenario, SCENARIO);
         StringWriter err = new StringWriter();
         int code = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "simulate", "--scenario",
-                scenario.toString(), "--clock", "real", "--out", dir.resolve("x.json").toString());
+                scenario.toString(), "--clock", "real", "--policy", "threshold", "--guests-listen", "0.0.0.0:9465",
+                "--trace", dir.resolve("t.csv").toString(), "--out", dir.resolve("x.json").toString());
         assertThat(code).isEqualTo(Main.EXIT_USAGE);
-        assertThat(err.toString()).contains("not implemented yet");
+        assertThat(err.toString()).contains("--policy: --clock real runs Headroom itself", "--history-end: required",
+                "--prometheus: must be the http(s) URL", "--guests-listen: must be a loopback HOST:PORT (got 0.0.0.0:9465)"
+                        .replace(" (got", " like 127.0.0.1:9465 (got"), "--trace: is for --clock virtual");
+        assertThat(dir.resolve("x.json")).doesNotExist();
     }
 
     @Test
