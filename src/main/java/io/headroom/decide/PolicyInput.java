@@ -8,15 +8,18 @@ import java.util.Optional;
  * Everything {@link TierPolicy} needs to decide for one workload in one cycle. Built by the actuation stage from
  * the detection output, what libvirt reports and the persisted state.
  *
- * @param workload      workload (domain) name
- * @param score         the latest score, or empty when no model covers the workload (then nothing changes)
- * @param state         what the policy remembered from the previous cycle
- * @param baseline      the allocation before Headroom touched the guest
- * @param current       the allocation now
- * @param domainMax     the domain's maximum vCPUs and memory
- * @param host          what the host can still give
- * @param recentChanges when this host's recent changes were made (older than a minute are ignored)
- * @param now           the decision time
+ * @param workload         workload (domain) name
+ * @param score            the latest score, or empty when no model covers the workload (then nothing changes)
+ * @param state            what the policy remembered from the previous cycle
+ * @param baseline         the allocation before Headroom touched the guest; under {@link CpuControl#QUOTA} its
+ *                         quota is the cap the tier multipliers apply to (never 0)
+ * @param current          the allocation now
+ * @param domainMax        the domain's maximum vCPUs and memory, and the quota that caps nothing
+ * @param host             what the host can still give
+ * @param recentChanges    when this host's recent changes were made (older than a minute are ignored)
+ * @param now              the decision time
+ * @param cpuControl       whether CPU changes go through vCPUs or the quota
+ * @param memoryFloorBytes memory is never ballooned below this (it may stay above the baseline for it)
  */
 public record PolicyInput(
         String workload,
@@ -27,9 +30,21 @@ public record PolicyInput(
         Allocation domainMax,
         HostCapacity host,
         List<Instant> recentChanges,
-        Instant now) {
+        Instant now,
+        CpuControl cpuControl,
+        long memoryFloorBytes) {
 
     public PolicyInput {
         recentChanges = List.copyOf(recentChanges);
+        if (cpuControl == CpuControl.QUOTA && baseline.cpuQuota() <= 0) {
+            throw new IllegalArgumentException("quota control needs a baseline quota (got " + baseline + ")");
+        }
+    }
+
+    /** vCPU control and no memory floor beyond the baseline. */
+    public PolicyInput(String workload, Optional<WorkloadScore> score, WorkloadState state, Allocation baseline,
+                       Allocation current, Allocation domainMax, HostCapacity host, List<Instant> recentChanges,
+                       Instant now) {
+        this(workload, score, state, baseline, current, domainMax, host, recentChanges, now, CpuControl.VCPUS, 0);
     }
 }
