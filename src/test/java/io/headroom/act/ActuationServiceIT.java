@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +61,8 @@ class ActuationServiceIT {
     }
 
     ActuationService service(String yaml, Actuator actuator) throws Exception {
-        return new ActuationService(decide(yaml), Duration.ofDays(7), gateway, actuator, StateStore.under(stateDir), metrics);
+        return new ActuationService(decide(yaml), ConfigLoader.parse(yaml, null).act(), gateway, actuator,
+                StateStore.under(stateDir), metrics);
     }
 
     List<WorkloadReport> cycle(ActuationService s, Instant at, Map<String, WorkloadScore> scores) {
@@ -194,7 +196,7 @@ class ActuationServiceIT {
             }
 
             @Override
-            public List<ActuationResult> apply(Decision decision) {
+            public List<ActuationResult> apply(Decision decision, Optional<CpuQuota> quota) {
                 try {
                     gateway.withConnect(c -> {
                         Domain d = c.domainLookupByName(decision.workload());
@@ -204,7 +206,7 @@ class ActuationServiceIT {
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
-                return real.apply(decision);
+                return real.apply(decision, quota);
             }
         };
         ActuationService s = service(DECIDE, destroyFirst);
@@ -234,13 +236,13 @@ class ActuationServiceIT {
             }
 
             @Override
-            public List<ActuationResult> apply(Decision decision) {
+            public List<ActuationResult> apply(Decision decision, Optional<CpuQuota> quota) {
                 try {
                     gateway.withConnect(Connect::close);
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
-                return real.apply(decision);
+                return real.apply(decision, quota);
             }
         };
         ActuationService s = service(DECIDE, dropFirst);
