@@ -249,7 +249,7 @@ public final class LibvirtGateway implements AutoCloseable {
                 int before = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read live vCPUs of " + name);
                 if (NATIVE.virDomainSetVcpusFlags(dp, vcpus, LibvirtNative.AFFECT_LIVE) < 0) {
                     LibvirtFailure f = lastError(what);
-                    if (vcpus < before && f.code().orElse(null) == Error.ErrorNumber.VIR_ERR_OPERATION_TIMEOUT) {
+                    if (vcpus < before && f.number() == LibvirtFailure.OPERATION_TIMEOUT) {
                         return unplugFailed(dp, name, vcpus, f);
                     }
                     throw f;
@@ -485,7 +485,7 @@ public final class LibvirtGateway implements AutoCloseable {
     /** libvirt's last error on this thread, classified. */
     private static LibvirtFailure lastError(String what) {
         virError e = LIBVIRT.virGetLastError();
-        return LibvirtFailure.classify(what, e == null ? null : new Error(e), null);
+        return LibvirtFailure.classify(what, e == null ? null : new Error(e), e == null ? -1 : e.code, null);
     }
 
     private static long kibToBytes(NativeLong kib) {
