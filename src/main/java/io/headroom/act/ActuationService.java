@@ -377,10 +377,12 @@ public final class ActuationService {
                     d.tier().label(), d.score().orElse(Double.NaN), d.reason());
         }
         boolean interesting = d.isChange() || !d.clamps().isEmpty() || before.tier() != d.tier();
-        String line = "decision workload={} action={} tier={} vcpus={}->{} memory={}->{} clamps=\"{}\" why=\"{}\"";
+        String line = "decision workload={} action={} tier={} vcpus={}->{} memory={}->{} cpu_quota={}->{} clamps=\"{}\" why=\"{}\"";
         Object[] args = {d.workload(), d.action().label(), d.tier().label(), d.current().vcpus(), d.target().vcpus(),
                 Allocation.format(Resource.MEMORY, d.current().memoryBytes()),
                 Allocation.format(Resource.MEMORY, d.target().memoryBytes()),
+                Allocation.format(Resource.CPU_QUOTA, d.current().cpuQuota()),
+                Allocation.format(Resource.CPU_QUOTA, d.target().cpuQuota()),
                 d.clamps().stream().map(Clamp::toString).collect(Collectors.joining(", ")), d.reason()};
         if (interesting) {
             LOG.info(line, args);
