@@ -184,6 +184,17 @@ class RealGuestIT {
         assertThat(metrics.registry().getSampleValue("headroom_domain_cpu_time_seconds_total", domain, of)).isPositive();
         assertThat(metrics.registry().getSampleValue("headroom_domain_vcpus", domain, of)).isEqualTo(2.0);
         assertThat(metrics.registry().getSampleValue("headroom_domain_memory_bytes", domain, of)).isEqualTo(256.0 * MIB);
+
+        // The exposition passes Prometheus' own lint (units, _total on counters only, help text).
+        java.io.StringWriter text = new java.io.StringWriter();
+        io.prometheus.client.exporter.common.TextFormat.write004(text, metrics.registry().metricFamilySamples());
+        java.nio.file.Path file = state.resolve("metrics.txt");
+        java.nio.file.Files.writeString(file, text.toString());
+        Process lint = new ProcessBuilder("promtool", "check", "metrics").redirectInput(file.toFile())
+                .redirectErrorStream(true).start();
+        String complaints = new String(lint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(lint.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(lint.exitValue()).as(complaints).isZero();
     }
 
     /**
