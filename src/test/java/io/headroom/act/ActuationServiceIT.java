@@ -140,6 +140,28 @@ class ActuationServiceIT {
     }
 
     @Test
+    void withoutCfsQuotaTheQuotaStrategyFallsBackToVcpus() throws Exception {
+        // The test driver has no CFS bandwidth control: there is no cap to raise, so vCPUs carry the change.
+        ActuationService s = service(DECIDE + "\nact: {cpu_strategy: quota}", new LibvirtActuator(gateway));
+        Map<String, WorkloadScore> critical = Map.of("web-1", Scores.pressure(95));
+        cycle(s, T0, critical);
+        WorkloadReport raise = byName(cycle(s, T0.plusSeconds(30), critical), "web-1");
+        assertThat(raise.results()).extracting(ActuationResult::resource)
+                .containsExactly(io.headroom.decide.Resource.CPU, io.headroom.decide.Resource.MEMORY);
+        assertThat(gateway.allocation("web-1").current()).isEqualTo(a(3, 2663));
+        assertThat(gateway.allocation("web-1").quota()).isEmpty();
+        assertThat(gauge("headroom_vcpu_unplug_failed", "web-1")).isZero();
+        assertThat(metrics.registry().getSampleValue("headroom_workload_cpu_quota_cores", new String[] {"workload"},
+                new String[] {"web-1"})).isNull();
+        // CPU time and memory are exported for every guest even where the driver has no balloon statistics, as
+        // read at the start of the cycle (before this cycle's change).
+        assertThat(metrics.registry().getSampleValue("headroom_domain_memory_bytes", new String[] {"domain"},
+                new String[] {"web-1"})).isEqualTo(2048.0 * MIB);
+        assertThat(metrics.registry().getSampleValue("headroom_domain_memory_usable_bytes", new String[] {"domain"},
+                new String[] {"web-1"})).isNull();
+    }
+
+    @Test
     void observeModeRecordsWhatItWouldDoAndChangesNothing() throws Exception {
         DryRunActuator dryRun = new DryRunActuator();
         ActuationService s = service(DECIDE, dryRun);
