@@ -117,9 +117,4 @@ public final class ModelRegistry {
             case AUTO -> own.or(() -> grp).or(() -> global);
         };
     }
-
-    /** For tests: the file a scope key is stored in. */
-    Path fileOf(String key) {
-        return dir.resolve(URLEncoder.encode(key, StandardCharsets.UTF_8) + SUFFIX);
-    }
 }
