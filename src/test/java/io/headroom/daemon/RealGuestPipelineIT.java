@@ -34,13 +34,16 @@ import org.libvirt.SchedParameter;
  * five a surge of CPU and memory pressure (marked by the failure query, so training leaves it out), then calm. The
  * daemon trains on CPU utilisation and memory in use (one feature each, so the forest's attribution splits between
  * them rather than following the majority of memory features; levels only, since trailing transforms would remember
- * the surge for their 30-minute window), scores the surge critical, raises the guest's quota x1.5 and its memory x1.3 through libvirt, and
+ * the surge for their 30-minute window), scores the surge high or critical, raises the guest's quota and memory by that tier's multipliers through libvirt, and
  * once the history turns calm gives both back.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class RealGuestPipelineIT {
 
     static final long MIB = 1L << 20;
+    /** Quota and memory at the high tier (x1.25, x1.15 of 0.5 cores and 256 MiB, rounded up) and at critical. */
+    static final String HIGH = "0.63 cores, " + 295.0 * MIB + " bytes";
+    static final String CRITICAL = "0.75 cores, " + 333.0 * MIB + " bytes";
     static final long STEP = 15;
     static long end;
 
@@ -127,7 +130,7 @@ class RealGuestPipelineIT {
                             failure_query: 'max by (domain) (guest_failing)', failure_margin: 5m,
                             engineering: {transforms: [level]}}
                 decide: {pressure_share: 0.1, hysteresis: {escalate_after_cycles: 1}, cooldown: 0s,
-                         decay: {after: 1m, step: 1.0}}
+                         min_change: {memory: 16MiB}, decay: {after: 1m, step: 1.0}}
                 act: {mode: enforce, cpu_strategy: quota, memory_floor: 16MiB}
                 server: {listen: '127.0.0.1:0'}
                 state_dir: %s
@@ -143,9 +146,9 @@ class RealGuestPipelineIT {
         Poll.until(Duration.ofSeconds(280), "quota and memory raised", () -> gauge(r, "headroom_workload_cpu_quota_cores", d)
                 + " cores, " + gauge(r, "headroom_workload_memory_bytes", d) + " bytes (attribution cpu "
                 + attribution(r, d, "cpu_utilisation") + ", memory " + attribution(r, d, "memory_usage_ratio") + ")",
-                v -> v.startsWith("0.75 cores, " + 333.0 * MIB + " bytes"));
+                v -> v.startsWith(HIGH) || v.startsWith(CRITICAL));
         System.out.println("[measured] raise seen " + (System.nanoTime() - raisedAt) / 1_000_000 + " ms after start");
-        assertThat(gauge(r, "headroom_anomaly_score", d)).isGreaterThan(90);
+        assertThat(gauge(r, "headroom_anomaly_score", d)).isGreaterThan(70);
         assertThat(gauge(r, "headroom_workload_vcpus", d)).as("quota mode keeps the vCPUs").isEqualTo(1.0);
         assertThat(r.getSampleValue("headroom_domain_memory_usable_bytes", new String[] {"domain"}, new String[] {d}))
                 .as("balloon stats of the real guest exported").isPositive();
@@ -156,8 +159,13 @@ class RealGuestPipelineIT {
         var rec = daemon.actuation().records().get(d);
         assertThat(rec.applied()).isEqualTo(rec.baseline());
         assertThat(rec.baseline().cpuQuota()).isEqualTo(50_000);
-        assertThat(r.getSampleValue("headroom_actuation_changes_total", new String[] {"workload", "resource", "tier",
-            "result"}, new String[] {d, "cpu_quota", "critical", "applied"})).isEqualTo(1.0);
+        double raises = 0;
+        for (String tier : new String[] {"high", "critical"}) {
+            Double n = r.getSampleValue("headroom_actuation_changes_total", new String[] {"workload", "resource", "tier",
+                "result"}, new String[] {d, "cpu_quota", tier, "applied"});
+            raises += n == null ? 0 : n;
+        }
+        assertThat(raises).as("quota raises applied at high or critical").isBetween(1.0, 2.0);
     }
 
     static Double attribution(CollectorRegistry r, String workload, String feature) {
