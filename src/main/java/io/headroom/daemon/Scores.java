@@ -24,12 +24,13 @@ final class Scores {
             List<FeatureAttribution> attribution = new ArrayList<>();
             for (int f = 0; f < features.size(); f++) {
                 double side = r.direction()[f];
-                if (side == 0) {
-                    continue; // no data for the feature: its side of normal is unknown, so it cannot ask for resources
-                }
                 FeatureSpec spec = features.get(f);
-                attribution.add(new FeatureAttribution(spec.name(), spec.pressure(), spec.direction(),
-                        side > 0 ? FeatureAttribution.Side.ABOVE : FeatureAttribution.Side.BELOW, r.attribution()[f]));
+                // Inside its normal range (or without data) a feature keeps its share of the score, so it dilutes
+                // the pressure share of the others, but it cannot ask for resources itself.
+                FeatureAttribution.Side s = side > 0 ? FeatureAttribution.Side.ABOVE
+                        : side < 0 ? FeatureAttribution.Side.BELOW : FeatureAttribution.Side.INSIDE;
+                attribution.add(new FeatureAttribution(spec.name(), spec.pressure(), spec.direction(), s,
+                        r.attribution()[f]));
             }
             out.put(r.workload(), new WorkloadScore(Math.max(0, Math.min(100, r.score())), attribution));
         }

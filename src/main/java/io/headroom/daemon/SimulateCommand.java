@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,6 +43,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "REPORT.json", description = "Where to write the report.")
     Path out;
 
+    @Option(names = "--trace", paramLabel = "FILE.csv", description = {"Also write, for --policy headroom, one row per "
+            + "guest per cycle:", "timestamp,workload,score,tier,action,vcpus,memory_bytes,top_feature,reason."})
+    Path trace;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -72,7 +77,14 @@ final class SimulateCommand implements Callable<Integer> {
         }
         long started = System.nanoTime();
         Simulator.Run none = Simulator.run(s, Policy.NONE, seed, Scores::forPolicy);
-        Simulator.Run run = p == Policy.NONE ? none : Simulator.run(s, p, seed, Scores::forPolicy);
+        Simulator.Run run;
+        if (trace != null) {
+            try (java.io.Writer w = Files.newBufferedWriter(trace)) {
+                run = Simulator.run(s, p, seed, Scores::forPolicy, Optional.of(w));
+            }
+        } else {
+            run = p == Policy.NONE ? none : Simulator.run(s, p, seed, Scores::forPolicy);
+        }
         Report report = Report.of(run, none);
         Files.writeString(out, report.toJson());
         Report.Summary sum = report.summary();

@@ -14,11 +14,17 @@ import io.headroom.config.FeatureSpec;
 public record FeatureAttribution(String feature, FeatureSpec.Pressure pressure, FeatureSpec.Direction direction,
                                  Side deviation, double weight) {
 
-    /** Which side of its normal range a value lies on. */
-    public enum Side { ABOVE, BELOW }
+    /**
+     * Which side of its normal range a value lies on; {@code INSIDE} when it is within it (or unknown): such a
+     * feature still carries its share of the score but strains nothing.
+     */
+    public enum Side { ABOVE, BELOW, INSIDE }
 
     /** True if the deviation is on the side that strains the resource (e.g. CPU use above normal, not idle). */
     public boolean onPressureSide() {
+        if (deviation == Side.INSIDE) {
+            return false;
+        }
         return switch (direction) {
             case ABOVE -> deviation == Side.ABOVE;
             case BELOW -> deviation == Side.BELOW;

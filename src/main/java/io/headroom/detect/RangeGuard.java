@@ -67,6 +67,22 @@ public final class RangeGuard implements Serializable {
         return Math.max(0, Math.max(v - hi[c], lo[c] - v)) / span[c];
     }
 
+    /**
+     * Exceedance beyond which {@link #side} calls a value outside the range: a tenth of the range's width, so
+     * that the noise of a day that happens to reach a little past the training extremes does not count.
+     */
+    public static final double SIDE_EXCEEDANCE = 0.1;
+
+    /**
+     * Which side of the training range {@code v} lies on for column {@code c}: +1 clearly above the largest
+     * training value (by {@link #SIDE_EXCEEDANCE} of the range's width), -1 clearly below the smallest, 0 inside,
+     * near the edges, or NaN.
+     */
+    public double side(int c, double v) {
+        double margin = SIDE_EXCEEDANCE * span[c];
+        return v > hi[c] + margin ? 1 : v < lo[c] - margin ? -1 : 0;
+    }
+
     /** The 0-100 score of an exceedance, piecewise linear and monotone. */
     public static double score(double exceedance) {
         for (int i = 1; i < EXCEEDANCE.length; i++) {

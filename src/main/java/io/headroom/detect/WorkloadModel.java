@@ -139,9 +139,7 @@ public final class WorkloadModel implements Serializable {
             for (int f = 0; f < nf; f++) {
                 double v = raw[(from + r) * nf + f];
                 any |= !Double.isNaN(v);
-                int lc = levelColumn[f];
-                double median = lc < 0 ? Double.NaN : imputation.fill(lc);
-                direction[r * nf + f] = Double.isNaN(v) || Double.isNaN(median) ? 0 : Math.signum(v - median);
+                direction[r * nf + f] = side(f, v);
             }
             if (!any) {
                 rawScores[r] = Double.NaN;
@@ -149,6 +147,25 @@ public final class WorkloadModel implements Serializable {
             }
         }
         return new Scored(n, nf, rawScores, calibrated, attribution, direction);
+    }
+
+    /**
+     * Which side of normal feature {@code f}'s level {@code v} is on; the decision stage reads +1 on a pressure
+     * feature as "short of that resource". With the range guard (engineered scoring) a level inside the training
+     * range counts as neither side: noise around normal, or a trailing transform still remembering an incident
+     * that has ended (or Headroom's own change), must not ask for resources while the level itself is one the
+     * guest has lived with. Without it (raw features) the side is relative to the training median.
+     */
+    private double side(int f, double v) {
+        int lc = levelColumn[f];
+        if (lc < 0 || Double.isNaN(v)) {
+            return 0;
+        }
+        if (rangeGuard != null) {
+            return rangeGuard.side(lc, v);
+        }
+        double median = imputation.fill(lc);
+        return Double.isNaN(median) ? 0 : Math.signum(v - median);
     }
 
     /**
@@ -254,7 +271,8 @@ public final class WorkloadModel implements Serializable {
      * @param raw         raw detector scores (higher = more anomalous; NaN = no data)
      * @param score       calibrated 0-100 scores (NaN = no data)
      * @param attribution row-major {@code n x nFeatures}: each feature's share of the anomaly (rows sum to 1)
-     * @param direction   row-major {@code n x nFeatures}: +1 above the training median, -1 below, 0 unknown
+     * @param direction   row-major {@code n x nFeatures}: +1 above the training range, -1 below, 0 inside or
+     *                    unknown (relative to the training median for a raw-features model, which has no range)
      */
     public record Scored(int n, int nFeatures, double[] raw, double[] score, double[] attribution, double[] direction) {}
 }

@@ -17,7 +17,7 @@ import java.util.OptionalDouble;
  * @param tier        the workload's tier (e.g. {@code critical}), or empty when not about a tier
  * @param score       the anomaly score 0-100, if the condition comes from scoring
  * @param topFeatures the features contributing most to the score, most first, already formatted
- *                    (e.g. {@code cpu_utilisation 41%})
+ *                    (e.g. {@code cpu_cores_used 41%})
  * @param changes     what Headroom changed for the workload, oldest first
  * @param description free text for the {@code description} annotation; empty = generated from the fields
  */

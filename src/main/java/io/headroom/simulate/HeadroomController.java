@@ -58,13 +58,16 @@ final class HeadroomController implements Controller {
     private final SortedSet<String> names = new TreeSet<>();
     private final int lookbackRows;
     private final long intervalMillis;
+    private final Optional<Appendable> trace;
 
     /**
      * @param series per workload, the raw feature rows ({@link Physics#FEATURES} order) from the history's
      *               first step on; history rows are filled, run rows are filled as the run goes
      */
-    HeadroomController(Scenario scenario, ScoreAdapter adapter, double[][] series) throws ConfigException, IOException {
+    HeadroomController(Scenario scenario, ScoreAdapter adapter, double[][] series, Optional<Appendable> trace)
+            throws ConfigException, IOException {
         this.scenario = scenario;
+        this.trace = trace;
         this.cfg = ConfigLoader.parse(scenario.config(), null);
         this.adapter = adapter;
         this.series = series;
@@ -156,6 +159,34 @@ final class HeadroomController implements Controller {
             int w = index.get(rep.workload());
             flagged[w] = rep.decision().map(d -> d.tier().compareTo(Tier.MEDIUM) >= 0).orElse(false);
             alloc[w] = gateway.allocation(rep.workload()).current();
+            if (trace.isPresent()) {
+                trace(now, results.get(rep.workload()), rep, alloc[w]);
+            }
+        }
+    }
+
+    /** Header of the {@code --trace} CSV. */
+    static final String TRACE_HEADER = "timestamp,workload,score,tier,action,vcpus,memory_bytes,top_feature,reason\n";
+
+    private void trace(Instant now, Scorer.Result scored, WorkloadReport rep, Allocation alloc) {
+        int top = -1;
+        for (int f = 0; f < scored.attribution().length; f++) {
+            if (top < 0 || scored.attribution()[f] > scored.attribution()[top]) {
+                top = f;
+            }
+        }
+        String score = scored.scored() ? String.format(java.util.Locale.ROOT, "%.1f", scored.score()) : "";
+        String tier = rep.decision().map(d -> d.tier().label()).orElse("");
+        String action = rep.decision().map(d -> d.action().name().toLowerCase(java.util.Locale.ROOT)).orElse("");
+        String reason = rep.decision().map(d -> d.reason().replace('"', '\'')).orElse("");
+        String feature = top < 0 ? "" : cfg.features().get(top).name();
+        try {
+            trace.get().append(now.toString()).append(',').append(rep.workload()).append(',').append(score).append(',')
+                    .append(tier).append(',').append(action).append(',').append(Integer.toString(alloc.vcpus())).append(',')
+                    .append(Long.toString(alloc.memoryBytes())).append(',').append(feature).append(",\"").append(reason)
+                    .append("\"\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
 final class Physics {
 
     /** Features of the libvirt-exporter preset, in its order: what the simulated guests export. */
-    static final List<String> FEATURES = List.of("cpu_utilisation", "memory_usage_ratio", "disk_read_bytes_rate",
+    static final List<String> FEATURES = List.of("cpu_cores_used", "memory_usage_ratio", "disk_read_bytes_rate",
             "disk_write_bytes_rate", "disk_latency_seconds", "net_rx_bytes_rate", "net_tx_bytes_rate", "net_drops_rate");
 
     private static final double DAY_HOURS = 24;
@@ -142,7 +142,7 @@ final class Physics {
             // A failed guest exports nothing: the exporter's scrape of it fails.
             java.util.Arrays.fill(f, Double.NaN);
         } else {
-            f[0] = Math.min(cpu, a.vcpus()) / a.vcpus();
+            f[0] = Math.min(cpu, a.vcpus());
             f[1] = Math.min(mem, a.memoryBytes()) / (double) w.maxMemory();
             f[2] = diskR;
             f[3] = diskW;

@@ -26,7 +26,10 @@ import java.util.Optional;
  *       baseline's, each as a percentage of the baseline's (both are also reported).</li>
  * </ul>
  */
-public record Report(Simulator.Run run, List<Incident> incidents, Summary summary) {
+public record Report(Simulator.Run run, List<Incident> incidents, List<FalseAction> falseActions, Summary summary) {
+
+    /** One increase counted in {@code false_actions}: which guest, when, and whether it is a clean one. */
+    public record FalseAction(String workload, Instant at, boolean cleanWorkload) {}
 
     /** One incident's line. */
     public record Incident(Scenario.Incident spec, Instant start, boolean preventable, Optional<Instant> firstFlag,
@@ -72,14 +75,14 @@ public record Report(Simulator.Run run, List<Incident> incidents, Summary summar
             lines.add(new Incident(spec, sc.start().plus(spec.start()), preventable, flag, lead, would,
                     run.failureAt().get(i)));
         }
-        int falseActions = 0;
+        List<FalseAction> falseList = new ArrayList<>();
         for (int w = 0; w < sc.workloads().size(); w++) {
             Scenario.Workload wl = sc.workloads().get(w);
             for (Instant t : run.increases().get(w)) {
                 Duration since = Duration.between(sc.start(), t);
                 boolean during = sc.incidents().stream().anyMatch(i -> i.workload().equals(wl.name()) && i.activeAt(since));
                 if (wl.clean() || !during) {
-                    falseActions++;
+                    falseList.add(new FalseAction(wl.name(), t, wl.clean()));
                 }
             }
         }
@@ -89,8 +92,8 @@ public record Report(Simulator.Run run, List<Incident> incidents, Summary summar
         double mPct = pct(run.memoryGibHours(), run.baselineMemoryGibHours());
         Summary s = new Summary(lines.size(), (int) lines.stream().filter(Incident::preventable).count(), flaggedBefore,
                 median(leads), failures, preventableFailures, noneFailures, nonePreventableFailures, run.unattributed(),
-                falseActions, clean * days, vPct, mPct, (vPct + mPct) / 2);
-        return new Report(run, List.copyOf(lines), s);
+                falseList.size(), clean * days, vPct, mPct, (vPct + mPct) / 2);
+        return new Report(run, List.copyOf(lines), List.copyOf(falseList), s);
     }
 
     private static double pct(double used, double baseline) {
@@ -136,6 +139,10 @@ public record Report(Simulator.Run run, List<Incident> incidents, Summary summar
             o.put("failed", i.failureAt().isPresent());
             putTime(o, "failure_at", i.failureAt());
             putTime(o, "failure_without_action_at", i.failureWithoutAction());
+        }
+        ArrayNode fa = root.putArray("false_action_list");
+        for (FalseAction f : falseActions) {
+            fa.addObject().put("workload", f.workload()).put("at", f.at().toString()).put("clean_workload", f.cleanWorkload());
         }
         ObjectNode s = root.putObject("summary");
         s.put("incidents", summary.incidents());

@@ -32,6 +32,19 @@ public final class Simulator {
 
     /** Runs {@code scenario} under {@code policy}; {@code adapter} is needed by the headroom policy only. */
     public static Run run(Scenario scenario, Policy policy, long seed, ScoreAdapter adapter) throws Exception {
+        return run(scenario, policy, seed, adapter, Optional.empty());
+    }
+
+    /**
+     * As {@link #run(Scenario, Policy, long, ScoreAdapter)}, and for the headroom policy writes one CSV row per
+     * guest per cycle to {@code trace} ({@code timestamp,workload,score,tier,action,vcpus,memory_bytes,top_feature,
+     * reason}, header first): what the daemon's decision log says, on the simulated clock.
+     */
+    public static Run run(Scenario scenario, Policy policy, long seed, ScoreAdapter adapter, Optional<Appendable> trace)
+            throws Exception {
+        if (trace.isPresent() && policy == Policy.HEADROOM) {
+            trace.get().append(HeadroomController.TRACE_HEADER);
+        }
         List<Scenario.Workload> ws = scenario.workloads();
         int nw = ws.size();
         int width = Physics.FEATURES.size();
@@ -62,7 +75,7 @@ public final class Simulator {
         double hours = scenario.step().toMillis() / 3_600_000.0;
         Physics.Sample[] samples = new Physics.Sample[nw];
         boolean[] flagged = new boolean[nw];
-        try (Controller c = controller(scenario, policy, adapter, series)) {
+        try (Controller c = controller(scenario, policy, adapter, series, trace)) {
             for (int s = 0; s < steps; s++) {
                 int row = hist + s;
                 Instant t = scenario.start().plus(scenario.step().multipliedBy(s));
@@ -110,12 +123,12 @@ public final class Simulator {
                 increases.stream().map(List::copyOf).toList(), vcpuH, baseV, memH, baseM);
     }
 
-    private static Controller controller(Scenario scenario, Policy policy, ScoreAdapter adapter, double[][] series)
-            throws Exception {
+    private static Controller controller(Scenario scenario, Policy policy, ScoreAdapter adapter, double[][] series,
+                                         Optional<Appendable> trace) throws Exception {
         return switch (policy) {
             case NONE -> (now, row, samples, alloc, flagged) -> { };
             case THRESHOLD -> new ThresholdController(scenario);
-            case HEADROOM -> new HeadroomController(scenario, adapter, series);
+            case HEADROOM -> new HeadroomController(scenario, adapter, series, trace);
         };
     }
 }

@@ -225,11 +225,10 @@ class ConfigLoaderTest {
         @Test
         void libvirtPresetExpandsPlaceholders() throws Exception {
             List<FeatureSpec> f = parse("features: {matchers: 'host=\"kvm1\"', rate_window: 5m}").features();
-            assertThat(f).extracting(FeatureSpec::name).containsExactly("cpu_utilisation", "memory_usage_ratio",
+            assertThat(f).extracting(FeatureSpec::name).containsExactly("cpu_cores_used", "memory_usage_ratio",
                     "disk_read_bytes_rate", "disk_write_bytes_rate", "disk_latency_seconds", "net_rx_bytes_rate",
                     "net_tx_bytes_rate", "net_drops_rate");
-            assertThat(f.get(0).query()).isEqualTo("max by (domain) (rate(libvirt_domain_info_cpu_time_seconds_total{host=\"kvm1\"}[5m]))"
-                    + " / max by (domain) (libvirt_domain_info_virtual_cpus{host=\"kvm1\"})");
+            assertThat(f.get(0).query()).isEqualTo("max by (domain) (rate(libvirt_domain_info_cpu_time_seconds_total{host=\"kvm1\"}[5m]))");
             assertThat(f.get(0).pressure()).isEqualTo(FeatureSpec.Pressure.CPU);
             assertThat(f).allSatisfy(s -> assertThat(s.query()).doesNotContain("${"));
         }
@@ -288,8 +287,8 @@ class ConfigLoaderTest {
 
         @Test
         void duplicateNames() {
-            assertThat(problems("features: {custom: [{name: cpu_utilisation, query: 'sum by (domain) (y)', pressure: cpu}]}"))
-                    .containsExactly("features.custom[0].name: must be unique among features (got \"cpu_utilisation\" twice)");
+            assertThat(problems("features: {custom: [{name: cpu_cores_used, query: 'sum by (domain) (y)', pressure: cpu}]}"))
+                    .containsExactly("features.custom[0].name: must be unique among features (got \"cpu_cores_used\" twice)");
         }
 
         @Test

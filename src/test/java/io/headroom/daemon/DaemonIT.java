@@ -157,20 +157,20 @@ class DaemonIT {
         String body = get(port, "/metrics").body();
         assertThat(body).contains("headroom_workloads 3.0",
                 "headroom_stage_success{stage=\"collect\",} 1.0",
-                "headroom_feature_series{feature=\"cpu_utilisation\",} 3.0",
+                "headroom_feature_series{feature=\"cpu_cores_used\",} 3.0",
                 "headroom_build_info{version=",
                 "jvm_memory_bytes_used");
         assertThat(promtoolCheckMetrics(dir, body)).isEmpty();
 
         CollectionVerticle.Snapshot snap = daemon.latest().orElseThrow();
         assertThat(snap.workloads()).containsExactly("db-1", "web-1", "web-2");
-        int cpu = snap.matrix().features().indexOf("cpu_utilisation");
+        int cpu = snap.matrix().features().indexOf("cpu_cores_used");
         int web2 = snap.matrix().workloads().indexOf("web-2");
-        // web-2 (d=1) uses 2*(2/4) = 1 CPU-second per second on 2 vCPUs: 0.5 per vCPU. Take a step well inside
+        // web-2 (d=1) uses 2*(2/4) = 1 CPU-second per second: one core's worth. Take a step well inside
         // the history, where rate() has a full window.
         int step = snap.matrix().grid().indexOf(Instant.ofEpochSecond(END - 300).toEpochMilli());
         assertThat(step).isNotNegative();
-        assertThat(snap.matrix().value(web2, step, cpu)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(snap.matrix().value(web2, step, cpu)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test

@@ -97,16 +97,16 @@ class DetectionPipelineIT {
         assertThat(gauge(r, "headroom_anomaly_score", "web-2")).isGreaterThan(70);
         assertThat(gauge(r, "headroom_anomaly_score", "web-1")).isLessThanOrEqualTo(30);
         assertThat(r.getSampleValue("headroom_anomaly_attribution", new String[] {"workload", "feature"},
-                new String[] {"web-2", "cpu_utilisation"})).isGreaterThan(0.5);
+                new String[] {"web-2", "cpu_cores_used"})).isGreaterThan(0.5);
         assertThat(r.getSampleValue("headroom_workload_model_info", new String[] {"workload", "scope", "type"},
                 new String[] {"web-2", "workload", "isolation-forest"})).isEqualTo(1.0);
         assertThat(gauge(r, "headroom_workload_baseline_vcpus", "web-2")).isEqualTo(2.0);
         // The domain's defined maximum (node.xml: 8 vCPUs, 4096 MiB), which dashboards draw as the ceiling.
         assertThat(gauge(r, "headroom_workload_max_vcpus", "web-2")).isEqualTo(8.0);
         assertThat(gauge(r, "headroom_workload_max_memory_bytes", "web-2")).isEqualTo(4096.0 * 1024 * 1024);
-        // The value the score came from: web-2's surge runs each vCPU at 0.97.
+        // The value the score came from: web-2's surge runs each of its 2 vCPUs at 0.97, 1.94 cores.
         assertThat(r.getSampleValue("headroom_feature_value", new String[] {"workload", "feature"},
-                new String[] {"web-2", "cpu_utilisation"})).isCloseTo(0.97, within(0.02));
+                new String[] {"web-2", "cpu_cores_used"})).isCloseTo(1.94, within(0.04));
         assertThat(gauge(r, "headroom_workload_vcpus", "web-1")).isEqualTo(2.0);
         try (var files = Files.list(dir.resolve("models"))) {
             assertThat(files.map(p -> p.getFileName().toString()))

@@ -157,7 +157,7 @@ class EndToEndActuationIT {
         assertThat(web2.path("score").asDouble()).isGreaterThan(90);
         assertThat(web2.path("tier").asText()).isEqualTo("critical");
         assertThat(web2.path("attribution").findValuesAsText("feature"))
-                .contains("cpu_utilisation", "memory_usage_ratio");
+                .contains("cpu_cores_used", "memory_usage_ratio");
         assertThat(web2.path("model").path("scope").asText()).isEqualTo("workload:web-2");
         assertThat(web2.path("baseline")).isEqualTo(allocation(2, 2048));
         // Critical: x1.5 vCPUs and x1.3 memory of the baseline, memory rounded up to whole MiB.

@@ -352,6 +352,9 @@ class TierPolicyTest {
                 "MEMORY,  ABOVE, ABOVE, false, true",
                 "IO,      ABOVE, ABOVE, false, false",
                 "NETWORK, BOTH,  ABOVE, false, false",
+                "CPU,     ABOVE, INSIDE, false, false",
+                "CPU,     BOTH,  INSIDE, false, false",
+                "MEMORY,  BELOW, INSIDE, false, false",
                 "NONE,    ABOVE, ABOVE, false, false"})
         void onlyPressureOnAResourceRaisesIt(Pressure p, Direction dir, Side side, boolean cpu, boolean memory) {
             Decision d = decide(DEFAULTS, Inputs.guest().inTier(Tier.CRITICAL)
@@ -381,6 +384,16 @@ class TierPolicyTest {
                     feature("cpu_utilisation", Pressure.CPU, Direction.ABOVE, Side.ABOVE, cpuShare),
                     feature("disk_latency_seconds", Pressure.IO, Direction.ABOVE, Side.ABOVE, 1.0 - cpuShare))));
             assertThat(d.changes(Resource.CPU)).isEqualTo(raised);
+        }
+
+        @Test
+        void aFeatureInsideItsRangeDilutesThePressureShareWithoutAskingForAnything() {
+            // cpu above carries 0.25 of the score, memory inside its range 0.75: cpu's share is 25%, below 30%.
+            Decision d = decide(DEFAULTS, Inputs.guest().inTier(Tier.HIGH).score(80, List.of(
+                    feature("cpu_cores_used", Pressure.CPU, Direction.ABOVE, Side.ABOVE, 0.25),
+                    feature("memory_usage_ratio", Pressure.MEMORY, Direction.ABOVE, Side.INSIDE, 0.75))));
+            assertThat(d.isChange()).isFalse();
+            assertThat(d.reason()).isEqualTo("score 80 high; pressure cpu 25%, memory 0% (raise at 30%)");
         }
 
         @Test

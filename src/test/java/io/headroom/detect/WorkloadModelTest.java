@@ -88,6 +88,28 @@ class WorkloadModelTest {
     }
 
     @Test
+    void afterASurgeEndsTheTrailingMemoryMayKeepTheScoreUpButCpuNoLongerReadsAsAbove() throws Exception {
+        WorkloadModel m = trained("");
+        int n = 800;
+        double[] x = series(n, 5, 3 * 1440);
+        for (int i = 560; i < 620; i++) {
+            x[i * 3] = 0.98;
+        }
+        WorkloadModel.Scored s = m.score(x, n, 500);
+        int elevated = 0;
+        for (int r = 121; r < 300; r++) {
+            double cpu = x[(500 + r) * 3];
+            // Back inside the training range (about 0.15 to 0.65): neither side, whatever the trailing window says.
+            assertThat(s.direction()[r * 3]).as("cpu side at row %d (cpu %.3f)", r, cpu).isEqualTo(0.0);
+            elevated += s.score()[r] > 30 ? 1 : 0;
+        }
+        assertThat(elevated).as("rows after the surge still scored above 30 (the case this guards)").isPositive();
+        for (int r = 61; r < 120; r++) {
+            assertThat(s.direction()[r * 3]).as("cpu side during the surge, row %d", r).isEqualTo(1.0);
+        }
+    }
+
+    @Test
     void rowsWithoutAnyDataHaveNoScore() throws Exception {
         WorkloadModel m = trained("");
         int n = 100;

@@ -212,7 +212,7 @@ class AlertingEndToEndIT {
         assertThat(paged.annotation("summary")).isEqualTo(WORKLOAD + " is critical: anomaly score " + paged.annotation("score"));
         // The surge strains CPU and memory: both are among the top features, with their shares.
         assertThat(paged.annotation("top_features")).containsPattern("memory_usage_ratio \\d+%")
-                .containsPattern("cpu_utilisation \\d+%");
+                .containsPattern("cpu_cores_used \\d+%");
         // The first post comes from the cycle that raised the guest, and already says what it did, as the gauges do.
         assertThat(paged.annotation("changes")).isNotEmpty().isEqualTo(changesShownByGauges());
         assertThat(paged.annotation("description")).contains("Headroom changed " + paged.annotation("changes") + ".");
