@@ -145,7 +145,7 @@ class RealGuestPipelineIT {
         long raisedAt = System.nanoTime();
         Poll.until(Duration.ofSeconds(280), "quota and memory raised", () -> gauge(r, "headroom_workload_cpu_quota_cores", d)
                 + " cores, " + gauge(r, "headroom_workload_memory_bytes", d) + " bytes (attribution cpu "
-                + attribution(r, d, "cpu_utilisation") + ", memory " + attribution(r, d, "memory_usage_ratio") + ")",
+                + attribution(r, d, "cpu_cores_used") + ", memory " + attribution(r, d, "memory_usage_ratio") + ")",
                 v -> v.startsWith(HIGH) || v.startsWith(CRITICAL));
         System.out.println("[measured] raise seen " + (System.nanoTime() - raisedAt) / 1_000_000 + " ms after start");
         assertThat(gauge(r, "headroom_anomaly_score", d)).isGreaterThan(70);
