@@ -16,8 +16,31 @@ ensure_packages() {
 }
 
 # Packages the tests and the demo run for real: Prometheus, Alertmanager, libvirt's client library and test
-# driver, the JDK and Maven for the build, python3 for free_port and the scikit-learn peer.
-HEADROOM_PACKAGES=(prometheus prometheus-alertmanager libvirt0 libvirt-clients openjdk-17-jdk-headless maven python3)
+# driver, the JDK and Maven for the build, python3 for free_port and the scikit-learn peer, and libvirtd
+# with its QEMU driver and QEMU itself for the real-guest tests (software-emulated; no KVM needed).
+HEADROOM_PACKAGES=(prometheus prometheus-alertmanager libvirt0 libvirt-clients openjdk-17-jdk-headless maven python3
+  libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86)
+
+# libvirt's QEMU driver runs guests as libvirt-qemu and refuses to start without that user. libvirt-daemon-system
+# would create it, but also installs and starts a system libvirtd that the tests' own libvirtd would collide with,
+# so only the user is made here, as that package makes it. Idempotent.
+ensure_libvirt_qemu_user() {
+  id -u libvirt-qemu >/dev/null 2>&1 && return 0
+  echo ">> creating the libvirt-qemu system user" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo useradd --system --user-group --no-create-home --home-dir /var/lib/libvirt --shell /usr/sbin/nologin libvirt-qemu
+}
+
+# The real-guest tests fetch Debian's kernel and busybox with apt-get download: that needs package lists, which a
+# machine whose packages were all installed already may not have.
+ensure_apt_lists() {
+  apt-cache depends linux-image-amd64 2>/dev/null | grep -q "Depends: linux-image-" && return 0
+  echo ">> apt-get update (package lists for the real-guest tests)" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+}
 
 # Builds target/headroom.jar unless it is newer than every source file.
 ensure_jar() {

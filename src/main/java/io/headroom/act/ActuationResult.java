@@ -26,6 +26,11 @@ public record ActuationResult(String workload, Resource resource, Status status,
         REFUSED,
         /** The domain no longer exists or no longer runs. */
         DOMAIN_GONE,
+        /**
+         * A vCPU removal libvirt gave up on (QEMU 7.2 never confirms the unplug): libvirt still counts the vCPU,
+         * and {@code observed} holds that count. Retrying does not help; the guest's CPU is capped by quota instead.
+         */
+        UNPLUG_FAILED,
         /** libvirt could not be reached; the gateway reconnects with backoff. Whether the change happened is unknown. */
         CONNECTION_LOST,
         /** Observe mode: recorded, not made. */

@@ -6,6 +6,7 @@ import io.headroom.config.DecideConfig;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.Clamp;
+import io.headroom.decide.CpuControl;
 import io.headroom.decide.Decision;
 import io.headroom.decide.HostCapacity;
 import io.headroom.decide.PolicyInput;
@@ -14,6 +15,7 @@ import io.headroom.decide.Resource;
 import io.headroom.decide.TierPolicy;
 import io.headroom.decide.WorkloadScore;
 import io.headroom.decide.WorkloadState;
+import io.headroom.http.DomainSeries;
 import io.headroom.http.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,10 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -41,12 +45,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every change is written down before it is sent to libvirt (the record's {@code pending} change, saved
  * atomically), then logged as "from -&gt; to, why", appended to the audit log and counted.
+ *
+ * <p>CPU is controlled per guest as {@code act.cpu_strategy} says ({@link #control}); a guest whose vCPU unplug
+ * failed is controlled by quota from then on, since libvirt neither gives the vCPU back nor lets a retry succeed.
+ * Each cycle also reads every guest's CPU time, memory and balloon statistics and exports them as
+ * {@code headroom_domain_*}; the balloon's view of what the guest uses sets the memory floor.
  */
 public final class ActuationService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActuationService.class);
 
     private final TierPolicy policy;
+    private final ActConfig act;
     private final Duration forgetAfter;
     private final LibvirtGateway gateway;
     private final Actuator actuator;
@@ -62,10 +72,11 @@ public final class ActuationService {
      *
      * @throws IOException if the snapshot exists but cannot be read; starting without it would lose baselines
      */
-    public ActuationService(DecideConfig decide, Duration forgetAfter, LibvirtGateway gateway, Actuator actuator,
+    public ActuationService(DecideConfig decide, ActConfig act, LibvirtGateway gateway, Actuator actuator,
                             StateStore store, Metrics metrics) throws IOException {
         this.policy = new TierPolicy(decide);
-        this.forgetAfter = forgetAfter;
+        this.act = act;
+        this.forgetAfter = act.forgetAfter();
         this.gateway = gateway;
         this.actuator = actuator;
         this.store = store;
@@ -86,7 +97,7 @@ public final class ActuationService {
      */
     public static ActuationService create(HeadroomConfig cfg, LibvirtGateway gateway, Metrics metrics) throws IOException {
         Actuator actuator = cfg.act().mode() == ActConfig.Mode.ENFORCE ? new LibvirtActuator(gateway) : new DryRunActuator();
-        return new ActuationService(cfg.decide(), cfg.act().forgetAfter(), gateway, actuator,
+        return new ActuationService(cfg.decide(), cfg.act(), gateway, actuator,
                 StateStore.under(cfg.stateDir()), metrics);
     }
 
@@ -145,8 +156,10 @@ public final class ActuationService {
                 continue;
             }
             DomainAllocation observed;
+            DomainStats stats;
             try {
                 observed = gateway.allocation(w);
+                stats = gateway.stats(w);
             } catch (LibvirtFailure f) {
                 if (f.kind() == LibvirtFailure.Kind.CONNECTION_LOST) {
                     lost = f;
@@ -156,7 +169,9 @@ public final class ActuationService {
                         Optional.empty(), List.of(), List.of(f.getMessage())));
                 continue;
             }
-            Step step = workload(w, observed, Optional.ofNullable(scores.get(w)), capacity, now);
+            exportDomain(stats);
+            Step step = workload(w, observed, Optional.ofNullable(scores.get(w)), stats.balloon().inUseBytes(),
+                    capacity, now);
             capacity = step.capacity();
             reports.add(step.report());
             if (step.report().results().stream().anyMatch(r -> r.status() == ActuationResult.Status.CONNECTION_LOST)) {
@@ -166,6 +181,8 @@ public final class ActuationService {
         }
         save();
         unexport(reports);
+        metrics.domains.retain(reports.stream().filter(r -> r.current().isPresent()).map(WorkloadReport::workload)
+                .collect(Collectors.toSet()));
         last = Collections.unmodifiableMap(reports.stream()
                 .collect(Collectors.toMap(WorkloadReport::workload, r -> r, (a, b) -> b, TreeMap::new)));
         if (lost != null) {
@@ -176,22 +193,39 @@ public final class ActuationService {
 
     private record Step(WorkloadReport report, HostCapacity capacity) {}
 
-    private Step workload(String w, DomainAllocation observed, Optional<WorkloadScore> score, HostCapacity capacity,
-                          Instant now) {
+    private Step workload(String w, DomainAllocation observed, Optional<WorkloadScore> score, OptionalLong inUse,
+                          HostCapacity capacity, Instant now) {
         Reconciler.Result rc = Reconciler.reconcile(Optional.ofNullable(records.get(w)), observed.current(), now);
         WorkloadRecord record = rc.record();
         recordReconciliation(w, rc, now);
+        CpuControl control = control(record, observed);
+        record = withQuotaBaseline(w, record, observed, control, now);
+        List<String> notes = new ArrayList<>(rc.notes());
+        if (record.unplugFailed().isPresent()) {
+            notes.add("vCPU unplug failed at " + record.unplugFailed().get() + ": libvirt counts "
+                    + observed.current().vcpus() + " vCPUs (baseline " + record.baseline().vcpus() + "); Headroom no "
+                    + "longer unplugs its vCPUs" + (control == CpuControl.QUOTA
+                    ? " and caps its CPU by " + observed.quota().get().param().quotaField() + " instead"
+                    : " (libvirt offers no CPU quota to cap it with)"));
+        }
         if (rc.kind() == Reconciler.Kind.LEFT_ALONE) {
             records.put(w, record);
-            export(w, observed.current(), observed.max(), record, true);
+            export(w, observed, observed.current(), record, control, true);
             return new Step(new WorkloadReport(w, now, WorkloadReport.Outcome.LEFT_ALONE, Optional.of(record.baseline()),
                     Optional.of(observed.current()), Optional.empty(), List.of(), record.policy().lastChangeAt(),
-                    rc.notes()), capacity);
+                    notes), capacity);
         }
 
         WorkloadState before = record.policy();
-        PolicyOutcome out = policy.decide(new PolicyInput(w, score, before, record.baseline(), rc.effective(),
-                observed.max(), capacity, recent, now, observed.optedOut()));
+        Allocation baseline = record.baseline();
+        if (record.unplugFailed().isPresent() && control == CpuControl.VCPUS) {
+            // Nothing to cap with: never ask for fewer vCPUs than libvirt counts, which would only time out again.
+            baseline = baseline.with(Resource.CPU, Math.max(baseline.vcpus(), rc.effective().vcpus()));
+        }
+        // The balloon must leave the guest what it uses plus the floor; without stats, the floor is all there is.
+        long floor = inUse.isPresent() ? inUse.getAsLong() + act.memoryFloor() : act.memoryFloor();
+        PolicyOutcome out = policy.decide(new PolicyInput(w, score, before, baseline, rc.effective(),
+                observed.max(), capacity, recent, now, control, floor, observed.optedOut()));
         Decision d = out.decision();
         countAndLog(d, before);
         WorkloadState next = out.next();
@@ -202,8 +236,8 @@ public final class ActuationService {
             records.put(w, record);
             save();
             audit(intent(d, now));
-            results = actuator.apply(d);
-            record = afterResults(record, d, results);
+            results = actuator.apply(d, observed.quota());
+            record = afterResults(record, d, results, now);
             next = next.withLastChange(now);
             recent.add(now);
             Allocation reached = actuator.mode() == ActConfig.Mode.OBSERVE ? d.target() : record.applied();
@@ -216,27 +250,95 @@ public final class ActuationService {
         records.put(w, record);
         Allocation shown = results.stream().anyMatch(r -> r.status() == ActuationResult.Status.APPLIED)
                 ? record.applied() : observed.current();
-        export(w, shown, observed.max(), record, false);
+        export(w, observed, shown, record, control, false);
+        if (results.stream().anyMatch(r -> r.status() == ActuationResult.Status.UNPLUG_FAILED)) {
+            notes.add("vCPU unplug failed: libvirt still counts " + record.applied().vcpus() + " vCPUs; from now on "
+                    + "Headroom caps the guest's CPU by quota instead of unplugging");
+        }
         return new Step(new WorkloadReport(w, now, WorkloadReport.Outcome.DECIDED, Optional.of(record.baseline()),
-                Optional.of(observed.current()), Optional.of(d), results, next.lastChangeAt(), rc.notes()), capacity);
+                Optional.of(observed.current()), Optional.of(d), results, next.lastChangeAt(), notes), capacity);
+    }
+
+    /**
+     * How this guest's CPU is controlled: as {@code act.cpu_strategy} says, except that a guest whose driver has no
+     * CFS quota can only get vCPUs, and a guest whose unplug failed only gets quota (its vCPUs are stuck).
+     */
+    private CpuControl control(WorkloadRecord r, DomainAllocation d) {
+        if (d.quota().isEmpty()) {
+            return CpuControl.VCPUS;
+        }
+        if (r.unplugFailed().isPresent()) {
+            return CpuControl.QUOTA;
+        }
+        return switch (act.cpuStrategy()) {
+            case VCPUS -> CpuControl.VCPUS;
+            case QUOTA -> CpuControl.QUOTA;
+            case AUTO -> d.quota().get().capped() ? CpuControl.QUOTA : CpuControl.VCPUS;
+        };
+    }
+
+    /**
+     * Under quota control, the record's baseline carries the cap the multipliers apply to: the guest's own cap if it
+     * came with one; for an uncapped guest {@code act.quota_baseline_share} of each vCPU; after a failed unplug, the
+     * share of the counted vCPUs that its baseline vCPUs make (2 of 3 counted: 2/3 of each), so that the stuck vCPU
+     * adds no CPU. Derived once, then kept.
+     */
+    private WorkloadRecord withQuotaBaseline(String w, WorkloadRecord r, DomainAllocation d, CpuControl control,
+                                             Instant now) {
+        if (control != CpuControl.QUOTA) {
+            return r;
+        }
+        CpuQuota q = d.quota().get();
+        long kept = r.baseline().cpuQuota();
+        if (kept > 0 && kept <= q.max()) {
+            return r;
+        }
+        long derived;
+        String why;
+        if (r.unplugFailed().isPresent() && !q.capped()) {
+            derived = q.param() == CpuQuota.Param.GLOBAL ? q.period() * r.baseline().vcpus()
+                    : q.period() * r.baseline().vcpus() / Math.max(1, d.current().vcpus());
+            why = "its " + r.baseline().vcpus() + " baseline vCPUs' share of the " + d.current().vcpus() + " libvirt counts";
+        } else if (q.capped()) {
+            derived = q.quota();
+            why = "the cap it came with";
+        } else {
+            derived = Math.round(act.quotaBaselineShare() * q.period());
+            why = "act.quota_baseline_share " + act.quotaBaselineShare() + " of each vCPU";
+        }
+        derived = Math.max(CpuQuota.MIN_QUOTA, derived / CpuQuota.MIN_QUOTA * CpuQuota.MIN_QUOTA);
+        LOG.info("workload={} baseline quota {}={}us of period {}us: {}", w, q.param().quotaField(), derived, q.period(), why);
+        ObjectNode e = StateCodec.event(now, w, "baseline_quota");
+        e.put("parameter", q.param().quotaField());
+        e.put("quota_us", derived);
+        e.put("period_us", q.period());
+        e.put("why", why);
+        audit(e);
+        return r.withBaselineQuota(derived);
     }
 
     /** The record after a change: what landed becomes Headroom's applied allocation. */
-    private static WorkloadRecord afterResults(WorkloadRecord record, Decision d, List<ActuationResult> results) {
+    private WorkloadRecord afterResults(WorkloadRecord record, Decision d, List<ActuationResult> results, Instant now) {
         Allocation applied = record.applied();
         long memoryFrom = record.memoryFrom();
         boolean unknown = false;
         for (ActuationResult r : results) {
             switch (r.status()) {
                 case APPLIED -> {
-                    if (r.resource() == Resource.CPU) {
-                        applied = applied.with(Resource.CPU, r.observed().orElse(r.requested()));
+                    if (r.resource() != Resource.MEMORY) {
+                        applied = applied.with(r.resource(), r.observed().orElse(r.requested()));
                     } else {
                         // The balloon may still be on its way; the request is the commitment, the old value the range.
                         memoryFrom = r.observed().isPresent() && r.observed().getAsLong() == r.requested()
                                 ? r.requested() : d.current().memoryBytes();
                         applied = applied.with(Resource.MEMORY, r.requested());
                     }
+                }
+                case UNPLUG_FAILED -> {
+                    // True to libvirt: it still counts the vCPU, so that is what the guest has.
+                    applied = applied.with(Resource.CPU, r.observed().orElse(d.current().vcpus()));
+                    metrics.vcpuUnplugFailed.labels(d.workload()).set(1);
+                    record = record.withUnplugFailed(Optional.of(now));
                 }
                 case CONNECTION_LOST -> unknown = true;
                 case REFUSED, DOMAIN_GONE, DRY_RUN -> { }
@@ -275,10 +377,12 @@ public final class ActuationService {
                     d.tier().label(), d.score().orElse(Double.NaN), d.reason());
         }
         boolean interesting = d.isChange() || !d.clamps().isEmpty() || before.tier() != d.tier();
-        String line = "decision workload={} action={} tier={} vcpus={}->{} memory={}->{} clamps=\"{}\" why=\"{}\"";
+        String line = "decision workload={} action={} tier={} vcpus={}->{} memory={}->{} cpu_quota={}->{} clamps=\"{}\" why=\"{}\"";
         Object[] args = {d.workload(), d.action().label(), d.tier().label(), d.current().vcpus(), d.target().vcpus(),
                 Allocation.format(Resource.MEMORY, d.current().memoryBytes()),
                 Allocation.format(Resource.MEMORY, d.target().memoryBytes()),
+                Allocation.format(Resource.CPU_QUOTA, d.current().cpuQuota()),
+                Allocation.format(Resource.CPU_QUOTA, d.target().cpuQuota()),
                 d.clamps().stream().map(Clamp::toString).collect(Collectors.joining(", ")), d.reason()};
         if (interesting) {
             LOG.info(line, args);
@@ -314,16 +418,60 @@ public final class ActuationService {
         audit(e);
     }
 
-    private void export(String w, Allocation current, Allocation max, WorkloadRecord record, boolean leftAlone) {
+    private void export(String w, DomainAllocation observed, Allocation current, WorkloadRecord record,
+                        CpuControl control, boolean leftAlone) {
         exported.add(w);
+        metrics.vcpuUnplugFailed.labels(w).set(record.unplugFailed().isPresent() ? 1 : 0);
+        Optional<CpuQuota> q = observed.quota();
+        if (q.isPresent() && current.cpuQuota() > 0) {
+            metrics.workloadCpuQuota.labels(w).set(cores(q.get(), current.cpuQuota(), current.vcpus()));
+        } else {
+            metrics.workloadCpuQuota.remove(w);
+        }
+        if (q.isPresent() && control == CpuControl.QUOTA) {
+            metrics.workloadBaselineCpuQuota.labels(w).set(cores(q.get(), record.baseline().cpuQuota(), current.vcpus()));
+        } else {
+            metrics.workloadBaselineCpuQuota.remove(w);
+        }
         metrics.workloadVcpus.labels(w).set(current.vcpus());
         metrics.workloadMemory.labels(w).set(current.memoryBytes());
-        metrics.workloadMaxVcpus.labels(w).set(max.vcpus());
-        metrics.workloadMaxMemory.labels(w).set(max.memoryBytes());
+        metrics.workloadMaxVcpus.labels(w).set(observed.max().vcpus());
+        metrics.workloadMaxMemory.labels(w).set(observed.max().memoryBytes());
         metrics.workloadBaselineVcpus.labels(w).set(record.baseline().vcpus());
         metrics.workloadBaselineMemory.labels(w).set(record.baseline().memoryBytes());
         metrics.workloadTier.labels(w).set(record.policy().tier().ordinal());
         metrics.workloadLeftAlone.labels(w).set(leftAlone ? 1 : 0);
+    }
+
+    /** A quota in host CPUs for the whole guest. */
+    private static double cores(CpuQuota q, long quota, int vcpus) {
+        double perPeriod = (double) quota / q.period();
+        return q.param() == CpuQuota.Param.VCPU ? perPeriod * vcpus : perPeriod;
+    }
+
+    /** The guest's {@code headroom_domain_*} series, in base units. */
+    private void exportDomain(DomainStats s) {
+        Map<DomainSeries.Series, Double> v = new EnumMap<>(DomainSeries.Series.class);
+        v.put(DomainSeries.Series.CPU_TIME, s.cpuTimeSeconds());
+        v.put(DomainSeries.Series.VCPUS, (double) s.vcpus());
+        v.put(DomainSeries.Series.MEMORY, (double) s.memoryBytes());
+        v.put(DomainSeries.Series.MAX_MEMORY, (double) s.maxMemoryBytes());
+        BalloonStats b = s.balloon();
+        put(v, DomainSeries.Series.AVAILABLE, b.get(BalloonStats.Stat.AVAILABLE));
+        put(v, DomainSeries.Series.UNUSED, b.get(BalloonStats.Stat.UNUSED));
+        put(v, DomainSeries.Series.USABLE, b.get(BalloonStats.Stat.USABLE));
+        put(v, DomainSeries.Series.DISK_CACHES, b.get(BalloonStats.Stat.DISK_CACHES));
+        put(v, DomainSeries.Series.RSS, b.get(BalloonStats.Stat.RSS));
+        put(v, DomainSeries.Series.MAJOR_FAULTS, b.get(BalloonStats.Stat.MAJOR_FAULT));
+        put(v, DomainSeries.Series.MINOR_FAULTS, b.get(BalloonStats.Stat.MINOR_FAULT));
+        put(v, DomainSeries.Series.SWAP_IN, b.get(BalloonStats.Stat.SWAP_IN));
+        put(v, DomainSeries.Series.SWAP_OUT, b.get(BalloonStats.Stat.SWAP_OUT));
+        put(v, DomainSeries.Series.STATS_UPDATED, b.get(BalloonStats.Stat.LAST_UPDATE));
+        metrics.domains.replace(s.name(), v);
+    }
+
+    private static void put(Map<DomainSeries.Series, Double> v, DomainSeries.Series s, OptionalLong value) {
+        value.ifPresent(x -> v.put(s, (double) x));
     }
 
     /** Drops the gauges of workloads this cycle could not observe, so dashboards do not show stale sizes. */
@@ -340,6 +488,9 @@ public final class ActuationService {
                 metrics.workloadBaselineMemory.remove(w);
                 metrics.workloadTier.remove(w);
                 metrics.workloadLeftAlone.remove(w);
+                metrics.vcpuUnplugFailed.remove(w);
+                metrics.workloadCpuQuota.remove(w);
+                metrics.workloadBaselineCpuQuota.remove(w);
                 exported.remove(w);
             }
         }

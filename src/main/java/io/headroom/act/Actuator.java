@@ -3,6 +3,7 @@ package io.headroom.act;
 import io.headroom.config.ActConfig;
 import io.headroom.decide.Decision;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Carries out decisions: {@link LibvirtActuator} changes guests ({@code act.mode: enforce}),
@@ -14,9 +15,11 @@ public interface Actuator {
     ActConfig.Mode mode();
 
     /**
-     * Carries out the changes of {@code decision}: vCPUs first, then memory, one result per resource that
-     * changes. Stops after a result that makes the next change pointless (domain gone, connection lost).
-     * May block on libvirt: call on the {@code headroom-libvirt} worker pool.
+     * Carries out the changes of {@code decision}: vCPUs first, then memory, then the CPU quota, one result per
+     * resource that changes. Stops after a result that makes the next change pointless (domain gone, connection
+     * lost). May block on libvirt: call on the {@code headroom-libvirt} worker pool.
+     *
+     * @param quota the guest's cap as last read, which says which scheduler parameter a quota change sets
      */
-    List<ActuationResult> apply(Decision decision);
+    List<ActuationResult> apply(Decision decision, Optional<CpuQuota> quota);
 }

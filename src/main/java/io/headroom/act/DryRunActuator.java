@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -27,7 +28,7 @@ public final class DryRunActuator implements Actuator {
     }
 
     @Override
-    public synchronized List<ActuationResult> apply(Decision decision) {
+    public synchronized List<ActuationResult> apply(Decision decision, Optional<CpuQuota> quota) {
         if (recorded.size() == KEPT) {
             recorded.removeFirst();
         }

@@ -5,6 +5,7 @@ import io.headroom.decide.Decision;
 import io.headroom.decide.Resource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Enforce mode: applies decisions live through the {@link LibvirtGateway}. */
 public final class LibvirtActuator implements Actuator {
@@ -26,15 +27,22 @@ public final class LibvirtActuator implements Actuator {
 
     /** Blocks on libvirt: call on the {@code headroom-libvirt} worker pool. */
     @Override
-    public List<ActuationResult> apply(Decision decision) {
+    public List<ActuationResult> apply(Decision decision, Optional<CpuQuota> quota) {
         List<ActuationResult> results = new ArrayList<>();
         for (Resource r : Resource.values()) {
             if (!decision.changes(r)) {
                 continue;
             }
-            ActuationResult res = r == Resource.CPU
-                    ? gateway.setVcpus(decision.workload(), decision.targetVcpus())
-                    : gateway.setMemory(decision.workload(), decision.targetMemoryBytes());
+            String w = decision.workload();
+            long target = decision.target().get(r);
+            ActuationResult res = switch (r) {
+                case CPU -> gateway.setVcpus(w, decision.targetVcpus());
+                case MEMORY -> gateway.setMemory(w, decision.targetMemoryBytes());
+                case CPU_QUOTA -> quota.isPresent()
+                        ? gateway.setCpuQuota(w, quota.get().param(), target)
+                        : new ActuationResult(w, r, ActuationResult.Status.REFUSED, target, java.util.OptionalLong.empty(),
+                                "libvirt reports no CFS quota for " + w);
+            };
             results.add(res);
             if (res.status() == ActuationResult.Status.DOMAIN_GONE
                     || res.status() == ActuationResult.Status.CONNECTION_LOST) {

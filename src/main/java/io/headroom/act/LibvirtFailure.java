@@ -24,17 +24,33 @@ public final class LibvirtFailure extends RuntimeException {
         }
     }
 
+    /**
+     * {@code VIR_ERR_OPERATION_TIMEOUT} in libvirt's {@code virErrorNumber}. libvirt-java 0.5.2's
+     * {@link Error.ErrorNumber} lacks the four nwfilter/firewall codes 60-63, so from 60 on its names are shifted by
+     * four (68 reads as {@code VIR_ERR_NO_DOMAIN_SNAPSHOT}): codes from there on are compared as numbers.
+     */
+    static final int OPERATION_TIMEOUT = 68;
+    /** The first libvirt error code libvirt-java 0.5.2 names wrongly. */
+    private static final int FIRST_MISNAMED = 60;
+
     private final Kind kind;
     private final Error.ErrorNumber code;
+    private final int number;
 
     public LibvirtFailure(Kind kind, String message, Throwable cause) {
-        this(kind, message, null, cause);
+        this(kind, message, null, -1, cause);
     }
 
-    private LibvirtFailure(Kind kind, String message, Error.ErrorNumber code, Throwable cause) {
+    private LibvirtFailure(Kind kind, String message, Error.ErrorNumber code, int number, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.code = code;
+        this.number = number;
+    }
+
+    /** libvirt's error number ({@code virErrorNumber}), or -1 when libvirt gave none or it is not known here. */
+    public int number() {
+        return number;
     }
 
     public Kind kind() {
@@ -48,14 +64,14 @@ public final class LibvirtFailure extends RuntimeException {
 
     /** Classifies a libvirt exception raised while doing {@code what}. */
     static LibvirtFailure classify(String what, LibvirtException e) {
-        return classify(what, e.getError(), e);
+        return classify(what, e.getError(), -1, e);
     }
 
     /**
      * Classifies libvirt's error {@code err} (from {@code virGetLastError}, possibly null) raised while doing
-     * {@code what}.
+     * {@code what}; {@code number} is its raw {@code virErrorNumber}, or -1 if not known.
      */
-    static LibvirtFailure classify(String what, Error err, Throwable cause) {
+    static LibvirtFailure classify(String what, Error err, int number, Throwable cause) {
         Error.ErrorNumber code = err == null ? null : err.getCode();
         Kind kind;
         if (code == Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
@@ -68,7 +84,8 @@ public final class LibvirtFailure extends RuntimeException {
             kind = Kind.REFUSED;
         }
         String reason = err == null ? (cause == null ? "no error reported" : cause.getMessage()) : err.getMessage();
-        return new LibvirtFailure(kind, what + ": " + reason + (code == null ? "" : " [" + code + "]"), code, cause);
+        String name = code == null ? "" : number >= FIRST_MISNAMED ? " [libvirt error " + number + "]" : " [" + code + "]";
+        return new LibvirtFailure(kind, what + ": " + reason + name, code, number, cause);
     }
 
     /**
@@ -80,11 +97,11 @@ public final class LibvirtFailure extends RuntimeException {
         Error.ErrorNumber code = err == null ? null : err.getCode();
         String reason = err == null ? e.getMessage() : err.getMessage();
         return new LibvirtFailure(Kind.CONNECTION_LOST, what + ": " + reason + (code == null ? "" : " [" + code + "]")
-                + "; " + next, code, e);
+                + "; " + next, code, -1, e);
     }
 
     /** The same failure, reclassified (e.g. "not running" from a set call means the domain is gone). */
     LibvirtFailure as(Kind other) {
-        return new LibvirtFailure(other, getMessage(), code, getCause());
+        return new LibvirtFailure(other, getMessage(), code, number, getCause());
     }
 }

@@ -1,6 +1,8 @@
 package io.headroom.act;
 
+import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
+import com.sun.jna.ptr.IntByReference;
 import io.headroom.config.ActConfig;
 import io.headroom.config.Durations;
 import io.headroom.decide.Allocation;
@@ -11,9 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -49,7 +53,13 @@ import org.xml.sax.helpers.DefaultHandler;
  * opening keeps failing.
  *
  * <p>Reads throw {@link LibvirtFailure}; changes return an {@link ActuationResult} instead, so that a failed
- * change cannot be mistaken for a crash of the cycle. Changes affect the live domain only.
+ * change cannot be mistaken for a crash of the cycle. Changes affect the live domain only, and each is read back:
+ * memory by polling until the balloon shows the new size or {@code act.memory_readback_timeout} passes (QEMU's
+ * balloon takes about a second), scheduler parameters one at a time.
+ *
+ * <p>A vCPU unplug that QEMU 7.2 performs but never confirms (libvirt waits 5 s for an event that does not come,
+ * fails with "vcpu unplug request timed out" and keeps counting the vCPU) is recognised here and returned as
+ * {@link ActuationResult.Status#UNPLUG_FAILED} with the count libvirt still reports.
  *
  * <p>Every method blocks on libvirt: call it on the {@code headroom-libvirt} worker pool, never on an event
  * loop. Methods are synchronized because a libvirt connection (and the test driver's state) belongs to one
@@ -74,6 +84,11 @@ public final class LibvirtGateway implements AutoCloseable {
      * logs each failure itself, so the default printer only duplicated them in the journal. Kept in a static
      * field because libvirt holds the callback for the life of the process.
      */
+    /** The default of {@code act.memory_readback_timeout}. */
+    static final Duration DEFAULT_MEMORY_READBACK = Duration.ofSeconds(5);
+    /** Pause between two reads of a moving balloon. */
+    private static final long POLL_MILLIS = 100;
+
     private static final Libvirt.VirErrorCallback QUIET = (userData, error) -> { };
 
     static {
@@ -90,6 +105,7 @@ public final class LibvirtGateway implements AutoCloseable {
     private final Duration maxBackoff;
     private final Clock clock;
     private final Metrics metrics;
+    private final Duration memoryReadbackTimeout;
     private NativeConnect conn;
     private int failedOpens;
     private Instant nextOpenAt;
@@ -109,7 +125,8 @@ public final class LibvirtGateway implements AutoCloseable {
 
     /** A gateway with the configured reconnect backoff, counting failures in {@code metrics}. */
     public LibvirtGateway(String uri, boolean readOnly, ActConfig act, Metrics metrics) {
-        this(uri, readOnly, act.reconnectInitialBackoff(), act.reconnectMaxBackoff(), Clock.systemUTC(), metrics);
+        this(uri, readOnly, act.reconnectInitialBackoff(), act.reconnectMaxBackoff(), Clock.systemUTC(), metrics,
+                act.memoryReadbackTimeout());
     }
 
     /**
@@ -119,6 +136,13 @@ public final class LibvirtGateway implements AutoCloseable {
      */
     public LibvirtGateway(String uri, boolean readOnly, Duration initialBackoff, Duration maxBackoff, Clock clock,
                           Metrics metrics) {
+        this(uri, readOnly, initialBackoff, maxBackoff, clock, metrics, DEFAULT_MEMORY_READBACK);
+    }
+
+    /** @param memoryReadbackTimeout how long a memory change is polled until the balloon shows it */
+    public LibvirtGateway(String uri, boolean readOnly, Duration initialBackoff, Duration maxBackoff, Clock clock,
+                          Metrics metrics, Duration memoryReadbackTimeout) {
+        this.memoryReadbackTimeout = memoryReadbackTimeout;
         this.uri = uri;
         this.readOnly = readOnly;
         this.initialBackoff = initialBackoff;
@@ -181,8 +205,25 @@ public final class LibvirtGateway implements AutoCloseable {
             int maxVcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE | LibvirtNative.VCPU_MAXIMUM),
                     "read maximum vCPUs of " + name);
             virDomainInfo info = info(dp, name);
-            return new DomainAllocation(name, new Allocation(vcpus, kibToBytes(info.memory)),
-                    new Allocation(maxVcpus, kibToBytes(info.maxMem)), optedOut(dp, name));
+            Optional<CpuQuota> quota = quota(dp, name, vcpus);
+            return new DomainAllocation(name,
+                    new Allocation(vcpus, kibToBytes(info.memory), quota.map(CpuQuota::quota).orElse(0L)),
+                    new Allocation(maxVcpus, kibToBytes(info.maxMem), quota.map(CpuQuota::max).orElse(0L)), quota,
+                    optedOut(dp, name));
+        });
+    }
+
+    /**
+     * CPU time, vCPUs, memory and balloon statistics of a running domain, for the {@code headroom_domain_*} series.
+     * Blocking: call on the {@code headroom-libvirt} worker pool.
+     *
+     * @throws LibvirtFailure {@link LibvirtFailure.Kind#DOMAIN_GONE} if it does not exist or does not run
+     */
+    public synchronized DomainStats stats(String name) {
+        return withDomain("read_stats", name, dp -> {
+            virDomainInfo info = info(dp, name);
+            return new DomainStats(name, info.cpuTime / 1e9, info.nrVirtCpu, kibToBytes(info.memory),
+                    kibToBytes(info.maxMem), balloon(dp, name));
         });
     }
 
@@ -315,7 +356,14 @@ public final class LibvirtGateway implements AutoCloseable {
         String what = "set live vCPUs of " + name + " to " + vcpus;
         try {
             return withDomain("set_vcpus", name, dp -> {
-                checked(NATIVE.virDomainSetVcpusFlags(dp, vcpus, LibvirtNative.AFFECT_LIVE), what);
+                int before = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read live vCPUs of " + name);
+                if (NATIVE.virDomainSetVcpusFlags(dp, vcpus, LibvirtNative.AFFECT_LIVE) < 0) {
+                    LibvirtFailure f = lastError(what);
+                    if (vcpus < before && f.number() == LibvirtFailure.OPERATION_TIMEOUT) {
+                        return unplugFailed(dp, name, vcpus, f);
+                    }
+                    throw f;
+                }
                 return readBack(name, Resource.CPU, vcpus,
                         () -> checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read back vCPUs of " + name));
             });
@@ -326,7 +374,9 @@ public final class LibvirtGateway implements AutoCloseable {
 
     /**
      * Sets the live memory of a running domain (a balloon target on QEMU) and reads it back. For QEMU the value
-     * read back is the balloon's size, which reaches the target only as the guest gives or takes pages.
+     * read back is the balloon's size, which reaches the target only as the guest gives or takes pages (about a
+     * second here), so it is polled until it shows the target or {@code act.memory_readback_timeout} passes; a
+     * balloon still on its way then is APPLIED with a note and the size it had reached.
      * Never throws for libvirt errors. Blocking: call on the {@code headroom-libvirt} worker pool.
      *
      * @param bytes a whole number of KiB, libvirt's unit
@@ -339,11 +389,114 @@ public final class LibvirtGateway implements AutoCloseable {
         try {
             return withDomain("set_memory", name, dp -> {
                 checked(NATIVE.virDomainSetMemoryFlags(dp, new NativeLong(bytes / 1024), LibvirtNative.AFFECT_LIVE), what);
-                return readBack(name, Resource.MEMORY, bytes, () -> kibToBytes(info(dp, name).memory));
+                return pollBack(name, bytes, () -> kibToBytes(info(dp, name).memory));
             });
         } catch (LibvirtFailure f) {
             return ActuationResult.failed(name, Resource.MEMORY, bytes, f);
         }
+    }
+
+    /**
+     * Sets the live CFS quota of a running domain (one scheduler parameter per call) and reads it back.
+     * Never throws for libvirt errors. Blocking: call on the {@code headroom-libvirt} worker pool.
+     *
+     * @param param which quota, as {@link #allocation} reported it for the guest
+     * @param quota microseconds per period, at least {@link CpuQuota#MIN_QUOTA}
+     */
+    public synchronized ActuationResult setCpuQuota(String name, CpuQuota.Param param, long quota) {
+        String what = "set live " + param.quotaField() + " of " + name + " to " + quota + "us";
+        try {
+            return withDomain("set_cpu_quota", name, dp -> {
+                Memory one = TypedParams.llong(param.quotaField(), quota);
+                checked(NATIVE.virDomainSetSchedulerParametersFlags(dp, one, 1, LibvirtNative.AFFECT_LIVE), what);
+                return readBack(name, Resource.CPU_QUOTA, quota, () -> {
+                    Long v = schedulerParameters(dp, name).get(param.quotaField());
+                    if (v == null) {
+                        throw new LibvirtFailure(LibvirtFailure.Kind.REFUSED, name + " reports no " + param.quotaField(), null);
+                    }
+                    return Math.max(0, v);
+                });
+            });
+        } catch (LibvirtFailure f) {
+            return ActuationResult.failed(name, Resource.CPU_QUOTA, quota, f);
+        }
+    }
+
+    /**
+     * The unplug libvirt gave up on: it timed out waiting for QEMU's confirmation and, as far as libvirt knows,
+     * the vCPU is still there. The count it reports is the truth Headroom keeps.
+     */
+    private ActuationResult unplugFailed(DomainPointer dp, String name, int requested, LibvirtFailure f) {
+        metrics.libvirtFailures.labels("set_vcpus", "unplug_failed").inc();
+        int counted = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read back vCPUs of " + name);
+        LOG.warn("workload={} vCPU unplug to {} failed, libvirt still counts {}: {}", name, requested, counted,
+                f.getMessage());
+        return new ActuationResult(name, Resource.CPU, ActuationResult.Status.UNPLUG_FAILED, requested,
+                OptionalLong.of(counted), f.getMessage() + "; libvirt still counts " + counted + " vCPUs");
+    }
+
+    /** The guest's CFS cap, or empty where the driver has none (no {@code vcpu_period} among its parameters). */
+    private Optional<CpuQuota> quota(DomainPointer dp, String name, int vcpus) {
+        Map<String, Long> p;
+        try {
+            p = schedulerParameters(dp, name);
+        } catch (LibvirtFailure f) {
+            if (f.kind() == LibvirtFailure.Kind.REFUSED) {
+                return Optional.empty();
+            }
+            throw f;
+        }
+        Long vcpuPeriod = p.get(CpuQuota.Param.VCPU.periodField());
+        if (vcpuPeriod == null || vcpuPeriod <= 0) {
+            return Optional.empty();
+        }
+        long vcpuQuota = p.getOrDefault(CpuQuota.Param.VCPU.quotaField(), -1L);
+        long globalQuota = p.getOrDefault(CpuQuota.Param.GLOBAL.quotaField(), -1L);
+        long globalPeriod = p.getOrDefault(CpuQuota.Param.GLOBAL.periodField(), 0L);
+        if (vcpuQuota <= 0 && globalQuota > 0 && globalPeriod > 0) {
+            return Optional.of(new CpuQuota(CpuQuota.Param.GLOBAL, globalPeriod, globalQuota, globalPeriod * vcpus));
+        }
+        return Optional.of(new CpuQuota(CpuQuota.Param.VCPU, vcpuPeriod, Math.max(0, vcpuQuota), vcpuPeriod));
+    }
+
+    /** The live scheduler parameters of a domain, numeric ones by name. */
+    private Map<String, Long> schedulerParameters(DomainPointer dp, String name) {
+        IntByReference n = new IntByReference();
+        CString type = LIBVIRT.virDomainGetSchedulerType(dp, n);
+        if (type == null) {
+            throw lastError("read scheduler type of " + name);
+        }
+        type.free();
+        Memory params = TypedParams.allocate(n.getValue());
+        checked(NATIVE.virDomainGetSchedulerParametersFlags(dp, params, n, LibvirtNative.AFFECT_LIVE),
+                "read scheduler parameters of " + name);
+        try {
+            return TypedParams.numbers(params, n.getValue());
+        } finally {
+            NATIVE.virTypedParamsClear(params, n.getValue());
+        }
+    }
+
+    /** All balloon stats the guest reports; empty where the driver has none. */
+    private BalloonStats balloon(DomainPointer dp, String name) {
+        // struct virDomainMemoryStat { int tag; unsigned long long val; }: 16 bytes, the value at offset 8.
+        Memory raw = new Memory(16L * BalloonStats.Stat.NR);
+        int got = NATIVE.virDomainMemoryStats(dp, raw, BalloonStats.Stat.NR, 0);
+        if (got < 0) {
+            LibvirtFailure f = lastError("read memory stats of " + name);
+            if (f.kind() == LibvirtFailure.Kind.REFUSED) {
+                return new BalloonStats(Map.of());
+            }
+            throw f;
+        }
+        Map<BalloonStats.Stat, Long> values = new EnumMap<>(BalloonStats.Stat.class);
+        for (int i = 0; i < got; i++) {
+            BalloonStats.Stat s = BalloonStats.Stat.of(raw.getInt(16L * i));
+            if (s != null) {
+                values.put(s, s.toBase(raw.getLong(16L * i + 8)));
+            }
+        }
+        return new BalloonStats(values);
     }
 
     /** A call with a raw domain pointer; may throw {@link LibvirtFailure}. */
@@ -397,6 +550,35 @@ public final class LibvirtGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * The read-back of a memory change: polls until the balloon shows {@code requested} or the timeout passes, and
+     * is APPLIED either way (libvirt accepted the target; the guest may still be giving or taking pages).
+     */
+    private ActuationResult pollBack(String name, long requested, java.util.function.LongSupplier read) {
+        long deadline = System.nanoTime() + memoryReadbackTimeout.toNanos();
+        long start = System.nanoTime();
+        try {
+            long observed = read.getAsLong();
+            while (observed != requested && System.nanoTime() - deadline < 0) {
+                try {
+                    Thread.sleep(POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                observed = read.getAsLong();
+            }
+            long took = (System.nanoTime() - start) / 1_000_000;
+            String note = observed == requested ? "" : "balloon at " + Allocation.format(Resource.MEMORY, observed)
+                    + " after " + took + "ms, still moving toward " + Allocation.format(Resource.MEMORY, requested);
+            return ActuationResult.applied(name, Resource.MEMORY, requested, OptionalLong.of(observed), note);
+        } catch (LibvirtFailure f) {
+            fail("read_back", f);
+            return ActuationResult.applied(name, Resource.MEMORY, requested, OptionalLong.empty(),
+                    "applied, but reading it back failed: " + f.getMessage());
+        }
+    }
+
     private virDomainInfo info(DomainPointer dp, String name) {
         virDomainInfo info = new virDomainInfo();
         checked(LIBVIRT.virDomainGetInfo(dp, info), "read info of " + name);
@@ -413,7 +595,7 @@ public final class LibvirtGateway implements AutoCloseable {
     /** libvirt's last error on this thread, classified. */
     private static LibvirtFailure lastError(String what) {
         virError e = LIBVIRT.virGetLastError();
-        return LibvirtFailure.classify(what, e == null ? null : new Error(e), null);
+        return LibvirtFailure.classify(what, e == null ? null : new Error(e), e == null ? -1 : e.code, null);
     }
 
     private static long kibToBytes(NativeLong kib) {

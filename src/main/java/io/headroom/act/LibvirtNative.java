@@ -4,6 +4,8 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import org.libvirt.jna.CString;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import org.libvirt.jna.DomainPointer;
 
 /**
@@ -18,6 +20,11 @@ import org.libvirt.jna.DomainPointer;
  * unsigned int flags)} returns NULL on error; the string is the caller's to free, which {@link CString#toString()}
  * does. Loaded from the same {@code libvirt.so} as libvirt-java, so the pointers
  * of one are valid in the other.
+ *
+ * <p>Arrays of structs ({@code virTypedParameter}, {@code virDomainMemoryStat}) are passed as raw memory laid out
+ * by {@link TypedParams} and {@link BalloonStats}, not as JNA {@code Structure[]}: libvirt-java 0.5.2 builds such
+ * arrays element by element, and current JNA refuses them ("Structure array elements must use contiguous
+ * memory") as soon as there are two.
  */
 interface LibvirtNative extends Library {
 
@@ -39,4 +46,21 @@ interface LibvirtNative extends Library {
     int virDomainGetVcpusFlags(DomainPointer domain, int flags);
 
     CString virDomainGetMetadata(DomainPointer domain, int type, String uri, int flags);
+    /**
+     * {@code int virDomainGetSchedulerParametersFlags(virDomainPtr, virTypedParameterPtr params, int *nparams,
+     * unsigned int flags)}: {@code nparams} in is the room in {@code params}, out the number filled.
+     */
+    int virDomainGetSchedulerParametersFlags(DomainPointer domain, Pointer params, IntByReference nparams, int flags);
+
+    /** {@code int virDomainSetSchedulerParametersFlags(virDomainPtr, virTypedParameterPtr, int nparams, unsigned int flags)}. */
+    int virDomainSetSchedulerParametersFlags(DomainPointer domain, Pointer params, int nparams, int flags);
+
+    /**
+     * {@code int virDomainMemoryStats(virDomainPtr, virDomainMemoryStatPtr stats, unsigned int nr_stats, unsigned
+     * int flags)}: fills up to {@code nr} (tag, value) pairs and returns how many.
+     */
+    int virDomainMemoryStats(DomainPointer domain, Pointer stats, int nr, int flags);
+
+    /** {@code void virTypedParamsClear(virTypedParameterPtr, int nparams)}: frees string values libvirt allocated. */
+    void virTypedParamsClear(Pointer params, int nparams);
 }

@@ -18,7 +18,8 @@ import java.util.Optional;
  *   <li>The guest has what Headroom gave it (memory anywhere between the old and the new balloon target, since
  *       QEMU's balloon moves gradually): in sync.</li>
  *   <li>The guest is back at its baseline although Headroom had raised it: it restarted (live changes do not
- *       survive a reboot) or was reset; Headroom's change is gone.</li>
+ *       survive a reboot) or was reset; Headroom's change is gone. A baseline cap Headroom derived counts as gone
+ *       too when the guest shows no cap at all.</li>
  *   <li>The guest changed while Headroom held no change on it: someone resized it; that is its new baseline.</li>
  *   <li>The guest changed while Headroom held a change on it: someone else is managing it. It is left alone and
  *       reported until it is back at Headroom's value or at its baseline.</li>
@@ -50,7 +51,7 @@ final class Reconciler {
         if (settledNow) {
             r = resolvePending(r, observed, notes);
         }
-        boolean ours = observed.vcpus() == r.applied().vcpus()
+        boolean ours = observed.vcpus() == r.applied().vcpus() && observed.cpuQuota() == r.applied().cpuQuota()
                 && between(observed.memoryBytes(), r.applied().memoryBytes(), r.memoryFrom());
         if (ours) {
             // A change settled just now may still start moving the balloon, so its range is kept one more cycle.
@@ -62,11 +63,11 @@ final class Reconciler {
             }
             return new Result(kind, r.withApplied(r.applied(), from).withLeftAlone(Optional.empty()), r.applied(), notes);
         }
-        if (observed.equals(r.baseline())) {
+        if (r.atBaseline(observed)) {
             notes.add("back at its baseline " + r.baseline() + " although Headroom had given it " + r.applied()
                     + " (restarted?); Headroom's change is gone");
             Kind kind = r.leftAlone().isPresent() ? Kind.RESUMED : Kind.RESET_TO_BASELINE;
-            return new Result(kind, r.withBaseline(r.baseline()), observed, notes);
+            return new Result(kind, r.withBaseline(r.baseline()).withApplied(observed, observed.memoryBytes()), observed, notes);
         }
         if (!r.raised() && r.leftAlone().isEmpty()) {
             notes.add("resized from " + r.baseline() + " to " + observed + " while Headroom held no change; "
@@ -84,6 +85,7 @@ final class Reconciler {
     private static WorkloadRecord resolvePending(WorkloadRecord r, Allocation observed, List<String> notes) {
         WorkloadRecord.PendingChange p = r.pending().get();
         int vcpus = observed.vcpus() == p.to().vcpus() ? p.to().vcpus() : p.from().vcpus();
+        long quota = observed.cpuQuota() == p.to().cpuQuota() ? p.to().cpuQuota() : p.from().cpuQuota();
         long fromMem = p.from().memoryBytes();
         long toMem = p.to().memoryBytes();
         long mem;
@@ -102,7 +104,7 @@ final class Reconciler {
             mem = fromMem;
             memFrom = fromMem;
         }
-        Allocation landed = new Allocation(vcpus, mem);
+        Allocation landed = new Allocation(vcpus, mem, quota);
         notes.add("an interrupted change " + p.from() + " -> " + p.to() + " from " + p.at() + " is settled as "
                 + landed + " (the guest shows " + observed + ")");
         // The attempt was made, landed or not; its cooldown must survive the crash that hid its outcome.

@@ -18,10 +18,12 @@ import java.util.TreeMap;
 /**
  * The JSON form of the persisted state and of audit events, written by hand (not by reflection) so that a renamed
  * Java field can never silently change the file format. Snapshots carry a version; a newer one is refused.
+ * Version 2 added the CPU quota to allocations and the failed unplug to records; version 1 files read as guests
+ * without either.
  */
 final class StateCodec {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final ObjectMapper JSON = new ObjectMapper();
 
     private StateCodec() {}
@@ -38,8 +40,8 @@ final class StateCodec {
 
     static ActuationState decode(JsonNode root) {
         int version = root.path("version").asInt(-1);
-        if (version != VERSION) {
-            throw new IllegalArgumentException("snapshot version " + version + " is not " + VERSION);
+        if (version < 1 || version > VERSION) {
+            throw new IllegalArgumentException("snapshot version " + version + " is not 1 to " + VERSION);
         }
         TreeMap<String, WorkloadRecord> workloads = new TreeMap<>();
         root.required("workloads").fields().forEachRemaining(e -> workloads.put(e.getKey(), record(e.getValue())));
@@ -62,6 +64,7 @@ final class StateCodec {
         r.leftAlone().ifPresent(a -> n.set("left_alone", allocation(a)));
         n.set("policy", policy(r.policy()));
         n.put("last_seen", r.lastSeen().toString());
+        r.unplugFailed().ifPresent(t -> n.put("unplug_failed_at", t.toString()));
         return n;
     }
 
@@ -73,18 +76,22 @@ final class StateCodec {
         Optional<Allocation> leftAlone = n.has("left_alone") ? Optional.of(allocation(n.get("left_alone"))) : Optional.empty();
         return new WorkloadRecord(allocation(n.required("baseline")), allocation(n.required("applied")),
                 n.required("memory_from_bytes").asLong(), pending, leftAlone, policy(n.required("policy")),
-                Instant.parse(n.required("last_seen").asText()));
+                Instant.parse(n.required("last_seen").asText()), instant(n, "unplug_failed_at"));
     }
 
     static ObjectNode allocation(Allocation a) {
         ObjectNode n = JSON.createObjectNode();
         n.put("vcpus", a.vcpus());
         n.put("memory_bytes", a.memoryBytes());
+        if (a.cpuQuota() > 0) {
+            n.put("cpu_quota_us", a.cpuQuota());
+        }
         return n;
     }
 
     private static Allocation allocation(JsonNode n) {
-        return new Allocation(n.required("vcpus").asInt(), n.required("memory_bytes").asLong());
+        return new Allocation(n.required("vcpus").asInt(), n.required("memory_bytes").asLong(),
+                n.path("cpu_quota_us").asLong(0));
     }
 
     private static ObjectNode policy(WorkloadState s) {

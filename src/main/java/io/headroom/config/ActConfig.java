@@ -9,9 +9,27 @@ import java.time.Duration;
  * @param reconnectInitialBackoff wait before reopening a libvirt connection that failed to open; doubles per failure
  * @param reconnectMaxBackoff     upper bound of that wait
  * @param forgetAfter             a workload not seen for this long loses its saved baseline and state
+ * @param cpuStrategy             how CPU is given: whole vCPUs, a CFS quota, or per guest
+ * @param quotaBaselineShare      under quota control, the cap given to a guest that has none, as a share of each of
+ *                                its vCPUs; the tier multipliers apply to it
+ * @param memoryFloor             ballooning down never leaves a guest less than this beyond what it uses (balloon
+ *                                stats), nor less than this in all where it reports no stats
+ * @param memoryReadbackTimeout   how long a memory change is polled until the balloon shows it
  */
-public record ActConfig(Mode mode, Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, Duration forgetAfter) {
+public record ActConfig(Mode mode, Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, Duration forgetAfter,
+                        CpuStrategy cpuStrategy, double quotaBaselineShare, long memoryFloor,
+                        Duration memoryReadbackTimeout) {
 
     /** Whether decisions change guests. */
     public enum Mode { OBSERVE, ENFORCE }
+
+    /** How CPU is given and taken back. */
+    public enum CpuStrategy {
+        /** Hot-add whole vCPUs, unplug them on decay (where the hypervisor can: QEMU 7.2 cannot). */
+        VCPUS,
+        /** Keep the vCPUs; raise and lower a CFS quota (caps uncapped guests at {@code quota_baseline_share}). */
+        QUOTA,
+        /** Quota for guests that already have a cap, vCPUs for the rest. */
+        AUTO
+    }
 }

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * @param cooldown            least time between two changes of one workload
  * @param minChangeVcpus      smaller vCPU changes are skipped
  * @param minChangeMemory     smaller memory changes (bytes) are skipped, except a return to the baseline
+ * @param minChangeCpuQuota   quota changes smaller than this share of the baseline quota are skipped, except a return
+ *                            to the baseline
  * @param maxChangesPerMinute changes allowed on the whole host in any 60 seconds
  * @param decayAfter          how long a resource must have been above what its tier needs before it decays
  * @param decayStep           share of the baseline removed per decay step (at least 1 vCPU or 1 MiB)
@@ -35,6 +37,7 @@ public record DecideConfig(
         Duration cooldown,
         int minChangeVcpus,
         long minChangeMemory,
+        double minChangeCpuQuota,
         int maxChangesPerMinute,
         Duration decayAfter,
         double decayStep,

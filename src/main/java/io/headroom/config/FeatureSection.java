@@ -26,6 +26,8 @@ final class FeatureSection {
     enum Preset {
         LIBVIRT_EXPORTER("libvirt-exporter.yaml"),
         NODE_EXPORTER("node-exporter.yaml"),
+        /** Headroom's own {@code headroom_domain_*} series, for hosts without a libvirt exporter. */
+        HEADROOM_LIBVIRT("headroom-libvirt.yaml"),
         NONE(null);
 
         final String resource;

@@ -41,6 +41,7 @@ final class PolicySection {
         mc.expectMapping();
         int minVcpus = mc.child("vcpus").integer(1, 1, 64);
         long minMemory = mc.child("memory").byteSize(64 * MIB, 0, 64L << 30);
+        double minQuota = mc.child("cpu_quota").number(0.05, 0.0, 1.0);
         mc.rejectUnknownKeys();
 
         int perMinute = n.child("max_changes_per_minute").integer(6, 1, 1000);
@@ -63,7 +64,7 @@ final class PolicySection {
         }
         Optional<Pattern> optOut = n.child("opt_out").regex();
         n.rejectUnknownKeys();
-        return new DecideConfig(tiers, share, escalate, margin, cooldown, minVcpus, minMemory, perMinute, decayAfter,
+        return new DecideConfig(tiers, share, escalate, margin, cooldown, minVcpus, minMemory, minQuota, perMinute, decayAfter,
                 decayStep, reserve, overcommit, caps, optOut);
     }
 
@@ -80,8 +81,15 @@ final class PolicySection {
         }
         r.rejectUnknownKeys();
         Duration forget = n.child("forget_after").duration(Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(3650));
+        ActConfig.CpuStrategy strategy = n.child("cpu_strategy").enumValue(ActConfig.CpuStrategy.class,
+                ActConfig.CpuStrategy.VCPUS);
+        // Below 5% a guest barely runs; 1.0 leaves a per-vCPU cap nothing to raise into.
+        double share = n.child("quota_baseline_share").number(0.5, 0.05, 1.0);
+        long floor = n.child("memory_floor").byteSize(256 * MIB, 0, TIB);
+        Duration readback = n.child("memory_readback_timeout").duration(Duration.ofSeconds(5), Duration.ZERO,
+                Duration.ofMinutes(1));
         n.rejectUnknownKeys();
-        return new ActConfig(mode, initial, max, forget);
+        return new ActConfig(mode, initial, max, forget, strategy, share, floor, readback);
     }
 
     private static DecideConfig.Tiers tiers(ConfigNode n) {

@@ -24,6 +24,8 @@ public record Clamp(Resource resource, long wanted, long got, Reason reason) {
         HOST_VCPU_OVERCOMMIT,
         /** A decay step would have gone below the baseline. */
         NEVER_BELOW_BASELINE,
+        /** Ballooning down would leave the guest less than {@code act.memory_floor} beyond what it uses. */
+        MEMORY_FLOOR,
         /** The change is smaller than {@code decide.min_change}. */
         MIN_CHANGE,
         /** The workload matches {@code decide.opt_out}, or its domain metadata opts it out. */

@@ -31,6 +31,10 @@ final class Guardrails {
      */
     long ceilings(Resource r, long current, long wanted, PolicyInput in, List<Clamp> clamps) {
         long got = clamp(r, wanted, Math.max(current, in.domainMax().get(r)), Clamp.Reason.DOMAIN_MAX, clamps);
+        if (r == Resource.CPU_QUOTA) {
+            // A quota only limits CPU the guest's vCPUs already hold: no host capacity is handed out by raising it.
+            return got;
+        }
         OptionalLong cap = capOf(r, cfg.capFor(in.workload()));
         if (cap.isPresent()) {
             // A cap such as 1.5GB is no whole number of KiB, which libvirt cannot set; targets are whole MiB anyway.
@@ -57,7 +61,12 @@ final class Guardrails {
         if (got == current || got == baseline) {
             return got;
         }
-        long min = r == Resource.CPU ? cfg.minChangeVcpus() : cfg.minChangeMemory();
+        long min = switch (r) {
+            case CPU -> cfg.minChangeVcpus();
+            case MEMORY -> cfg.minChangeMemory();
+            case CPU_QUOTA -> BigDecimal.valueOf(cfg.minChangeCpuQuota()).multiply(BigDecimal.valueOf(baseline))
+                    .setScale(0, RoundingMode.CEILING).longValueExact();
+        };
         if (Math.abs(got - current) < min) {
             clamps.add(new Clamp(r, got, current, Clamp.Reason.MIN_CHANGE));
             return current;
@@ -78,7 +87,7 @@ final class Guardrails {
     }
 
     private static OptionalLong capOf(Resource r, Optional<DecideConfig.Cap> cap) {
-        if (cap.isEmpty()) {
+        if (cap.isEmpty() || r == Resource.CPU_QUOTA) {
             return OptionalLong.empty();
         }
         if (r == Resource.CPU) {

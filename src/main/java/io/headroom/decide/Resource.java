@@ -8,7 +8,12 @@ public enum Resource {
     /** Virtual CPUs (a count). */
     CPU(FeatureSpec.Pressure.CPU),
     /** Memory (bytes). */
-    MEMORY(FeatureSpec.Pressure.MEMORY);
+    MEMORY(FeatureSpec.Pressure.MEMORY),
+    /**
+     * The guest's CFS quota (microseconds per period): the other way to give a guest more CPU, in steps as fine as
+     * wanted and lowered at any time, where vCPUs come whole and QEMU may not give them back.
+     */
+    CPU_QUOTA(FeatureSpec.Pressure.CPU);
 
     private final FeatureSpec.Pressure pressure;
 

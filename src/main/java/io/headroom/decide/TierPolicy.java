@@ -20,6 +20,11 @@ import java.util.Set;
  * bounded by {@link Guardrails#ceilings}. Above it, it waits until the resource has been above need for
  * {@code decide.decay.after}, then steps down by {@code decide.decay.step} of the baseline per change, never below
  * the baseline. Then come the minimum change, the opt-out, the cooldown and the host rate limit.
+ *
+ * <p>CPU goes through vCPUs or through the CFS quota, as {@link PolicyInput#cpuControl()} says; the other is left
+ * as it is. Under quota control an uncapped guest (quota 0) is capped at once at what its tier needs: "uncapped"
+ * is more than any tier gives, so there is nothing to wait for. Memory never decays below
+ * {@link PolicyInput#memoryFloorBytes()}.
  */
 public final class TierPolicy {
 
@@ -54,19 +59,24 @@ public final class TierPolicy {
         Map<Resource, Long> got = new EnumMap<>(Resource.class);
         Map<Resource, Optional<Instant>> calm = new EnumMap<>(Resource.class);
         for (Resource r : Resource.values()) {
+            if (!in.cpuControl().manages(r)) {
+                got.put(r, in.current().get(r));
+                continue;
+            }
             ResourceStep rs = resource(r, in, step, pressured.contains(r), clamps, notes);
             got.put(r, rs.got());
             calm.put(r, rs.calmSince());
         }
         holdIfBlocked(in, got, clamps, notes);
 
-        Allocation target = new Allocation(Math.toIntExact(got.get(Resource.CPU)), got.get(Resource.MEMORY));
+        Allocation target = new Allocation(Math.toIntExact(got.get(Resource.CPU)), got.get(Resource.MEMORY),
+                got.get(Resource.CPU_QUOTA));
         String reason = header(score.score(), step) + "; " + pressure.describe(cfg.pressureShare())
                 + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
         Decision d = new Decision(in.workload(), in.now(), OptionalDouble.of(score.score()), step.effective(),
                 action(in, target), in.baseline(), in.current(), target, pressured, reason, clamps);
         WorkloadState next = new WorkloadState(step.effective(), step.streaks(), in.state().lastChangeAt(),
-                calm.get(Resource.CPU), calm.get(Resource.MEMORY));
+                calm.get(in.cpuControl().resource()), calm.get(Resource.MEMORY));
         return new PolicyOutcome(d, next);
     }
 
@@ -76,6 +86,7 @@ public final class TierPolicy {
                                   List<Clamp> clamps, List<String> notes) {
         long current = in.current().get(r);
         long baseline = in.baseline().get(r);
+        boolean uncapped = r == Resource.CPU_QUOTA && current == 0;
         long need;
         if (pressured) {
             need = tiers.target(step.raw(), r, baseline);
@@ -84,9 +95,17 @@ public final class TierPolicy {
                 clamps.add(new Clamp(r, need, effective, Clamp.Reason.HYSTERESIS));
                 need = effective;
             }
+        } else if (uncapped) {
+            need = baseline;
         } else {
             // Not under pressure: the baseline is enough. A guest someone shrank below it is not raised back.
             need = Math.min(current, baseline);
+        }
+        if (uncapped) {
+            long got = clampTo(r, need, in.domainMax().get(r), Clamp.Reason.DOMAIN_MAX, clamps);
+            notes.add(r.label() + " uncapped -> " + fmt(r, got) + " (quota control caps the guest at what its "
+                    + step.effective().label() + " tier needs)");
+            return new ResourceStep(got, Optional.empty());
         }
         Optional<Instant> calmSince = need < current
                 ? Optional.of(in.state().calmSince(r).orElse(in.now()))
@@ -106,6 +125,12 @@ public final class TierPolicy {
                 got = Math.max(need, stepped);
                 if (stepped < need && need == baseline) {
                     clamps.add(new Clamp(r, stepped, baseline, Clamp.Reason.NEVER_BELOW_BASELINE));
+                }
+                if (r == Resource.MEMORY && got < in.memoryFloorBytes()) {
+                    // The balloon must not squeeze the guest below what it uses: stop short, and stay if already there.
+                    long floor = Math.min(current, Targets.ceilMib(in.memoryFloorBytes()));
+                    clamps.add(new Clamp(r, got, floor, Clamp.Reason.MEMORY_FLOOR));
+                    got = floor;
                 }
                 notes.add(r.label() + " " + fmt(r, current) + " -> " + fmt(r, got) + " (decay toward "
                         + fmt(r, need) + ", above need since " + calmSince.get() + ")");
@@ -157,10 +182,23 @@ public final class TierPolicy {
         boolean up = false;
         boolean down = false;
         for (Resource r : Resource.values()) {
-            up |= target.get(r) > in.current().get(r);
-            down |= target.get(r) < in.current().get(r);
+            up |= rank(r, target.get(r)) > rank(r, in.current().get(r));
+            down |= rank(r, target.get(r)) < rank(r, in.current().get(r));
         }
         return up ? Decision.Action.RAISE : down ? Decision.Action.DECAY : Decision.Action.HOLD;
+    }
+
+    /** An amount ordered by how much it gives: an uncapped quota (0) gives the most. */
+    private static long rank(Resource r, long v) {
+        return r == Resource.CPU_QUOTA && v == 0 ? Long.MAX_VALUE : v;
+    }
+
+    private static long clampTo(Resource r, long got, long limit, Clamp.Reason reason, List<Clamp> clamps) {
+        if (limit > 0 && got > limit) {
+            clamps.add(new Clamp(r, got, limit, reason));
+            return limit;
+        }
+        return got;
     }
 
     private static boolean changes(PolicyInput in, Map<Resource, Long> got) {

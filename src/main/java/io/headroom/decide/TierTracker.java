@@ -67,7 +67,7 @@ final class TierTracker {
         if (s == null) {
             return 1.0;
         }
-        return r == Resource.CPU ? s.cpu() : s.memory();
+        return r == Resource.MEMORY ? s.memory() : s.cpu();
     }
 
     /** What tier {@code t} gives {@code r}, from the baseline. */

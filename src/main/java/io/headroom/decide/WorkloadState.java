@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param tier         the effective tier (after hysteresis), whose targets apply
  * @param streaks      consecutive cycles the raw score has been at or above each tier
  * @param lastChangeAt when a change (or a dry-run or failed attempt) was last made; starts the cooldown
- * @param cpuCalmSince since when the vCPUs have been above what the workload needs; starts the decay timer
+ * @param cpuCalmSince since when the vCPUs (or the CPU quota) have been above what the workload needs; starts the
+ *                     decay timer
  * @param memoryCalmSince the same for memory
  */
 public record WorkloadState(Tier tier, Streaks streaks, Optional<Instant> lastChangeAt,
@@ -23,7 +24,8 @@ public record WorkloadState(Tier tier, Streaks streaks, Optional<Instant> lastCh
 
     /** Since when {@code r} has been above need, if it is. */
     public Optional<Instant> calmSince(Resource r) {
-        return r == Resource.CPU ? cpuCalmSince : memoryCalmSince;
+        // vCPUs and quota share one timer: a guest has only one of them under control at a time.
+        return r == Resource.MEMORY ? memoryCalmSince : cpuCalmSince;
     }
 
     /** A copy recording a change made at {@code at}. */

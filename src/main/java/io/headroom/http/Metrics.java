@@ -88,6 +88,14 @@ public final class Metrics {
     public final Counter actuationChanges;
     /** 1 for the actuation mode in use (observe or enforce). */
     public final Gauge actuationMode;
+    /** 1 while a guest's vCPU unplug has failed and its CPU is capped by quota instead; 0 otherwise. */
+    public final Gauge vcpuUnplugFailed;
+    /** CPU the guest's quota allows, in host CPUs (cores) for the whole guest; absent while uncapped. */
+    public final Gauge workloadCpuQuota;
+    /** The quota the tier multipliers apply to, in host CPUs for the whole guest; absent without quota control. */
+    public final Gauge workloadBaselineCpuQuota;
+    /** Per-domain CPU, memory and balloon series read from Headroom's own libvirt connection. */
+    public final DomainSeries domains;
 
     /** Alerts accepted by each Alertmanager, by its configured base URL. */
     public final Counter notificationsSent;
@@ -296,6 +304,23 @@ public final class Metrics {
                 .help("1 for the actuation mode in use (observe or enforce).")
                 .labelNames("mode")
                 .register(registry);
+        vcpuUnplugFailed = Gauge.build()
+                .namespace(NAMESPACE).subsystem("vcpu").name("unplug_failed")
+                .help("1 while a vCPU unplug of the workload has failed (libvirt keeps counting the vCPU) and its CPU "
+                        + "is capped by quota instead.")
+                .labelNames("workload")
+                .register(registry);
+        workloadCpuQuota = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("cpu_quota_cores")
+                .help("CPU the workload's CFS quota allows, in host CPUs for the whole guest; absent while uncapped.")
+                .labelNames("workload")
+                .register(registry);
+        workloadBaselineCpuQuota = Gauge.build()
+                .namespace(NAMESPACE).subsystem("workload").name("baseline_cpu_quota_cores")
+                .help("The CFS quota the tier multipliers apply to, in host CPUs for the whole guest.")
+                .labelNames("workload")
+                .register(registry);
+        domains = new DomainSeries().register(registry);
         notificationsSent = Counter.build()
                 .namespace(NAMESPACE).subsystem("notifications").name("sent_total")
                 .help("Alerts accepted by an Alertmanager.")

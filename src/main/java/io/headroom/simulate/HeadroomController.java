@@ -99,7 +99,7 @@ final class HeadroomController implements Controller {
         // The test driver keeps its state per connection: this one gateway holds the simulated host for the run.
         this.gateway = new LibvirtGateway("test://" + node.toAbsolutePath(), false, Duration.ofSeconds(1),
                 Duration.ofSeconds(8), Clock.fixed(scenario.start(), ZoneOffset.UTC), metrics);
-        this.actuation = new ActuationService(cfg.decide(), cfg.act().forgetAfter(), gateway, new LibvirtActuator(gateway),
+        this.actuation = new ActuationService(cfg.decide(), cfg.act(), gateway, new LibvirtActuator(gateway),
                 StateStore.under(dir.resolve("state")), metrics);
     }
 

@@ -61,7 +61,7 @@ class ActuationCrashIT {
             gateway.setVcpus("web-1", leftByChild.vcpus());
             gateway.setMemory("web-1", leftByChild.memoryBytes());
             ActuationService restarted = new ActuationService(ConfigLoader.parse(CrashChild.CONFIG, null).decide(),
-                    Duration.ofDays(7), gateway, new LibvirtActuator(gateway), StateStore.under(stateDir), metrics);
+                    ConfigLoader.parse(CrashChild.CONFIG, null).act(), gateway, new LibvirtActuator(gateway), StateStore.under(stateDir), metrics);
             assertThat(restarted.records().get("web-1").baseline()).isEqualTo(BASELINE);
 
             // The anomaly goes on well past the cooldown: the same tier, the same target, no second step.

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +61,8 @@ class ActuationServiceIT {
     }
 
     ActuationService service(String yaml, Actuator actuator) throws Exception {
-        return new ActuationService(decide(yaml), Duration.ofDays(7), gateway, actuator, StateStore.under(stateDir), metrics);
+        return new ActuationService(decide(yaml), ConfigLoader.parse(yaml, null).act(), gateway, actuator,
+                StateStore.under(stateDir), metrics);
     }
 
     List<WorkloadReport> cycle(ActuationService s, Instant at, Map<String, WorkloadScore> scores) {
@@ -138,6 +140,28 @@ class ActuationServiceIT {
     }
 
     @Test
+    void withoutCfsQuotaTheQuotaStrategyFallsBackToVcpus() throws Exception {
+        // The test driver has no CFS bandwidth control: there is no cap to raise, so vCPUs carry the change.
+        ActuationService s = service(DECIDE + "\nact: {cpu_strategy: quota}", new LibvirtActuator(gateway));
+        Map<String, WorkloadScore> critical = Map.of("web-1", Scores.pressure(95));
+        cycle(s, T0, critical);
+        WorkloadReport raise = byName(cycle(s, T0.plusSeconds(30), critical), "web-1");
+        assertThat(raise.results()).extracting(ActuationResult::resource)
+                .containsExactly(io.headroom.decide.Resource.CPU, io.headroom.decide.Resource.MEMORY);
+        assertThat(gateway.allocation("web-1").current()).isEqualTo(a(3, 2663));
+        assertThat(gateway.allocation("web-1").quota()).isEmpty();
+        assertThat(gauge("headroom_vcpu_unplug_failed", "web-1")).isZero();
+        assertThat(metrics.registry().getSampleValue("headroom_workload_cpu_quota_cores", new String[] {"workload"},
+                new String[] {"web-1"})).isNull();
+        // CPU time and memory are exported for every guest even where the driver has no balloon statistics, as
+        // read at the start of the cycle (before this cycle's change).
+        assertThat(metrics.registry().getSampleValue("headroom_domain_memory_bytes", new String[] {"domain"},
+                new String[] {"web-1"})).isEqualTo(2048.0 * MIB);
+        assertThat(metrics.registry().getSampleValue("headroom_domain_memory_usable_bytes", new String[] {"domain"},
+                new String[] {"web-1"})).isNull();
+    }
+
+    @Test
     void observeModeRecordsWhatItWouldDoAndChangesNothing() throws Exception {
         DryRunActuator dryRun = new DryRunActuator();
         ActuationService s = service(DECIDE, dryRun);
@@ -194,7 +218,7 @@ class ActuationServiceIT {
             }
 
             @Override
-            public List<ActuationResult> apply(Decision decision) {
+            public List<ActuationResult> apply(Decision decision, Optional<CpuQuota> quota) {
                 try {
                     gateway.withConnect(c -> {
                         Domain d = c.domainLookupByName(decision.workload());
@@ -204,7 +228,7 @@ class ActuationServiceIT {
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
-                return real.apply(decision);
+                return real.apply(decision, quota);
             }
         };
         ActuationService s = service(DECIDE, destroyFirst);
@@ -234,13 +258,13 @@ class ActuationServiceIT {
             }
 
             @Override
-            public List<ActuationResult> apply(Decision decision) {
+            public List<ActuationResult> apply(Decision decision, Optional<CpuQuota> quota) {
                 try {
                     gateway.withConnect(Connect::close);
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
-                return real.apply(decision);
+                return real.apply(decision, quota);
             }
         };
         ActuationService s = service(DECIDE, dropFirst);

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 
 /**
@@ -45,8 +46,8 @@ public final class CrashChild {
                 }
 
                 @Override
-                public List<ActuationResult> apply(Decision decision) {
-                    List<ActuationResult> results = real.apply(decision);
+                public List<ActuationResult> apply(Decision decision, Optional<CpuQuota> quota) {
+                    List<ActuationResult> results = real.apply(decision, quota);
                     if (beforeCommit) {
                         report("APPLIED", gateway.allocation(decision.workload()).current());
                         waitToBeKilled();
@@ -54,8 +55,8 @@ public final class CrashChild {
                     return results;
                 }
             };
-            ActuationService service = new ActuationService(ConfigLoader.parse(CONFIG, null).decide(), Duration.ofDays(7),
-                    gateway, actuator, StateStore.under(stateDir), Metrics.isolated());
+            ActuationService service = new ActuationService(ConfigLoader.parse(CONFIG, null).decide(),
+                    ConfigLoader.parse(CONFIG, null).act(), gateway, actuator, StateStore.under(stateDir), Metrics.isolated());
             SortedSet<String> running = gateway.runningDomainNames();
             Map<String, WorkloadScore> scores = new HashMap<>();
             running.forEach(w -> scores.put(w, Scores.calm()));

@@ -88,6 +88,50 @@ class ReconcilerTest {
         assertThat(r.record().leftAlone().isPresent()).isEqualTo(kind == Kind.LEFT_ALONE);
     }
 
+    /** Quota control: baseline cap 50000 us derived for a guest that came uncapped; Headroom raised it to 75000. */
+    static Stream<Arguments> quotaRows() {
+        Allocation base = new Allocation(2, 2048 * MIB, 50_000);
+        Allocation uncapped = new Allocation(2, 2048 * MIB, 0);
+        Allocation raised = new Allocation(2, 2048 * MIB, 75_000);
+        WorkloadRecord capped = new WorkloadRecord(base, raised, 2048 * MIB, Optional.empty(), Optional.empty(),
+                WorkloadState.initial(), T0.minusSeconds(30));
+        WorkloadRecord notYetCapped = new WorkloadRecord(base, uncapped, 2048 * MIB, Optional.empty(), Optional.empty(),
+                WorkloadState.initial(), T0.minusSeconds(30));
+        WorkloadRecord stuck = new WorkloadRecord(base, raised.with(io.headroom.decide.Resource.CPU, 3), 2048 * MIB,
+                Optional.empty(), Optional.empty(), WorkloadState.initial(), T0.minusSeconds(30), Optional.of(T0));
+        return Stream.of(
+                // name, previous, observed, kind, applied afterwards, unplug failure kept
+                Arguments.of("raised cap in sync", capped, raised, Kind.IN_SYNC, raised, false),
+                Arguments.of("restart dropped the cap: back at baseline, uncapped", capped, uncapped,
+                        Kind.RESET_TO_BASELINE, uncapped, false),
+                Arguments.of("not capped yet: in sync, nothing held", notYetCapped, uncapped, Kind.IN_SYNC, uncapped, false),
+                Arguments.of("cap changed by someone while raised", capped, new Allocation(2, 2048 * MIB, 90_000),
+                        Kind.LEFT_ALONE, raised, false),
+                Arguments.of("stuck vCPU in sync", stuck, stuck.applied(), Kind.IN_SYNC, stuck.applied(), true),
+                Arguments.of("stuck vCPU gone after a restart", stuck, uncapped, Kind.RESET_TO_BASELINE, uncapped, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("quotaRows")
+    void reconcilesTheQuota(String name, WorkloadRecord previous, Allocation observed, Kind kind, Allocation applied,
+                            boolean unplugFailed) {
+        Reconciler.Result r = Reconciler.reconcile(Optional.of(previous), observed, T0);
+        assertThat(r.kind()).isEqualTo(kind);
+        assertThat(r.record().applied()).isEqualTo(applied);
+        assertThat(r.record().baseline()).isEqualTo(previous.baseline());
+        assertThat(r.record().unplugFailed().isPresent()).isEqualTo(unplugFailed);
+    }
+
+    @Test
+    void anUncappedGuestUnderADerivedCapHoldsNothingOfHeadroomS() {
+        Allocation base = new Allocation(2, 2048 * MIB, 50_000);
+        WorkloadRecord r = new WorkloadRecord(base, base.with(io.headroom.decide.Resource.CPU_QUOTA, 0), 2048 * MIB,
+                Optional.empty(), Optional.empty(), WorkloadState.initial(), T0);
+        assertThat(r.raised()).isFalse();
+        assertThat(r.withApplied(base, 2048 * MIB).raised()).isFalse();
+        assertThat(r.withApplied(base.with(io.headroom.decide.Resource.CPU_QUOTA, 55_000), 2048 * MIB).raised()).isTrue();
+    }
+
     @Test
     void anInterruptedChangeStillStartsTheCooldown() {
         Reconciler.Result r = Reconciler.reconcile(Optional.of(pending(BASE, RAISED)), BASE, T0);

@@ -33,6 +33,11 @@ class StateStoreTest {
                         Optional.of(T0.minusSeconds(30)), Optional.empty()), T0));
         w.put("db-1", new WorkloadRecord(up, up, up.memoryBytes(), Optional.empty(), Optional.of(base),
                 WorkloadState.initial(), T0));
+        // Quota control after a failed unplug: 3 vCPUs counted, capped at two thirds of each.
+        Allocation capped = new Allocation(3, 2L << 30, 66000);
+        w.put("app-1", new WorkloadRecord(base.with(io.headroom.decide.Resource.CPU_QUOTA, 66000), capped,
+                2L << 30, Optional.empty(), Optional.empty(), WorkloadState.initial(), T0,
+                Optional.of(T0.minusSeconds(300))));
         return new ActuationState(w, List.of(T0.minusSeconds(10), T0));
     }
 
@@ -49,8 +54,8 @@ class StateStoreTest {
         try (var files = Files.list(dir.resolve("actuation"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("state.json");
         }
-        assertThat(Files.readString(store.snapshotFile())).contains("\"version\" : 1", "\"memory_from_bytes\"",
-                "\"pending\"", "\"left_alone\"");
+        assertThat(Files.readString(store.snapshotFile())).contains("\"version\" : 2", "\"memory_from_bytes\"",
+                "\"pending\"", "\"left_alone\"", "\"cpu_quota_us\" : 66000", "\"unplug_failed_at\"");
     }
 
     @Test
@@ -67,11 +72,29 @@ class StateStoreTest {
     void anUnreadableSnapshotIsRefusedRatherThanStartingWithoutBaselines() throws IOException {
         StateStore store = StateStore.under(dir);
         Files.createDirectories(store.snapshotFile().getParent());
-        Files.writeString(store.snapshotFile(), "{\"version\": 2, \"workloads\": {}, \"recent_changes\": []}");
+        Files.writeString(store.snapshotFile(), "{\"version\": 3, \"workloads\": {}, \"recent_changes\": []}");
         assertThatThrownBy(store::load).isInstanceOf(IOException.class)
-                .hasMessageContaining("snapshot version 2 is not 1").hasMessageContaining("move it away");
+                .hasMessageContaining("snapshot version 3 is not 1 to 2").hasMessageContaining("move it away");
         Files.writeString(store.snapshotFile(), "{\"version\": 1, \"workloads\": {\"x\": {}}, \"recent_changes\": []}");
         assertThatThrownBy(store::load).isInstanceOf(IOException.class).hasMessageContaining("cannot understand");
+    }
+
+    @Test
+    void aVersion1SnapshotReadsAsUncappedGuestsWithoutFailedUnplugs() throws IOException {
+        StateStore store = StateStore.under(dir);
+        Files.createDirectories(store.snapshotFile().getParent());
+        Files.writeString(store.snapshotFile(), """
+                {"version": 1, "recent_changes": [], "workloads": {"web-1": {
+                  "baseline": {"vcpus": 2, "memory_bytes": 2147483648},
+                  "applied": {"vcpus": 3, "memory_bytes": 2147483648},
+                  "memory_from_bytes": 2147483648,
+                  "policy": {"tier": "high", "streaks": {"medium": 2, "high": 2, "critical": 0}},
+                  "last_seen": "2026-11-28T10:00:00Z"}}}
+                """);
+        WorkloadRecord r = store.load().workloads().get("web-1");
+        assertThat(r.applied()).isEqualTo(new Allocation(3, 2L << 30, 0));
+        assertThat(r.unplugFailed()).isEmpty();
+        assertThat(r.raised()).isTrue();
     }
 
     @Test

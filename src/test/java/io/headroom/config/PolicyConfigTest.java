@@ -255,4 +255,75 @@ class PolicyConfigTest {
             assertThat(act("act: {forget_after: 2d}").forgetAfter()).isEqualTo(Duration.ofDays(2));
         }
     }
+    @Nested
+    class CpuStrategy {
+        @Test
+        void vcpusByDefaultAndTheOthersByName() throws Exception {
+            assertThat(act("").cpuStrategy()).isEqualTo(ActConfig.CpuStrategy.VCPUS);
+            assertThat(act("act: {cpu_strategy: quota}").cpuStrategy()).isEqualTo(ActConfig.CpuStrategy.QUOTA);
+            assertThat(act("act: {cpu_strategy: auto}").cpuStrategy()).isEqualTo(ActConfig.CpuStrategy.AUTO);
+        }
+
+        @Test
+        void onlyThreeStrategies() {
+            assertThat(problems("act: {cpu_strategy: shares}")).containsExactly(
+                    "act.cpu_strategy: must be one of vcpus, quota, auto (got \"shares\")");
+        }
+    }
+
+    @Nested
+    class QuotaBaselineShare {
+        @Test
+        void halfOfEachVcpuByDefault() throws Exception {
+            assertThat(act("").quotaBaselineShare()).isEqualTo(0.5);
+            assertThat(act("act: {quota_baseline_share: 0.8}").quotaBaselineShare()).isEqualTo(0.8);
+        }
+
+        @Test
+        void aShareOfOneVcpuAtMost() {
+            assertThat(problems("act: {quota_baseline_share: 1.5}")).containsExactly(
+                    "act.quota_baseline_share: must be a number between 0.05 and 1.0 (got 1.5)");
+        }
+    }
+
+    @Nested
+    class MemoryFloor {
+        @Test
+        void readsASize() throws Exception {
+            assertThat(act("").memoryFloor()).isEqualTo(256L << 20);
+            assertThat(act("act: {memory_floor: 1GiB}").memoryFloor()).isEqualTo(1L << 30);
+        }
+
+        @Test
+        void mustBeASize() {
+            assertThat(problems("act: {memory_floor: half}")).singleElement().asString()
+                    .startsWith("act.memory_floor: must be a size");
+        }
+    }
+
+    @Nested
+    class MemoryReadbackTimeout {
+        @Test
+        void readsADuration() throws Exception {
+            assertThat(act("").memoryReadbackTimeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(act("act: {memory_readback_timeout: 0s}").memoryReadbackTimeout()).isEqualTo(Duration.ZERO);
+        }
+
+        @Test
+        void atMostAMinute() {
+            assertThat(problems("act: {memory_readback_timeout: 2m}")).singleElement().asString()
+                    .startsWith("act.memory_readback_timeout: must be a duration");
+        }
+    }
+
+    @Nested
+    class MinChangeCpuQuota {
+        @Test
+        void aShareOfTheBaselineQuota() throws Exception {
+            assertThat(decide("").minChangeCpuQuota()).isEqualTo(0.05);
+            assertThat(decide("decide: {min_change: {cpu_quota: 0.1}}").minChangeCpuQuota()).isEqualTo(0.1);
+            assertThat(problems("decide: {min_change: {cpu_quota: 2}}")).containsExactly(
+                    "decide.min_change.cpu_quota: must be a number between 0.0 and 1.0 (got 2)");
+        }
+    }
 }

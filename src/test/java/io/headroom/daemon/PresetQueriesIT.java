@@ -22,14 +22,16 @@ class PresetQueriesIT {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "libvirt-exporter|''",
-        "libvirt-exporter|'host=\"kvm-01\",job=~\"libvirt.*\"'",
-        "node-exporter|''",
-        "node-exporter|'host=\"kvm-01\"'"})
-    void everyPresetQueryParses(String preset, String matchers) throws Exception {
+        "libvirt-exporter|''|8",
+        "libvirt-exporter|'host=\"kvm-01\",job=~\"libvirt.*\"'|8",
+        "node-exporter|''|8",
+        "node-exporter|'host=\"kvm-01\"'|8",
+        "headroom-libvirt|''|5",
+        "headroom-libvirt|'job=\"headroom\"'|5"})
+    void everyPresetQueryParses(String preset, String matchers, int features) throws Exception {
         HeadroomConfig cfg = ConfigLoader.parse("prometheus: {url: '" + prometheus.baseUrl() + "'}\n"
                 + "features: {preset: " + preset + ", matchers: '" + matchers.replace("'", "''") + "'}\n", null);
-        assertThat(cfg.features()).hasSize(8);
+        assertThat(cfg.features()).hasSize(features);
         try (PrometheusClient client = new PrometheusClient(cfg.prometheus(), Metrics.isolated())) {
             for (FeatureSpec f : cfg.features()) {
                 assertThatCode(() -> client.query(f.queryFor("domain"), Instant.now()))

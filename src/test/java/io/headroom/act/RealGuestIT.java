@@ -1,0 +1,263 @@
+package io.headroom.act;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headroom.act.ActuationResult.Status;
+import io.headroom.config.ConfigLoader;
+import io.headroom.config.HeadroomConfig;
+import io.headroom.decide.Allocation;
+import io.headroom.decide.Resource;
+import io.headroom.decide.WorkloadScore;
+import io.headroom.http.Metrics;
+import io.headroom.testing.Poll;
+import io.headroom.testing.QemuGuests;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Headroom's {@link LibvirtGateway} and {@link ActuationService} against real QEMU 7.2 guests under a libvirtd
+ * started for the test ({@link QemuGuests}): what the test driver fakes, measured for real. Guest {@code a} takes the
+ * gateway's calls one by one, in order (its state carries over); guest {@code b} runs the whole cycle through a
+ * failed unplug. Every check reads back through libvirt.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class RealGuestIT {
+
+    static final long MIB = 1L << 20;
+    static final long PERIOD = 100_000;
+
+    @RegisterExtension
+    static final QemuGuests guests = new QemuGuests(Duration.ofMinutes(6), "a", "b");
+
+    static Metrics metrics;
+    static LibvirtGateway gw;
+    static String a;
+    static String b;
+
+    @BeforeAll
+    static void open() {
+        metrics = Metrics.isolated();
+        gw = new LibvirtGateway(guests.uri(), false, Duration.ofSeconds(1), Duration.ofSeconds(8), Clock.systemUTC(),
+                metrics, Duration.ofSeconds(10));
+        a = guests.domain("a");
+        b = guests.domain("b");
+        System.out.println("[measured] " + guests.timings());
+    }
+
+    @AfterAll
+    static void close() {
+        if (gw != null) {
+            gw.close();
+        }
+    }
+
+    static double failures(String op, String reason) {
+        Double v = metrics.registry().getSampleValue("headroom_libvirt_failures_total",
+                new String[] {"operation", "reason"}, new String[] {op, reason});
+        return v == null ? 0 : v;
+    }
+
+    @Test
+    @Order(1)
+    void readsLiveAndMaximumAllocationAndAnUncappedQuota() throws Exception {
+        // Right after boot the balloon is still inflating from 512 MiB toward the defined 256 MiB.
+        DomainAllocation al = Poll.until(Duration.ofSeconds(60), "a's balloon to reach 256 MiB", () -> gw.allocation(a),
+                x -> x.current().memoryBytes() == 256 * MIB);
+        assertThat(al.current()).isEqualTo(new Allocation(1, 256 * MIB, 0));
+        assertThat(al.max()).isEqualTo(new Allocation(4, 512 * MIB, PERIOD));
+        assertThat(al.quota()).hasValueSatisfying(q -> {
+            assertThat(q.param()).isEqualTo(CpuQuota.Param.VCPU);
+            assertThat(q.period()).isEqualTo(PERIOD);
+            assertThat(q.capped()).isFalse();
+        });
+    }
+
+    @Test
+    @Order(2)
+    void hotAddsAVcpuThatTheGuestBringsOnline() throws Exception {
+        ActuationResult r = gw.setVcpus(a, 2);
+        assertThat(r.status()).isEqualTo(Status.APPLIED);
+        assertThat(r.observed()).hasValue(2);
+        assertThat(gw.allocation(a).current().vcpus()).isEqualTo(2);
+        Poll.until(Duration.ofSeconds(60), "the guest to online its second CPU", () -> guests.console("a"),
+                c -> c.contains("cpus=2"));
+    }
+
+    @Test
+    @Order(3)
+    void anUnplugLibvirtGivesUpOnIsReportedWithTheCountItKeeps() {
+        long t = System.nanoTime();
+        ActuationResult r = gw.setVcpus(a, 1);
+        long took = (System.nanoTime() - t) / 1_000_000;
+        System.out.println("[measured] vCPU unplug 2 -> 1 answered after " + took + " ms: " + r.detail());
+        assertThat(r.status()).isEqualTo(Status.UNPLUG_FAILED);
+        assertThat(r.observed()).as("libvirt still counts the vCPU").hasValue(2);
+        assertThat(r.detail()).contains("vcpu unplug request timed out", "libvirt still counts 2 vCPUs");
+        assertThat(gw.allocation(a).current().vcpus()).isEqualTo(2);
+        assertThat(failures("set_vcpus", "unplug_failed")).isEqualTo(1);
+        assertThat(failures("set_vcpus", "refused")).isZero();
+    }
+
+    @Test
+    @Order(4)
+    void balloonsUpAndDownAndReadsTheChangeBackByPolling() {
+        for (long mib : new long[] {384, 192, 256}) {
+            long t = System.nanoTime();
+            ActuationResult r = gw.setMemory(a, mib * MIB);
+            long took = (System.nanoTime() - t) / 1_000_000;
+            System.out.println("[measured] balloon to " + mib + " MiB shown after " + took + " ms");
+            assertThat(r.status()).isEqualTo(Status.APPLIED);
+            assertThat(r.observed()).as("polled until the balloon shows it").hasValue(mib * MIB);
+            assertThat(r.detail()).isEmpty();
+            assertThat(gw.allocation(a).current().memoryBytes()).isEqualTo(mib * MIB);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void refusesBeyondTheMaximumAndChangesNothing() {
+        ActuationResult cpu = gw.setVcpus(a, 5);
+        assertThat(cpu.status()).isEqualTo(Status.REFUSED);
+        assertThat(cpu.detail()).contains("set live vCPUs of " + a + " to 5");
+        ActuationResult mem = gw.setMemory(a, 600 * MIB);
+        assertThat(mem.status()).isEqualTo(Status.REFUSED);
+        assertThat(mem.detail()).contains("cannot set memory higher than max memory");
+        ActuationResult quota = gw.setCpuQuota(a, CpuQuota.Param.VCPU, 500);
+        assertThat(quota.status()).isEqualTo(Status.REFUSED);
+        assertThat(quota.detail()).contains("out of range");
+        assertThat(gw.allocation(a).current()).isEqualTo(new Allocation(2, 256 * MIB, 0));
+        assertThat(failures("set_vcpus", "refused")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
+    void raisesAndLowersTheCpuQuotaOneParameterPerCall() {
+        for (long q : new long[] {50_000, 55_000, 50_000}) {
+            ActuationResult r = gw.setCpuQuota(a, CpuQuota.Param.VCPU, q);
+            assertThat(r.status()).isEqualTo(Status.APPLIED);
+            assertThat(r.observed()).hasValue(q);
+            DomainAllocation al = gw.allocation(a);
+            assertThat(al.current().cpuQuota()).isEqualTo(q);
+            assertThat(al.quota()).hasValueSatisfying(c -> assertThat(c.share()).isEqualTo(q / (double) PERIOD));
+        }
+    }
+
+    @Test
+    @Order(7)
+    void exportsBalloonStatsAsHeadroomDomainSeries(@TempDir Path state) throws Exception {
+        DomainStats s = Poll.until(Duration.ofSeconds(60), "balloon stats of a", () -> gw.stats(a),
+                x -> x.balloon().get(BalloonStats.Stat.USABLE).isPresent() && x.balloon().get(BalloonStats.Stat.RSS).isPresent());
+        assertThat(s.balloon().get(BalloonStats.Stat.ACTUAL)).hasValue(256 * MIB);
+        assertThat(s.balloon().get(BalloonStats.Stat.AVAILABLE).getAsLong()).isBetween(128 * MIB, 512 * MIB);
+        assertThat(s.balloon().inUseBytes().getAsLong()).isBetween(1L, 256 * MIB);
+        assertThat(s.balloon().get(BalloonStats.Stat.MAJOR_FAULT)).isPresent();
+        assertThat(s.cpuTimeSeconds()).isPositive();
+
+        HeadroomConfig cfg = ConfigLoader.parse("state_dir: " + state, null);
+        ActuationService observe = new ActuationService(cfg.decide(), cfg.act(), gw, new DryRunActuator(),
+                StateStore.under(state), metrics);
+        observe.cycle(new TreeSet<>(List.of(a)), Map.of(), Instant.now());
+        String[] domain = {"domain"};
+        String[] of = {a};
+        assertThat(metrics.registry().getSampleValue("headroom_domain_memory_usable_bytes", domain, of)).isPositive();
+        assertThat(metrics.registry().getSampleValue("headroom_domain_memory_available_bytes", domain, of))
+                .isEqualTo((double) s.balloon().get(BalloonStats.Stat.AVAILABLE).getAsLong());
+        assertThat(metrics.registry().getSampleValue("headroom_domain_memory_rss_bytes", domain, of)).isPositive();
+        assertThat(metrics.registry().getSampleValue("headroom_domain_memory_major_faults_total", domain, of)).isNotNull();
+        assertThat(metrics.registry().getSampleValue("headroom_domain_memory_swap_in_bytes_total", domain, of)).isNotNull();
+        assertThat(metrics.registry().getSampleValue("headroom_domain_cpu_time_seconds_total", domain, of)).isPositive();
+        assertThat(metrics.registry().getSampleValue("headroom_domain_vcpus", domain, of)).isEqualTo(2.0);
+        assertThat(metrics.registry().getSampleValue("headroom_domain_memory_bytes", domain, of)).isEqualTo(256.0 * MIB);
+
+        // The exposition passes Prometheus' own lint (units, _total on counters only, help text).
+        java.io.StringWriter text = new java.io.StringWriter();
+        io.prometheus.client.exporter.common.TextFormat.write004(text, metrics.registry().metricFamilySamples());
+        java.nio.file.Path file = state.resolve("metrics.txt");
+        java.nio.file.Files.writeString(file, text.toString());
+        Process lint = new ProcessBuilder("promtool", "check", "metrics").redirectInput(file.toFile())
+                .redirectErrorStream(true).start();
+        String complaints = new String(lint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(lint.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(lint.exitValue()).as(complaints).isZero();
+    }
+
+    /**
+     * The whole cycle on guest b with the vcpus strategy: an anomaly adds a vCPU and memory; calm balloons the memory
+     * back and tries to unplug, which QEMU 7.2 performs but never confirms; Headroom keeps libvirt's count, stops
+     * unplugging, caps the guest at its baseline vCPU's worth by quota, and from then on raises and lowers that quota.
+     */
+    @Test
+    @Order(8)
+    void aFailedUnplugIsCappedByQuotaAndQuotaThenCarriesTheCpuChanges(@TempDir Path state) throws Exception {
+        HeadroomConfig cfg = ConfigLoader.parse("""
+                state_dir: %s
+                decide: {hysteresis: {escalate_after_cycles: 1}, cooldown: 0s, decay: {after: 1m, step: 1.0}}
+                act: {mode: enforce, cpu_strategy: vcpus, memory_floor: 16MiB}
+                """.formatted(state), null);
+        ActuationService s = new ActuationService(cfg.decide(), cfg.act(), gw, new LibvirtActuator(gw),
+                StateStore.under(state), metrics);
+        Instant t0 = Instant.parse("2026-11-28T10:00:00Z");
+        Poll.until(Duration.ofSeconds(60), "b's balloon at 256 MiB", () -> gw.allocation(b).current().memoryBytes(),
+                m -> m == 256 * MIB);
+
+        WorkloadReport raise = cycle(s, t0, Scores.pressure(95));
+        assertThat(raise.results()).extracting(ActuationResult::resource, ActuationResult::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Resource.CPU, Status.APPLIED),
+                org.assertj.core.groups.Tuple.tuple(Resource.MEMORY, Status.APPLIED));
+        assertThat(gw.allocation(b).current()).isEqualTo(new Allocation(2, 333 * MIB, 0));
+
+        cycle(s, t0.plusSeconds(60), Scores.calm());
+        WorkloadReport decay = cycle(s, t0.plusSeconds(120), Scores.calm());
+        assertThat(decay.results()).extracting(ActuationResult::resource, ActuationResult::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Resource.CPU, Status.UNPLUG_FAILED),
+                org.assertj.core.groups.Tuple.tuple(Resource.MEMORY, Status.APPLIED));
+        assertThat(decay.notes()).anySatisfy(n -> assertThat(n).contains("vCPU unplug failed"));
+        assertThat(s.records().get(b).unplugFailed()).isPresent();
+        assertThat(s.records().get(b).applied().vcpus()).as("true to what libvirt reports").isEqualTo(2);
+        assertThat(gauge("headroom_vcpu_unplug_failed", b)).isEqualTo(1);
+        assertThat(gw.allocation(b).current()).isEqualTo(new Allocation(2, 256 * MIB, 0));
+
+        WorkloadReport cap = cycle(s, t0.plusSeconds(180), Scores.calm());
+        assertThat(cap.results()).extracting(ActuationResult::resource, ActuationResult::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Resource.CPU_QUOTA, Status.APPLIED));
+        assertThat(cap.notes()).anySatisfy(n -> assertThat(n).contains("no longer unplugs", "vcpu_quota"));
+        // One baseline vCPU's worth over the two libvirt counts: half of each.
+        assertThat(gw.allocation(b).current()).isEqualTo(new Allocation(2, 256 * MIB, 50_000));
+        assertThat(gauge("headroom_workload_cpu_quota_cores", b)).isEqualTo(1.0);
+
+        WorkloadReport again = cycle(s, t0.plusSeconds(240), Scores.pressure(95));
+        assertThat(again.results()).extracting(ActuationResult::resource)
+                .as("never another vCPU change").containsExactly(Resource.MEMORY, Resource.CPU_QUOTA);
+        assertThat(gw.allocation(b).current()).isEqualTo(new Allocation(2, 333 * MIB, 75_000));
+
+        cycle(s, t0.plusSeconds(300), Scores.calm());
+        cycle(s, t0.plusSeconds(360), Scores.calm());
+        assertThat(gw.allocation(b).current()).isEqualTo(new Allocation(2, 256 * MIB, 50_000));
+        assertThat(failures("set_vcpus", "unplug_failed")).as("the unplug was not retried").isEqualTo(2);
+    }
+
+    static WorkloadReport cycle(ActuationService s, Instant at, WorkloadScore score) {
+        return s.cycle(new TreeSet<>(List.of(b)), Map.of(b, score), at).get(0);
+    }
+
+    static double gauge(String name, String workload) {
+        Double v = metrics.registry().getSampleValue(name, new String[] {"workload"}, new String[] {workload});
+        return v == null ? 0 : v;
+    }
+}
