@@ -1,5 +1,6 @@
 package io.headroom.daemon;
 
+import io.headroom.act.ActingTracker;
 import io.headroom.act.ActuationService;
 import io.headroom.act.LibvirtFailure;
 import io.headroom.act.WorkloadRecord;

@@ -1,5 +1,6 @@
 package io.headroom.daemon;
 
+import io.headroom.act.ActingTracker;
 import io.headroom.collect.FeatureCollector;
 import io.headroom.collect.FeatureMatrix;
 import io.headroom.collect.PrometheusClient;

@@ -17,6 +17,11 @@ interface Controller extends AutoCloseable {
      */
     void step(Instant now, int row, Physics.Sample[] samples, Allocation[] alloc, boolean[] flagged) throws Exception;
 
+    /** Model trainings so far (the headroom policy's; 0 for policies without models). */
+    default int trainings() {
+        return 0;
+    }
+
     @Override
     default void close() throws Exception {}
 }

@@ -1,5 +1,6 @@
 package io.headroom.simulate;
 
+import io.headroom.act.ActingTracker;
 import io.headroom.act.ActuationService;
 import io.headroom.act.LibvirtActuator;
 import io.headroom.act.LibvirtGateway;
@@ -13,6 +14,7 @@ import io.headroom.config.FeatureSpec;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.Tier;
+import io.headroom.detect.Interval;
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Retrainer;
 import io.headroom.detect.Scorer;
@@ -27,6 +29,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +39,12 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * The headroom policy: Headroom's real code path on the simulated guests. Models are trained once, by
- * {@link Retrainer}, on the scenario's history (failure intervals excluded; the history has none). Every
+ * The headroom policy: Headroom's real code path on the simulated guests. Models are trained by {@link Retrainer}
+ * on the scenario's history before the first step, and again every {@code detection.retrain_every} of simulated
+ * time on the trailing {@code detection.training_window}, leaving out, as the daemon does, the intervals where a
+ * guest was failed (the simulator's failure signal, standing in for the failure query) and where Headroom held a
+ * change on it ({@link ActingTracker}); training is synchronous here, where the daemon trains in the background.
+ * Every
  * {@code collection.interval} each guest's newest row is scored by {@link WorkloadModel#score} with the trailing
  * {@code collection.lookback} as context, and {@link ActuationService} (the unmodified decide-and-act cycle, in
  * enforce mode) changes the guests through a {@link LibvirtGateway} on libvirt's test driver. The simulated guests
@@ -59,6 +66,13 @@ final class HeadroomController implements Controller {
     private final int lookbackRows;
     private final long intervalMillis;
     private final Optional<Appendable> trace;
+    private final long retrainMillis;
+    private final int windowRows;
+    private final ActingTracker acting;
+    private final Map<String, Instant> failedSince = new HashMap<>();
+    private final Map<String, List<Interval>> failures = new HashMap<>();
+    private Instant trainedAt;
+    private int trainings;
 
     /**
      * @param series per workload, the raw feature rows ({@link Physics#FEATURES} order) from the history's
@@ -92,7 +106,10 @@ final class HeadroomController implements Controller {
         this.dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "headroom-simulate-")
                 : Files.createTempDirectory("headroom-simulate-");
         this.registry = new ModelRegistry(dir);
-        train();
+        this.retrainMillis = cfg.detection().retrainEvery().toMillis();
+        this.windowRows = (int) (cfg.detection().trainingWindow().toMillis() / stepMs);
+        this.acting = new ActingTracker(scenario.start().minus(cfg.detection().trainingWindow()));
+        train(scenario.historySteps(), scenario.start());
         Path node = dir.resolve("node.xml");
         Files.writeString(node, nodeXml(scenario));
         Metrics metrics = Metrics.isolated();
@@ -103,30 +120,65 @@ final class HeadroomController implements Controller {
                 StateStore.under(dir.resolve("state")), metrics);
     }
 
-    private void train() throws IOException {
-        int rows = scenario.historySteps();
+    /**
+     * Trains every scope on rows {@code [row - training_window, row)} (what the daemon would fetch at {@code now}),
+     * minus the failure and acting intervals seen so far.
+     */
+    private void train(int row, Instant now) throws IOException {
+        int first = Math.max(0, row - windowRows);
+        int rows = row - first;
         List<Scenario.Workload> ws = scenario.workloads();
         double[] values = new double[ws.size() * rows * nf];
+        int width = Physics.FEATURES.size();
         for (int w = 0; w < ws.size(); w++) {
             for (int r = 0; r < rows; r++) {
                 for (int f = 0; f < nf; f++) {
-                    values[(w * rows + r) * nf + f] = series[w][r * Physics.FEATURES.size() + columns[f]];
+                    values[(w * rows + r) * nf + f] = series[w][(first + r) * width + columns[f]];
                 }
             }
         }
-        Instant from = scenario.start().minus(scenario.history());
-        StepGrid grid = new StepGrid(from, scenario.start().minus(scenario.step()), scenario.step());
+        Instant from = scenario.start().minus(scenario.history()).plus(scenario.step().multipliedBy(first));
+        StepGrid grid = new StepGrid(from, from.plus(scenario.step().multipliedBy(rows - 1)), scenario.step());
         FeatureMatrix history = new FeatureMatrix(ws.stream().map(Scenario.Workload::name).toList(),
                 cfg.features().stream().map(FeatureSpec::name).toList(), grid, values);
-        // No failure intervals to exclude: the scenario's history is incident-free by construction.
-        Retrainer.Result r = new Retrainer(cfg.detection()).train(history, Map.of(), Map.of(), scenario.start());
+        Map<String, List<Interval>> excluded = new HashMap<>();
+        failures.forEach((w, l) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).addAll(l));
+        failedSince.forEach((w, t) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).add(new Interval(t, now)));
+        acting.intervals(now).forEach((w, l) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).addAll(l));
+        Retrainer.Result r = new Retrainer(cfg.detection()).train(history, excluded, Map.of(), now);
         registry.putAll(r.models());
+        trainedAt = now;
+        trainings++;
+    }
+
+    /** Trainings so far, the one before the first step included. */
+    @Override
+    public int trainings() {
+        return trainings;
+    }
+
+    /** Follows each guest's failed state step by step, as the failure query would show it. */
+    private void trackFailures(Instant now, Physics.Sample[] samples) {
+        List<Scenario.Workload> ws = scenario.workloads();
+        for (int w = 0; w < ws.size(); w++) {
+            String name = ws.get(w).name();
+            if (samples[w].failed() && !failedSince.containsKey(name)) {
+                failedSince.put(name, now);
+            } else if (!samples[w].failed() && failedSince.containsKey(name)) {
+                failures.computeIfAbsent(name, k -> new ArrayList<>()).add(new Interval(failedSince.remove(name), now));
+            }
+        }
     }
 
     @Override
-    public void step(Instant now, int row, Physics.Sample[] samples, Allocation[] alloc, boolean[] flagged) {
+    public void step(Instant now, int row, Physics.Sample[] samples, Allocation[] alloc, boolean[] flagged)
+            throws IOException {
+        trackFailures(now, samples);
         if ((now.toEpochMilli() - scenario.start().toEpochMilli()) % intervalMillis != 0) {
             return;
+        }
+        if (retrainMillis > 0 && now.toEpochMilli() - trainedAt.toEpochMilli() >= retrainMillis) {
+            train(row, now);
         }
         Map<String, Scorer.Result> results = new TreeMap<>();
         List<Scenario.Workload> ws = scenario.workloads();
@@ -151,6 +203,7 @@ final class HeadroomController implements Controller {
             results.put(name, res);
         }
         List<WorkloadReport> reports = actuation.cycle(names, adapter.forPolicy(results, cfg.features()), now);
+        acting.update(actuation.records(), now);
         Map<String, Integer> index = new TreeMap<>();
         for (int w = 0; w < ws.size(); w++) {
             index.put(ws.get(w).name(), w);

@@ -121,6 +121,7 @@ public record Report(Simulator.Run run, List<Incident> incidents, List<FalseActi
         root.put("simulated_hours", sc.duration().toMillis() / 3_600_000.0);
         root.put("start", sc.start().toString());
         root.put("step_seconds", sc.step().toSeconds());
+        root.put("model_trainings", run.trainings());
         ArrayNode arr = root.putArray("incidents");
         for (Incident i : incidents) {
             ObjectNode o = arr.addObject();

@@ -23,10 +23,12 @@ public final class Simulator {
      * @param increases        per workload, the times any resource was raised
      * @param vcpuHours        allocated vCPU-hours over the run, and {@code baselineVcpuHours} at baseline
      * @param memoryGibHours   allocated GiB-hours over the run, and {@code baselineMemoryGibHours} at baseline
+     * @param trainings        model trainings the policy ran (headroom: before the first step and on schedule)
      */
     public record Run(Scenario scenario, Policy policy, long seed, List<Optional<Instant>> firstFlag,
                       List<Optional<Instant>> failureAt, int unattributed, List<List<Instant>> increases,
-                      double vcpuHours, double baselineVcpuHours, double memoryGibHours, double baselineMemoryGibHours) {}
+                      double vcpuHours, double baselineVcpuHours, double memoryGibHours, double baselineMemoryGibHours,
+                      int trainings) {}
 
     private Simulator() {}
 
@@ -75,6 +77,7 @@ public final class Simulator {
         double hours = scenario.step().toMillis() / 3_600_000.0;
         Physics.Sample[] samples = new Physics.Sample[nw];
         boolean[] flagged = new boolean[nw];
+        int trainings;
         try (Controller c = controller(scenario, policy, adapter, series, trace)) {
             for (int s = 0; s < steps; s++) {
                 int row = hist + s;
@@ -112,6 +115,7 @@ public final class Simulator {
                     }
                 }
             }
+            trainings = c.trainings();
         }
         double baseV = 0;
         double baseM = 0;
@@ -120,7 +124,7 @@ public final class Simulator {
             baseM += w.baselineMemory() / (double) (1L << 30) * hours * steps;
         }
         return new Run(scenario, policy, seed, List.copyOf(firstFlag), List.copyOf(failureAt), unattributed,
-                increases.stream().map(List::copyOf).toList(), vcpuH, baseV, memH, baseM);
+                increases.stream().map(List::copyOf).toList(), vcpuH, baseV, memH, baseM, trainings);
     }
 
     private static Controller controller(Scenario scenario, Policy policy, ScoreAdapter adapter, double[][] series,

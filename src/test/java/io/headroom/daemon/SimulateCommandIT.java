@@ -25,6 +25,8 @@ class SimulateCommandIT {
             name: it
             duration: 3h
             history: 12h
+            config:
+              detection: {retrain_every: 1h}
             workloads:
               - pattern: "vm-{n}"
                 count: 2
@@ -67,6 +69,8 @@ class SimulateCommandIT {
         assertThat(leak.get("lead_seconds").asLong()).isGreaterThanOrEqualTo(300);
         assertThat(r.get("summary").get("extra_memory_hours_pct").asDouble()).isPositive();
         assertThat(r.get("false_action_list").size()).isEqualTo(r.get("summary").get("false_actions").asInt());
+        // Trained before the first step, then at 1 h and 2 h of the 3 h run (retrain_every: 1h).
+        assertThat(r.get("model_trainings").asInt()).isEqualTo(3);
         // Same seed, same report: training, scoring and the test driver are all deterministic.
         assertThat(run("headroom", 3)).isEqualTo(first);
 

@@ -1,6 +1,5 @@
-package io.headroom.daemon;
+package io.headroom.act;
 
-import io.headroom.act.WorkloadRecord;
 import io.headroom.detect.Interval;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,19 +12,19 @@ import java.util.Map;
  * Headroom's own interventions as normal. Kept in memory: a guest found raised at start-up is treated as raised
  * since {@code since}, which the daemon sets to the start of the training window (the conservative choice).
  */
-final class ActingTracker {
+public final class ActingTracker {
 
     private final Map<String, Instant> open = new HashMap<>();
     private final Map<String, List<Interval>> closed = new HashMap<>();
     private final Instant since;
     private boolean first = true;
 
-    ActingTracker(Instant since) {
+    public ActingTracker(Instant since) {
         this.since = since;
     }
 
     /** Updates from the actuation records after a cycle. */
-    synchronized void update(Map<String, WorkloadRecord> records, Instant now) {
+    public synchronized void update(Map<String, WorkloadRecord> records, Instant now) {
         for (Map.Entry<String, WorkloadRecord> e : records.entrySet()) {
             String w = e.getKey();
             boolean raised = e.getValue().raised();
@@ -39,7 +38,7 @@ final class ActingTracker {
     }
 
     /** Intervals per workload, open ones ending at {@code now}. */
-    synchronized Map<String, List<Interval>> intervals(Instant now) {
+    public synchronized Map<String, List<Interval>> intervals(Instant now) {
         Map<String, List<Interval>> out = new HashMap<>();
         closed.forEach((w, l) -> out.put(w, new ArrayList<>(l)));
         open.forEach((w, start) -> out.computeIfAbsent(w, k -> new ArrayList<>()).add(new Interval(start, now)));
