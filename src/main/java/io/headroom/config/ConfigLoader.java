@@ -44,7 +44,7 @@ public final class ConfigLoader {
         java.util.SortedSet<String> paths = new java.util.TreeSet<>();
         List<ConfigException.Problem> problems = new ArrayList<>();
         try {
-            JsonNode root = YAML.readTree(yaml);
+            JsonNode root = YamlTree.read(yaml);
             Sections.headroom(new ConfigNode(root == null || root.isNull() ? YAML.createObjectNode() : root, "",
                     problems, null).recordingKnownPaths(paths));
         } catch (JsonProcessingException e) {
@@ -57,7 +57,7 @@ public final class ConfigLoader {
     public static HeadroomConfig parse(String yaml, Path baseDir) throws ConfigException {
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
+            root = YamlTree.read(yaml);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr();

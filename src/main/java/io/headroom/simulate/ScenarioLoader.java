@@ -49,7 +49,7 @@ public final class ScenarioLoader {
     public static Scenario parse(String yaml) throws ConfigException {
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
+            root = io.headroom.config.YamlTree.read(yaml);
         } catch (JsonProcessingException e) {
             throw new ConfigException("", "not valid YAML: " + e.getOriginalMessage());
         }
@@ -202,6 +202,7 @@ public final class ScenarioLoader {
         final String path;
         final List<ConfigException.Problem> problems;
         final Set<String> read = new TreeSet<>();
+        boolean notMappingReported;
 
         Node(JsonNode node, String path, List<ConfigException.Problem> problems) {
             this.node = node == null || node.isNull() || node.isMissingNode() ? null : node;
@@ -215,6 +216,11 @@ public final class ScenarioLoader {
 
         Node child(String key) {
             read.add(key);
+            if (node != null && !node.isObject() && !notMappingReported) {
+                // e.g. "load: 3", or an alias read as a string: defaults must not stand in for what was meant.
+                problem("must be a mapping", node.asText(node.toString()));
+                notMappingReported = true;
+            }
             JsonNode c = node != null && node.isObject() ? node.get(key) : null;
             return new Node(c, path.isEmpty() ? key : path + "." + key, problems);
         }

@@ -172,6 +172,27 @@ class SimulatorTest {
         }
 
         @Test
+        void aLoadThatIsNotAMappingIsAnErrorNotTheDefaults() {
+            String yaml = "workloads:\n  - {name: a, vcpus: {baseline: 2, max: 4}, load: busy}\n";
+            assertThatThrownBy(() -> ScenarioLoader.parse(yaml)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("workloads[0].load: must be a mapping (got \"busy\")");
+        }
+
+        @Test
+        void aLoadProfileCanBeSharedWithAnAnchor() throws Exception {
+            Scenario s = ScenarioLoader.parse("""
+                    duration: 1h
+                    workloads:
+                      - name: a
+                        load: &load {cpu: {mean: 1.5, daily: 0.2, noise: 0.05}}
+                      - name: b
+                        load: *load
+                    """);
+            assertThat(s.workloads().get(1).load()).isEqualTo(s.workloads().get(0).load());
+            assertThat(s.workloads().get(1).load().cpu().noise()).isEqualTo(0.05);
+        }
+
+        @Test
         void theShippedScenariosAreValid() throws Exception {
             Scenario bench = ScenarioLoader.load(java.nio.file.Path.of("daemon/scenarios/benchmark.yaml"));
             assertThat(bench.workloads()).hasSizeGreaterThanOrEqualTo(40);
