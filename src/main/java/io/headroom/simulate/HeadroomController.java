@@ -129,13 +129,8 @@ final class HeadroomController implements Controller {
         int rows = row - first;
         List<Scenario.Workload> ws = scenario.workloads();
         double[] values = new double[ws.size() * rows * nf];
-        int width = Physics.FEATURES.size();
         for (int w = 0; w < ws.size(); w++) {
-            for (int r = 0; r < rows; r++) {
-                for (int f = 0; f < nf; f++) {
-                    values[(w * rows + r) * nf + f] = series[w][(first + r) * width + columns[f]];
-                }
-            }
+            copyRows(w, first, rows, values, w * rows * nf);
         }
         Instant from = scenario.start().minus(scenario.history()).plus(scenario.step().multipliedBy(first));
         StepGrid grid = new StepGrid(from, from.plus(scenario.step().multipliedBy(rows - 1)), scenario.step());
@@ -149,6 +144,16 @@ final class HeadroomController implements Controller {
         registry.putAll(r.models());
         trainedAt = now;
         trainings++;
+    }
+
+    /** Guest {@code w}'s rows {@code [first, first + rows)}, the config's features only, into {@code out} at {@code at}. */
+    private void copyRows(int w, int first, int rows, double[] out, int at) {
+        int width = Physics.FEATURES.size();
+        for (int r = 0; r < rows; r++) {
+            for (int f = 0; f < nf; f++) {
+                out[at + r * nf + f] = series[w][(first + r) * width + columns[f]];
+            }
+        }
     }
 
     /** Trainings so far, the one before the first step included. */
@@ -190,12 +195,7 @@ final class HeadroomController implements Controller {
             Scorer.Result res = new Scorer.Result(name, model, Double.NaN, new double[0], new double[0]);
             if (model.isPresent()) {
                 double[] raw = new double[n * nf];
-                int width = Physics.FEATURES.size();
-                for (int r = 0; r < n; r++) {
-                    for (int f = 0; f < nf; f++) {
-                        raw[r * nf + f] = series[w][(from + r) * width + columns[f]];
-                    }
-                }
+                copyRows(w, from, n, raw, 0);
                 WorkloadModel.Scored s = model.get().score(raw, n, n - 1);
                 res = new Scorer.Result(name, model, s.score()[0], java.util.Arrays.copyOf(s.attribution(), nf),
                         java.util.Arrays.copyOf(s.direction(), nf));
