@@ -13,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
@@ -183,16 +181,9 @@ public final class RealClock implements AutoCloseable {
         List<Scenario.Workload> ws = scenario.workloads();
         int nw = ws.size();
         List<Scenario.Incident> incidents = scenario.incidents();
-        List<Optional<Instant>> firstFlag = new ArrayList<>(incidents.stream().map(i -> Optional.<Instant>empty()).toList());
-        List<Optional<Instant>> failureAt = new ArrayList<>(firstFlag);
-        List<List<Instant>> increases = new ArrayList<>();
-        ws.forEach(w -> increases.add(new ArrayList<>()));
+        Ledger ledger = new Ledger(scenario);
         Allocation[] alloc = replay.baseline.clone();
         Allocation[] peak = alloc.clone();
-        int unattributed = 0;
-        double vcpuH = 0;
-        double memH = 0;
-        double hours = scenario.step().toMillis() / 3_600_000.0;
         double seconds = scenario.step().toMillis() / 1000.0;
         int steps = scenario.steps();
         int ran = 0;
@@ -203,7 +194,6 @@ public final class RealClock implements AutoCloseable {
             if (!t.isBefore(until) || waitUntil(t)) {
                 break;
             }
-            Duration since = Duration.between(scenario.start(), t);
             Allocation[] before = alloc.clone();
             Set<String> failed = new TreeSet<>();
             for (int w = 0; w < nw; w++) {
@@ -212,15 +202,12 @@ public final class RealClock implements AutoCloseable {
                 } catch (Exception e) {
                     LOG.warn("reading {}'s allocation failed, keeping {}: {}", ws.get(w).name(), alloc[w], e.toString());
                 }
-                if (alloc[w].vcpus() > before[w].vcpus() || alloc[w].memoryBytes() > before[w].memoryBytes()) {
-                    increases.get(w).add(t);
-                }
+                ledger.allocated(w, t, before[w], alloc[w]);
                 peak[w] = new Allocation(Math.max(peak[w].vcpus(), alloc[w].vcpus()),
                         Math.max(peak[w].memoryBytes(), alloc[w].memoryBytes()));
                 Physics.Sample sample = replay.physics[w].step(t, alloc[w], false);
                 replay.exporters.get(w).advance(sample, alloc[w], seconds);
-                vcpuH += alloc[w].vcpus() * hours;
-                memH += alloc[w].memoryBytes() / (double) (1L << 30) * hours;
+                ledger.ran(w, t, alloc[w], sample);
                 if (sample.failed()) {
                     failed.add(ws.get(w).name());
                 }
@@ -228,29 +215,18 @@ public final class RealClock implements AutoCloseable {
                     int i = incidents.indexOf(sample.failedIn());
                     LOG.info("simulated guest {} failed at {}{}", ws.get(w).name(), t,
                             i >= 0 ? " in its " + incidents.get(i).kind().label() : " outside any incident");
-                    if (i >= 0) {
-                        failureAt.set(i, Optional.of(t));
-                    } else {
-                        unattributed++;
-                    }
                 }
             }
             failedNow = Set.copyOf(failed);
             publish(t);
             for (int w = 0; w < nw; w++) {
-                if (!headroom.flagged(ws.get(w).name())) {
-                    continue;
-                }
-                for (int i = 0; i < incidents.size(); i++) {
-                    Scenario.Incident inc = incidents.get(i);
-                    if (inc.workload().equals(ws.get(w).name()) && inc.activeAt(since) && firstFlag.get(i).isEmpty()) {
-                        firstFlag.set(i, Optional.of(t));
-                    }
+                if (headroom.flagged(ws.get(w).name())) {
+                    ledger.flagged(w, t);
                 }
             }
             ran = s + 1;
         }
-        return report(ran, firstFlag, failureAt, unattributed, increases, vcpuH, memH, peak, alloc);
+        return report(ran, ledger.run(Policy.HEADROOM, seed, ran, 0), peak, alloc);
     }
 
     /** Sleeps until {@code t}; true if stopped meanwhile. */
@@ -263,9 +239,7 @@ public final class RealClock implements AutoCloseable {
         exposition = GuestExporter.exposition(replay.exporters, t);
     }
 
-    private String report(int ran, List<Optional<Instant>> firstFlag, List<Optional<Instant>> failureAt, int unattributed,
-                          List<List<Instant>> increases, double vcpuH, double memH, Allocation[] peak, Allocation[] last)
-            throws Exception {
+    private String report(int ran, Simulator.Run all, Allocation[] peak, Allocation[] last) throws Exception {
         Duration ranFor = scenario.step().multipliedBy(ran);
         int[] kept = IntStream.range(0, scenario.incidents().size())
                 .filter(i -> scenario.incidents().get(i).start().compareTo(ranFor) < 0).toArray();
@@ -274,19 +248,12 @@ public final class RealClock implements AutoCloseable {
                 IntStream.of(kept).mapToObj(scenario.incidents()::get).toList(), scenario.config());
         // The reference runs the whole scenario, so a failure it has after an early stop still counts.
         Simulator.Run full = Simulator.run(scenario, Policy.NONE, seed, null);
-        double baseV = 0;
-        double baseM = 0;
-        double hours = ranFor.toMillis() / 3_600_000.0;
-        for (Scenario.Workload w : scenario.workloads()) {
-            baseV += w.baselineVcpus() * hours;
-            baseM += w.baselineMemory() / (double) (1L << 30) * hours;
-        }
         Simulator.Run none = new Simulator.Run(ranScenario, Policy.NONE, seed, pick(full.firstFlag(), kept),
-                pick(full.failureAt(), kept), full.unattributed(), full.increases(), full.vcpuHours(), baseV,
-                full.memoryGibHours(), baseM, 0);
-        Simulator.Run run = new Simulator.Run(ranScenario, Policy.HEADROOM, seed, pick(firstFlag, kept),
-                pick(failureAt, kept), unattributed, increases.stream().map(List::copyOf).toList(), vcpuH, baseV, memH,
-                baseM, 0);
+                pick(full.failureAt(), kept), full.unattributed(), full.increases(), full.vcpuHours(),
+                all.baselineVcpuHours(), full.memoryGibHours(), all.baselineMemoryGibHours(), 0);
+        Simulator.Run run = new Simulator.Run(ranScenario, Policy.HEADROOM, seed, pick(all.firstFlag(), kept),
+                pick(all.failureAt(), kept), all.unattributed(), all.increases(), all.vcpuHours(),
+                all.baselineVcpuHours(), all.memoryGibHours(), all.baselineMemoryGibHours(), 0);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = (ObjectNode) json.readTree(Report.of(run, none).toJson());
         root.put("clock", "real");
@@ -307,7 +274,7 @@ public final class RealClock implements AutoCloseable {
             g.put("peak_memory_bytes", peak[w].memoryBytes());
             g.put("final_vcpus", last[w].vcpus());
             g.put("final_memory_bytes", last[w].memoryBytes());
-            g.put("increases", increases.get(w).size());
+            g.put("increases", all.increases().get(w).size());
         }
         return json.writeValueAsString(root) + "\n";
     }

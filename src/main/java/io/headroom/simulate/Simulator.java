@@ -1,9 +1,7 @@
 package io.headroom.simulate;
 
 import io.headroom.decide.Allocation;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -66,15 +64,7 @@ public final class Simulator {
                 System.arraycopy(physics[w].step(t, alloc[w], true).features(), 0, series[w], r * width, width);
             }
         }
-        List<Scenario.Incident> incidents = scenario.incidents();
-        List<Optional<Instant>> firstFlag = new ArrayList<>(incidents.stream().map(i -> Optional.<Instant>empty()).toList());
-        List<Optional<Instant>> failureAt = new ArrayList<>(firstFlag);
-        List<List<Instant>> increases = new ArrayList<>();
-        ws.forEach(w -> increases.add(new ArrayList<>()));
-        int unattributed = 0;
-        double vcpuH = 0;
-        double memH = 0;
-        double hours = scenario.step().toMillis() / 3_600_000.0;
+        Ledger ledger = new Ledger(scenario);
         Physics.Sample[] samples = new Physics.Sample[nw];
         boolean[] flagged = new boolean[nw];
         int trainings;
@@ -82,49 +72,24 @@ public final class Simulator {
             for (int s = 0; s < steps; s++) {
                 int row = hist + s;
                 Instant t = scenario.start().plus(scenario.step().multipliedBy(s));
-                Duration since = Duration.between(scenario.start(), t);
                 for (int w = 0; w < nw; w++) {
                     samples[w] = physics[w].step(t, alloc[w], false);
                     System.arraycopy(samples[w].features(), 0, series[w], row * width, width);
-                    vcpuH += alloc[w].vcpus() * hours;
-                    memH += alloc[w].memoryBytes() / (double) (1L << 30) * hours;
-                    if (samples[w].failedNow()) {
-                        int i = incidents.indexOf(samples[w].failedIn());
-                        if (i >= 0) {
-                            failureAt.set(i, Optional.of(t));
-                        } else {
-                            unattributed++;
-                        }
-                    }
+                    ledger.ran(w, t, alloc[w], samples[w]);
                 }
                 Allocation[] before = alloc.clone();
                 Arrays.fill(flagged, false);
                 c.step(t, row, samples, alloc, flagged);
                 for (int w = 0; w < nw; w++) {
-                    if (alloc[w].vcpus() > before[w].vcpus() || alloc[w].memoryBytes() > before[w].memoryBytes()) {
-                        increases.get(w).add(t);
-                    }
-                    if (!flagged[w]) {
-                        continue;
-                    }
-                    for (int i = 0; i < incidents.size(); i++) {
-                        Scenario.Incident inc = incidents.get(i);
-                        if (inc.workload().equals(ws.get(w).name()) && inc.activeAt(since) && firstFlag.get(i).isEmpty()) {
-                            firstFlag.set(i, Optional.of(t));
-                        }
+                    ledger.allocated(w, t, before[w], alloc[w]);
+                    if (flagged[w]) {
+                        ledger.flagged(w, t);
                     }
                 }
             }
             trainings = c.trainings();
         }
-        double baseV = 0;
-        double baseM = 0;
-        for (Scenario.Workload w : ws) {
-            baseV += w.baselineVcpus() * hours * steps;
-            baseM += w.baselineMemory() / (double) (1L << 30) * hours * steps;
-        }
-        return new Run(scenario, policy, seed, List.copyOf(firstFlag), List.copyOf(failureAt), unattributed,
-                increases.stream().map(List::copyOf).toList(), vcpuH, baseV, memH, baseM, trainings);
+        return ledger.run(policy, seed, steps, trainings);
     }
 
     private static Controller controller(Scenario scenario, Policy policy, ScoreAdapter adapter, double[][] series,
