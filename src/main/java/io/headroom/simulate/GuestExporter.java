@@ -72,7 +72,8 @@ final class GuestExporter {
         double[] f = s.features();
         double readReq = f[2] / REQUEST_BYTES;
         double writeReq = f[3] / REQUEST_BYTES;
-        double[] rates = {f[0] * a.vcpus(), f[2], f[3], readReq, writeReq, f[4] * readReq, f[4] * writeReq, f[5], f[6],
+        // f[0] is cores used (cpu_cores_used): CPU-seconds per second as it stands, whatever the vCPU count.
+        double[] rates = {f[0], f[2], f[3], readReq, writeReq, f[4] * readReq, f[4] * writeReq, f[5], f[6],
                 f[7], 0, 0, 0};
         for (int i = 0; i < COUNTERS; i++) {
             values[i] += rates[i] * stepSeconds;

@@ -1,6 +1,7 @@
 package io.headroom.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.StringWriter;
@@ -66,6 +67,11 @@ class HistoryWriterTest {
         double[] sorted = cpu.clone();
         Arrays.sort(sorted);
         assertThat(cpu).hasSize(12).containsExactly(sorted);
+        // vm-1's default load keeps 1.0 core busy (half its 2 vCPUs, no noise): 5 CPU-seconds per 5 s step, so the
+        // preset's rate() gives the physics' cores used back, whatever the vCPU count.
+        for (int i = 1; i < cpu.length; i++) {
+            assertThat(cpu[i] - cpu[i - 1]).as("CPU-seconds in step %d", i).isCloseTo(5.0, within(1e-9));
+        }
         // Every family is contiguous: a family's TYPE line comes once.
         assertThat(lines.stream().filter(l -> l.startsWith("# TYPE")).distinct().count())
                 .isEqualTo(lines.stream().filter(l -> l.startsWith("# TYPE")).count()).isEqualTo(GuestExporter.FAMILIES.size());
