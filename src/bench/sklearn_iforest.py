@@ -55,6 +55,8 @@ def compare(java_path, sklearn_path):
         sk = json.load(f)
     rows = java["rows"]
     print(f"{rows:,} x {java['features']} rows, 100 trees x 256 samples, medians of {java['runs']} runs")
+    walk = "unchecked walk" if java.get("unchecked_walk") else "bounds-checked walk"
+    print(f"  java scoring: {walk}")
     print(f"  fit            java {java['fit_median_s']:8.4f}s   sklearn {sk['fit_median_s']:8.4f}s"
           f"   sklearn/java {sk['fit_median_s'] / java['fit_median_s']:7.1f}x")
     print(f"  fit + OOB calibration (what IsolationForestTrainer adds)  java {java['oob_calibration_median_s'] + java['fit_median_s']:8.4f}s")

@@ -77,8 +77,9 @@ public final class IsolationForestBench {
             System.out.printf(Locale.ROOT,
                     "{\"rows\": %d, \"features\": %d, \"runs\": %d, \"threads\": %d, \"fit_median_s\": %.6f, "
                             + "\"oob_calibration_median_s\": %.6f, \"score_1thread_median_s\": %.6f, "
-                            + "\"score_nthreads_median_s\": %.6f, \"mean_score_last_run\": %.6f}%n",
-                    nRows, nFeatures, runs, threads, median(fitS), median(oobS), median(score1S), median(scoreNS), checksum);
+                            + "\"score_nthreads_median_s\": %.6f, \"mean_score_last_run\": %.6f, \"unchecked_walk\": %b}%n",
+                    nRows, nFeatures, runs, threads, median(fitS), median(oobS), median(score1S), median(scoreNS), checksum,
+                    UncheckedWalk.available());
         } finally {
             pool.shutdownNow();
         }

@@ -1,0 +1,190 @@
+package io.headroom.detect;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The isolation forest's batch walk without array bounds checks: eight rows at a time through one
+ * tree, reading nodes and rows with {@code sun.misc.Unsafe}. It computes exactly what the checked walk
+ * in {@link IsolationForest} computes (same nodes, same comparisons, same summation order) in about 60%
+ * of its time on one core (1,000,000 x 8 rows, 100 trees: 0.73 s against 1.24 s, same JVM, alternated).
+ *
+ * <p>Why it is faster: the checked walk is bound by instructions per step, and more rows in flight only
+ * helped once the bounds checks (four per step) were gone; neither change alone gained anything
+ * measurable (see {@link IsolationForest}'s walk). A node's split-feature offset and left child sit
+ * side by side, so a step reads them from one cache line and needs no shifts to unpack them.
+ *
+ * <p>Why it is safe: a forest builds node words only when its layout passed the validation that also
+ * guards deserialization (every child and feature index in range, leaves pointing at themselves with an
+ * infinite threshold), and callers check that rows {@code [from, to)} fit in the row array. Each block
+ * of rows is copied into a scratch array the walk owns. No read leaves its array.
+ *
+ * <p>Unsafe is reached through method handles, so the code compiles without the proprietary-API
+ * warning and falls back to the checked walk when the class or its methods are missing (they are
+ * deprecated for removal from JDK 23). {@code -Dheadroom.detect.unchecked-walk=false} turns it off.
+ *
+ * <p>Measured and not kept (same harness, alternated runs): twelve rows in flight (slower, registers
+ * spill), sortable-long keys instead of double compares (no change), a node's threshold in the same
+ * record as its words (5% slower), node indices kept as byte offsets (no change), a count-down depth
+ * loop (40% slower: C2 scheduled it worse), eight trees per AVX-512 vector through the incubator Vector
+ * API (4x slower on JDK 17, still slower than this on JDK 25: gathers are slow on this Zen 4).
+ */
+final class UncheckedWalk {
+    /** System property that disables the unchecked walk when set to {@code false}. */
+    static final String PROPERTY = "headroom.detect.unchecked-walk";
+
+    /** Rows per block: a block's values and one tree stay in L1 while the block is walked. */
+    private static final int BLOCK_ROWS = 256;
+    /** Rows walked together; a block holds them feature by feature, one group of eight after another. */
+    private static final int LANES = 8;
+
+    private static final Logger LOG = Logger.getLogger(UncheckedWalk.class.getName());
+    private static final MethodHandle GET_INT;
+    private static final MethodHandle GET_DOUBLE;
+    private static final long INT_BASE;
+    private static final long DOUBLE_BASE;
+
+    static {
+        MethodHandle getInt = null;
+        MethodHandle getDouble = null;
+        long intBase = 0;
+        long doubleBase = 0;
+        if (!"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
+            try {
+                Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+                Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
+                theUnsafe.setAccessible(true);
+                Object unsafe = theUnsafe.get(null);
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                MethodHandle baseOffset = lookup.findVirtual(unsafeClass, "arrayBaseOffset",
+                        MethodType.methodType(int.class, Class.class)).bindTo(unsafe);
+                MethodHandle indexScale = lookup.findVirtual(unsafeClass, "arrayIndexScale",
+                        MethodType.methodType(int.class, Class.class)).bindTo(unsafe);
+                if ((int) indexScale.invokeExact((Class<?>) int[].class) != Integer.BYTES
+                        || (int) indexScale.invokeExact((Class<?>) double[].class) != Double.BYTES) {
+                    throw new IllegalStateException("unexpected array element sizes");
+                }
+                intBase = (int) baseOffset.invokeExact((Class<?>) int[].class);
+                doubleBase = (int) baseOffset.invokeExact((Class<?>) double[].class);
+                getInt = lookup.findVirtual(unsafeClass, "getInt", MethodType.methodType(int.class, Object.class, long.class))
+                        .bindTo(unsafe);
+                getDouble = lookup.findVirtual(unsafeClass, "getDouble",
+                        MethodType.methodType(double.class, Object.class, long.class)).bindTo(unsafe);
+            } catch (Throwable e) {
+                LOG.log(Level.INFO, "isolation forest scoring uses the bounds-checked walk: {0}", e.toString());
+                getInt = null;
+                getDouble = null;
+            }
+        }
+        GET_INT = getInt;
+        GET_DOUBLE = getDouble;
+        INT_BASE = intBase;
+        DOUBLE_BASE = doubleBase;
+    }
+
+    private UncheckedWalk() {
+    }
+
+    /** @return whether the unchecked walk can be used in this JVM */
+    static boolean available() {
+        return GET_INT != null;
+    }
+
+    /**
+     * Two ints per node: the byte offset of its split feature within a group of rows in a block, then
+     * its left child.
+     */
+    static int[] nodeWords(int[] child, int[] feature) {
+        int[] words = new int[2 * child.length];
+        for (int n = 0; n < child.length; n++) {
+            words[2 * n] = feature[n] * LANES * Double.BYTES;
+            words[2 * n + 1] = child[n];
+        }
+        return words;
+    }
+
+    /**
+     * Sums, per row in {@code [from, to)}, the path lengths over all trees in tree order into
+     * {@code out}: the contract of {@link IsolationForest}'s checked walk, with {@code words} from
+     * {@link #nodeWords}. Each block of rows is first copied into a scratch array feature by feature
+     * within groups of eight rows, so the eight rows walked together sit at fixed distances from one base.
+     */
+    static void pathLengthSums(int[] treeRoot, int[] treeDepth, int[] words, double[] threshold, double[] pathLength,
+                               double[] rows, int numFeatures, int from, int to, double[] out) {
+        double[] block = new double[BLOCK_ROWS * numFeatures];
+        for (int start = from; start < to; start += BLOCK_ROWS) {
+            int count = Math.min(to - start, BLOCK_ROWS);
+            for (int i = 0; i < count; i++) {
+                int row = (start + i) * numFeatures;
+                int lane = (i / LANES) * LANES * numFeatures + i % LANES;
+                for (int f = 0; f < numFeatures; f++) {
+                    block[lane + f * LANES] = rows[row + f];
+                }
+                out[start + i] = 0.0;
+            }
+            for (int t = 0; t < treeRoot.length; t++) {
+                accumulateTree(treeRoot[t], treeDepth[t], words, threshold, pathLength, block, numFeatures, count, out, start);
+            }
+        }
+    }
+
+    private static void accumulateTree(int root, int depth, int[] words, double[] threshold, double[] pathLength,
+                                       double[] block, int numFeatures, int count, double[] out, int outStart) {
+        int i = 0;
+        try {
+            for (; i + 7 < count; i += 8) {
+                long base = DOUBLE_BASE + (long) i * numFeatures * Double.BYTES;
+                int n0 = root;
+                int n1 = root;
+                int n2 = root;
+                int n3 = root;
+                int n4 = root;
+                int n5 = root;
+                int n6 = root;
+                int n7 = root;
+                for (int d = 0; d < depth; d++) {
+                    n0 = step(n0, base, words, threshold, block);
+                    n1 = step(n1, base + 8, words, threshold, block);
+                    n2 = step(n2, base + 16, words, threshold, block);
+                    n3 = step(n3, base + 24, words, threshold, block);
+                    n4 = step(n4, base + 32, words, threshold, block);
+                    n5 = step(n5, base + 40, words, threshold, block);
+                    n6 = step(n6, base + 48, words, threshold, block);
+                    n7 = step(n7, base + 56, words, threshold, block);
+                }
+                int o = outStart + i;
+                out[o] += pathLength[n0];
+                out[o + 1] += pathLength[n1];
+                out[o + 2] += pathLength[n2];
+                out[o + 3] += pathLength[n3];
+                out[o + 4] += pathLength[n4];
+                out[o + 5] += pathLength[n5];
+                out[o + 6] += pathLength[n6];
+                out[o + 7] += pathLength[n7];
+            }
+            for (; i < count; i++) {
+                long base = DOUBLE_BASE + ((long) (i / LANES) * LANES * numFeatures + i % LANES) * Double.BYTES;
+                int n = root;
+                for (int d = 0; d < depth; d++) {
+                    n = step(n, base, words, threshold, block);
+                }
+                out[outStart + i] += pathLength[n];
+            }
+        } catch (Throwable e) {
+            // The handles are exact-typed and the reads cannot throw; this only satisfies invokeExact.
+            throw new IllegalStateException("unchecked walk failed", e);
+        }
+    }
+
+    private static int step(int node, long rowBase, int[] words, double[] threshold, double[] block) throws Throwable {
+        long at = (long) node << 3;
+        int featureOffset = (int) GET_INT.invokeExact((Object) words, INT_BASE + at);
+        double x = (double) GET_DOUBLE.invokeExact((Object) block, rowBase + featureOffset);
+        double t = (double) GET_DOUBLE.invokeExact((Object) threshold, DOUBLE_BASE + at);
+        return (int) GET_INT.invokeExact((Object) words, INT_BASE + at + 4) + (x > t ? 1 : 0);
+    }
+}

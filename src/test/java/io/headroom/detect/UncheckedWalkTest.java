@@ -1,0 +1,110 @@
+package io.headroom.detect;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The unchecked walk must give the checked walk's path-length sums bit for bit, or it is a different model. */
+class UncheckedWalkTest {
+
+    @Test
+    void isAvailableOnTheJvmWeShipOn() {
+        // Without this the comparisons below would quietly compare the checked walk with itself.
+        assertThat(UncheckedWalk.available()).isTrue();
+        IsolationForest forest = IsolationForest.fit(gaussian(500, 3, new SplittableRandom(1)), 500, 3,
+                IsolationForest.Settings.defaults(), new SplittableRandom(2));
+        assertThat(forest.usesUncheckedWalk()).isTrue();
+    }
+
+    @Test
+    void sumsAreBitIdenticalToTheCheckedWalkAcrossShapes() {
+        SplittableRandom rng = new SplittableRandom(42);
+        int[] featureCounts = {1, 2, 3, 8, 13};
+        int[] rowCounts = {1, 7, 8, 9, 255, 256, 257, 1_003};
+        for (int nf : featureCounts) {
+            double[] train = gaussian(2_000, nf, rng);
+            IsolationForest.Settings settings = new IsolationForest.Settings(1 + rng.nextInt(60),
+                    2 + rng.nextInt(300), rng.nextInt(12), nf == 1 ? 1.0 : 0.5 + rng.nextDouble() * 0.5);
+            IsolationForest forest = IsolationForest.fit(train, 2_000, nf, settings, new SplittableRandom(nf));
+            for (int nRows : rowCounts) {
+                double[] rows = withExtremes(gaussian(nRows, nf, rng), rng);
+                assertIdentical(forest, rows, 0, nRows, "nf=" + nf + " rows=" + nRows);
+                if (nRows > 10) {
+                    // Parallel scoring hands each task a sub-range that starts mid-array.
+                    assertIdentical(forest, rows, 3, nRows - 2, "nf=" + nf + " rows=3.." + (nRows - 2));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDeserializedForestWalksUncheckedToTheSameScores() throws Exception {
+        double[] rows = gaussian(3_000, 5, new SplittableRandom(7));
+        IsolationForest forest = IsolationForest.fit(rows, 3_000, 5, IsolationForest.Settings.defaults(), new SplittableRandom(8));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(forest);
+        }
+        IsolationForest loaded;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            loaded = (IsolationForest) in.readObject();
+        }
+        assertThat(loaded.usesUncheckedWalk()).isTrue();
+        assertThat(loaded.scoreBatch(rows, 3_000, 5)).isEqualTo(forest.scoreBatch(rows, 3_000, 5));
+        assertIdentical(loaded, rows, 0, 3_000, "deserialized");
+    }
+
+    @Test
+    void aForestWithABrokenLayoutNeverWalksUnchecked() {
+        // Child 5 lies past the node arrays: unchecked reads would leave the array, so the forest must not offer them.
+        IsolationForest broken = new IsolationForest(2, 2, 1, new int[] {0}, new int[] {1},
+                new int[] {0}, new double[] {0.5}, new int[] {5}, new double[] {0.0}, new int[] {2});
+        assertThat(broken.usesUncheckedWalk()).isFalse();
+        assertThatThrownBy(() -> broken.pathLengthSums(new double[] {1.0, 1.0}, 0, 1, new double[1], true))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not available");
+        assertThatThrownBy(() -> broken.scoreBatch(new double[] {1.0, 1.0}, 1, 2))
+                .isInstanceOf(ArrayIndexOutOfBoundsException.class);
+    }
+
+    private static void assertIdentical(IsolationForest forest, double[] rows, int from, int to, String what) {
+        double[] checked = new double[to];
+        double[] unchecked = new double[to];
+        forest.pathLengthSums(rows, from, to, checked, false);
+        forest.pathLengthSums(rows, from, to, unchecked, true);
+        for (int r = from; r < to; r++) {
+            assertThat(Double.doubleToRawLongBits(unchecked[r])).as(what + " row " + r)
+                    .isEqualTo(Double.doubleToRawLongBits(checked[r]));
+        }
+        assertThat(checked[to - 1]).as(what + ": the walk produced sums").isPositive();
+    }
+
+    private static double[] gaussian(int nRows, int nf, SplittableRandom rng) {
+        double[] rows = new double[nRows * nf];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = nextGaussian(rng) * (1 + i % nf);
+        }
+        return rows;
+    }
+
+    /** Rows beyond every threshold, exactly on zero, and NaN (which goes left) walk like any other row. */
+    private static double[] withExtremes(double[] rows, SplittableRandom rng) {
+        double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 1e300, -1e300};
+        for (int i = 0; i < rows.length; i += 5) {
+            rows[i] = specials[rng.nextInt(specials.length)];
+        }
+        return rows;
+    }
+
+    private static double nextGaussian(SplittableRandom rng) {
+        double u = rng.nextDouble();
+        double v = rng.nextDouble();
+        return Math.sqrt(-2.0 * Math.log(1.0 - u)) * Math.cos(2.0 * Math.PI * v);
+    }
+}
