@@ -27,7 +27,7 @@ class UncheckedWalkTest {
     void sumsAreBitIdenticalToTheCheckedWalkAcrossShapes() {
         SplittableRandom rng = new SplittableRandom(42);
         int[] featureCounts = {1, 2, 3, 8, 13};
-        int[] rowCounts = {1, 7, 8, 9, 255, 256, 257, 1_003};
+        int[] rowCounts = {1, 7, 8, 9, 15, 16, 17, 33, 255, 256, 257, 1_003};
         for (int nf : featureCounts) {
             double[] train = gaussian(2_000, nf, rng);
             IsolationForest.Settings settings = new IsolationForest.Settings(1 + rng.nextInt(60),
