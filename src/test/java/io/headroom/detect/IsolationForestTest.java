@@ -167,13 +167,9 @@ class IsolationForestTest {
         // Root points past the end of the node arrays: scoring would fail mid-batch.
         IsolationForest broken = new IsolationForest(2, 2, 1, new int[] {0}, new int[] {1},
                 new int[] {0}, new double[] {0.5}, new int[] {5}, new double[] {0.0}, new int[] {2});
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-            out.writeObject(broken);
-        }
-        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-            assertThatThrownBy(in::readObject).isInstanceOf(java.io.InvalidObjectException.class).hasMessageContaining("node 0 has child 5");
-        }
+        byte[] bytes = TestData.serialize(broken);
+        assertThatThrownBy(() -> TestData.deserialize(bytes, IsolationForest.class))
+                .isInstanceOf(java.io.InvalidObjectException.class).hasMessageContaining("node 0 has child 5");
     }
 
     @Test

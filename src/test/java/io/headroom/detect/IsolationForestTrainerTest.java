@@ -19,12 +19,8 @@ import org.tribuo.anomaly.evaluation.AnomalyEvaluator;
 import org.tribuo.anomaly.example.GaussianAnomalyDataSource;
 import org.tribuo.impl.ArrayExample;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -127,7 +123,7 @@ class IsolationForestTrainerTest {
         IsolationForestModel model = new IsolationForestTrainer(3).train(train);
         double[] probe = TestData.gaussian(1_000, 5, 7);
 
-        IsolationForestModel copy = deserialize(serialize(model));
+        IsolationForestModel copy = TestData.deserialize(TestData.serialize(model), IsolationForestModel.class);
 
         assertThat(copy.forest().scoreBatch(probe, 1_000, 5)).containsExactly(model.forest().scoreBatch(probe, 1_000, 5));
         assertThat(copy.threshold()).isEqualTo(model.threshold());
@@ -184,7 +180,7 @@ class IsolationForestTrainerTest {
     void loadsTheVersionedFixtureAndReproducesItsScores() throws IOException, ClassNotFoundException {
         IsolationForestModel model;
         try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream(FIXTURE + ".ser"), FIXTURE + ".ser")) {
-            model = deserialize(in.readAllBytes());
+            model = TestData.deserialize(in.readAllBytes(), IsolationForestModel.class);
         }
         List<String> expected;
         try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream(FIXTURE + ".scores"), FIXTURE + ".scores")) {
@@ -216,7 +212,7 @@ class IsolationForestTrainerTest {
         Path dir = Path.of("src", "test", "resources", "io", "headroom", "detect");
         Files.createDirectories(dir);
         try (OutputStream out = Files.newOutputStream(dir.resolve(FIXTURE + ".ser"))) {
-            out.write(serialize(model));
+            out.write(TestData.serialize(model));
         }
         double[] scores = model.forest().scoreBatch(fixtureProbe(), FIXTURE_PROBE_ROWS, FIXTURE_FEATURES);
         List<String> lines = new ArrayList<>();
@@ -238,19 +234,5 @@ class IsolationForestTrainerTest {
             probe[(FIXTURE_PROBE_ROWS - 1) * FIXTURE_FEATURES + j] = 4.0;
         }
         return probe;
-    }
-
-    private static byte[] serialize(Object o) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(o);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static IsolationForestModel deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return (IsolationForestModel) in.readObject();
-        }
     }
 }

@@ -6,6 +6,11 @@ import org.tribuo.anomaly.Event;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.SplittableRandom;
@@ -66,5 +71,21 @@ final class TestData {
         java.util.Arrays.sort(sorted);
         int rank = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, rank)];
+    }
+
+    /** Java serialization of {@code value}, as a model file holds it. */
+    static byte[] serialize(Object value) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Reads back what {@link #serialize} wrote; a corrupt stream fails here, as a model file would at load. */
+    static <T> T deserialize(byte[] bytes, Class<T> type) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            return type.cast(in.readObject());
+        }
     }
 }

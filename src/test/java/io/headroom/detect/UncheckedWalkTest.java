@@ -2,10 +2,6 @@ package io.headroom.detect;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +14,7 @@ class UncheckedWalkTest {
     void isAvailableOnTheJvmWeShipOn() {
         // Without this the comparisons below would quietly compare the checked walk with itself.
         assertThat(UncheckedWalk.available()).isTrue();
-        IsolationForest forest = IsolationForest.fit(gaussian(500, 3, new SplittableRandom(1)), 500, 3,
+        IsolationForest forest = IsolationForest.fit(TestData.gaussian(500, 3, 1), 500, 3,
                 IsolationForest.Settings.defaults(), new SplittableRandom(2));
         assertThat(forest.usesUncheckedWalk()).isTrue();
     }
@@ -29,12 +25,12 @@ class UncheckedWalkTest {
         int[] featureCounts = {1, 2, 3, 8, 13};
         int[] rowCounts = {1, 7, 8, 9, 15, 16, 17, 33, 255, 256, 257, 1_003};
         for (int nf : featureCounts) {
-            double[] train = gaussian(2_000, nf, rng);
+            double[] train = TestData.gaussian(2_000, nf, rng.nextLong());
             IsolationForest.Settings settings = new IsolationForest.Settings(1 + rng.nextInt(60),
                     2 + rng.nextInt(300), rng.nextInt(12), nf == 1 ? 1.0 : 0.5 + rng.nextDouble() * 0.5);
             IsolationForest forest = IsolationForest.fit(train, 2_000, nf, settings, new SplittableRandom(nf));
             for (int nRows : rowCounts) {
-                double[] rows = withExtremes(gaussian(nRows, nf, rng), rng);
+                double[] rows = withExtremes(TestData.gaussian(nRows, nf, rng.nextLong()), rng);
                 assertIdentical(forest, rows, 0, nRows, "nf=" + nf + " rows=" + nRows);
                 if (nRows > 10) {
                     // Parallel scoring hands each task a sub-range that starts mid-array.
@@ -46,16 +42,9 @@ class UncheckedWalkTest {
 
     @Test
     void aDeserializedForestWalksUncheckedToTheSameScores() throws Exception {
-        double[] rows = gaussian(3_000, 5, new SplittableRandom(7));
+        double[] rows = TestData.gaussian(3_000, 5, 7);
         IsolationForest forest = IsolationForest.fit(rows, 3_000, 5, IsolationForest.Settings.defaults(), new SplittableRandom(8));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(forest);
-        }
-        IsolationForest loaded;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            loaded = (IsolationForest) in.readObject();
-        }
+        IsolationForest loaded = TestData.deserialize(TestData.serialize(forest), IsolationForest.class);
         assertThat(loaded.usesUncheckedWalk()).isTrue();
         assertThat(loaded.scoreBatch(rows, 3_000, 5)).isEqualTo(forest.scoreBatch(rows, 3_000, 5));
         assertIdentical(loaded, rows, 0, 3_000, "deserialized");
@@ -85,14 +74,6 @@ class UncheckedWalkTest {
         assertThat(checked[to - 1]).as(what + ": the walk produced sums").isPositive();
     }
 
-    private static double[] gaussian(int nRows, int nf, SplittableRandom rng) {
-        double[] rows = new double[nRows * nf];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = nextGaussian(rng) * (1 + i % nf);
-        }
-        return rows;
-    }
-
     /** Rows beyond every threshold, exactly on zero, and NaN (which goes left) walk like any other row. */
     private static double[] withExtremes(double[] rows, SplittableRandom rng) {
         double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 1e300, -1e300};
@@ -100,11 +81,5 @@ class UncheckedWalkTest {
             rows[i] = specials[rng.nextInt(specials.length)];
         }
         return rows;
-    }
-
-    private static double nextGaussian(SplittableRandom rng) {
-        double u = rng.nextDouble();
-        double v = rng.nextDouble();
-        return Math.sqrt(-2.0 * Math.log(1.0 - u)) * Math.cos(2.0 * Math.PI * v);
     }
 }

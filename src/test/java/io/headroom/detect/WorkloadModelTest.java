@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.DetectionConfig;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -142,14 +138,7 @@ class WorkloadModelTest {
     @Test
     void serializedModelScoresIdentically() throws Exception {
         WorkloadModel m = trained("");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(m);
-        }
-        WorkloadModel back;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            back = (WorkloadModel) in.readObject();
-        }
+        WorkloadModel back = TestData.deserialize(TestData.serialize(m), WorkloadModel.class);
         double[] x = series(300, 8, 100);
         assertThat(back.score(x, 300, 200).raw()).containsExactly(m.score(x, 300, 200).raw());
     }
