@@ -119,7 +119,9 @@ final class UncheckedWalk {
      */
     static void pathLengthSums(int[] treeRoot, int[] treeDepth, int[] words, double[] threshold, double[] pathLength,
                                double[] rows, int numFeatures, int from, int to, double[] out) {
-        double[] block = new double[BLOCK_ROWS * numFeatures];
+        // Sized by the rows walked, not the block: the daemon scores one row per workload and cycle.
+        int blockRows = Math.min(BLOCK_ROWS, (to - from + LANES - 1) / LANES * LANES);
+        double[] block = new double[blockRows * numFeatures];
         for (int start = from; start < to; start += BLOCK_ROWS) {
             int count = Math.min(to - start, BLOCK_ROWS);
             for (int i = 0; i < count; i++) {
