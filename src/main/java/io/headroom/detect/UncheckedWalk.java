@@ -17,8 +17,10 @@ import java.util.logging.Logger;
  * helped once the bounds checks (four per step) were gone; neither change alone gained anything
  * measurable (see {@link IsolationForest}'s walk). Without the checks each row's walk is a chain of
  * dependent loads, so throughput grows with the rows in flight: 6 rows 0.83 s, 8 rows 0.73 s, 12 to 32
- * rows 0.62-0.66 s (the extra chains spill to the stack, which costs less than the latency they hide). A node's split-feature offset and left child sit
- * side by side, so a step reads them from one cache line and needs no shifts to unpack them.
+ * rows 0.62-0.66 s (the extra chains spill to the stack, which costs less than the latency they hide). A node's
+ * split-feature offset and left child sit side by side, so a step reads them from one cache line and needs no
+ * shifts to unpack them. Every row's first step is at the root, so the root's words are read once per tree and
+ * block and held in registers (3.5% less time, median of 11 alternated pairs).
  *
  * <p>Why it is safe: a forest builds node words only when its layout passed the validation that also
  * guards deserialization (every child and feature index in range, leaves pointing at themselves with an
@@ -115,7 +117,7 @@ final class UncheckedWalk {
      * Sums, per row in {@code [from, to)}, the path lengths over all trees in tree order into
      * {@code out}: the contract of {@link IsolationForest}'s checked walk, with {@code words} from
      * {@link #nodeWords}. Each block of rows is first copied into a scratch array feature by feature
-     * within groups of eight rows, so the eight rows walked together sit at fixed distances from one base.
+     * within groups of sixteen rows, so the sixteen rows walked together sit at fixed distances from one base.
      */
     static void pathLengthSums(int[] treeRoot, int[] treeDepth, int[] words, double[] threshold, double[] pathLength,
                                double[] rows, int numFeatures, int from, int to, double[] out) {
@@ -142,25 +144,36 @@ final class UncheckedWalk {
                                        double[] block, int numFeatures, int count, double[] out, int outStart) {
         int i = 0;
         try {
+            if (depth == 0) {
+                for (; i < count; i++) {
+                    out[outStart + i] += pathLength[root];
+                }
+                return;
+            }
+            // Every row's first step reads the root, so its words are read once per tree, not once per row.
+            long rootAt = (long) root << 3;
+            int rootFeature = (int) GET_INT.invokeExact((Object) words, INT_BASE + rootAt);
+            int rootChild = (int) GET_INT.invokeExact((Object) words, INT_BASE + rootAt + 4);
+            double rootThreshold = (double) GET_DOUBLE.invokeExact((Object) threshold, DOUBLE_BASE + rootAt);
             for (; i + 15 < count; i += 16) {
                 long base = DOUBLE_BASE + (long) i * numFeatures * Double.BYTES;
-                int n0 = root;
-                int n1 = root;
-                int n2 = root;
-                int n3 = root;
-                int n4 = root;
-                int n5 = root;
-                int n6 = root;
-                int n7 = root;
-                int n8 = root;
-                int n9 = root;
-                int n10 = root;
-                int n11 = root;
-                int n12 = root;
-                int n13 = root;
-                int n14 = root;
-                int n15 = root;
-                for (int d = 0; d < depth; d++) {
+                int n0 = rootStep(rootChild, rootFeature, rootThreshold, base, block);
+                int n1 = rootStep(rootChild, rootFeature, rootThreshold, base + 8, block);
+                int n2 = rootStep(rootChild, rootFeature, rootThreshold, base + 16, block);
+                int n3 = rootStep(rootChild, rootFeature, rootThreshold, base + 24, block);
+                int n4 = rootStep(rootChild, rootFeature, rootThreshold, base + 32, block);
+                int n5 = rootStep(rootChild, rootFeature, rootThreshold, base + 40, block);
+                int n6 = rootStep(rootChild, rootFeature, rootThreshold, base + 48, block);
+                int n7 = rootStep(rootChild, rootFeature, rootThreshold, base + 56, block);
+                int n8 = rootStep(rootChild, rootFeature, rootThreshold, base + 64, block);
+                int n9 = rootStep(rootChild, rootFeature, rootThreshold, base + 72, block);
+                int n10 = rootStep(rootChild, rootFeature, rootThreshold, base + 80, block);
+                int n11 = rootStep(rootChild, rootFeature, rootThreshold, base + 88, block);
+                int n12 = rootStep(rootChild, rootFeature, rootThreshold, base + 96, block);
+                int n13 = rootStep(rootChild, rootFeature, rootThreshold, base + 104, block);
+                int n14 = rootStep(rootChild, rootFeature, rootThreshold, base + 112, block);
+                int n15 = rootStep(rootChild, rootFeature, rootThreshold, base + 120, block);
+                for (int d = 1; d < depth; d++) {
                     n0 = step(n0, base, words, threshold, block);
                     n1 = step(n1, base + 8, words, threshold, block);
                     n2 = step(n2, base + 16, words, threshold, block);
@@ -198,8 +211,8 @@ final class UncheckedWalk {
             }
             for (; i < count; i++) {
                 long base = DOUBLE_BASE + ((long) (i / LANES) * LANES * numFeatures + i % LANES) * Double.BYTES;
-                int n = root;
-                for (int d = 0; d < depth; d++) {
+                int n = rootStep(rootChild, rootFeature, rootThreshold, base, block);
+                for (int d = 1; d < depth; d++) {
                     n = step(n, base, words, threshold, block);
                 }
                 out[outStart + i] += pathLength[n];
@@ -208,6 +221,12 @@ final class UncheckedWalk {
             // The handles are exact-typed and the reads cannot throw; this only satisfies invokeExact.
             throw new IllegalStateException("unchecked walk failed", e);
         }
+    }
+
+    private static int rootStep(int rootChild, int rootFeature, double rootThreshold, long rowBase, double[] block)
+            throws Throwable {
+        double x = (double) GET_DOUBLE.invokeExact((Object) block, rowBase + rootFeature);
+        return rootChild + (x > rootThreshold ? 1 : 0);
     }
 
     private static int step(int node, long rowBase, int[] words, double[] threshold, double[] block) throws Throwable {

@@ -62,6 +62,39 @@ class UncheckedWalkTest {
                 .isInstanceOf(ArrayIndexOutOfBoundsException.class);
     }
 
+    @Test
+    void tiesGoLeftAndASingleLeafTreeAddsItsLength() {
+        // Tree 0: root splits feature 1 at 0.5 (left leaf 1.0; right node splits feature 0 at -0.25 into leaves
+        // 2.0 and 3.0). Tree 1 is one leaf of 0.75, walked in zero steps.
+        IsolationForest forest = new IsolationForest(2, 4, 2, new int[] {0, 5}, new int[] {2, 0},
+                new int[] {1, 0, 0, 0, 0, 0},
+                new double[] {0.5, Double.POSITIVE_INFINITY, -0.25, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
+                        Double.POSITIVE_INFINITY},
+                new int[] {1, 1, 3, 3, 4, 5}, new double[] {0, 1.0, 0, 2.0, 3.0, 0.75}, new int[] {4, 2, 2, 1, 1, 4});
+        assertThat(forest.usesUncheckedWalk()).isTrue();
+        double[][] cases = {
+                {0.0, 0.5, 1.75}, // equal to the root threshold: left
+                {0.0, Math.nextUp(0.5), 3.75}, // just above it: right, then right
+                {-0.25, 1.0, 2.75}, // equal to the second threshold: left
+                {Double.NaN, Double.NaN, 1.75}, // NaN compares false: left
+                {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 3.75},
+                {-0.0, Double.NEGATIVE_INFINITY, 1.75},
+        };
+        int nRows = 37; // two full groups of sixteen and a tail
+        double[] rows = new double[2 * nRows];
+        double[] expected = new double[nRows];
+        for (int r = 0; r < nRows; r++) {
+            double[] c = cases[r % cases.length];
+            rows[2 * r] = c[0];
+            rows[2 * r + 1] = c[1];
+            expected[r] = c[2];
+        }
+        double[] unchecked = new double[nRows];
+        forest.pathLengthSums(rows, 0, nRows, unchecked, true);
+        assertThat(unchecked).containsExactly(expected);
+        assertIdentical(forest, rows, 0, nRows, "hand-built forest");
+    }
+
     private static void assertIdentical(IsolationForest forest, double[] rows, int from, int to, String what) {
         double[] checked = new double[to];
         double[] unchecked = new double[to];
