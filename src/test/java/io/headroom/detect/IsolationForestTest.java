@@ -164,9 +164,7 @@ class IsolationForestTest {
 
     @Test
     void deserializationRejectsABrokenLayout() throws Exception {
-        // Root points past the end of the node arrays: scoring would fail mid-batch.
-        IsolationForest broken = new IsolationForest(2, 2, 1, new int[] {0}, new int[] {1},
-                new int[] {0}, new double[] {0.5}, new int[] {5}, new double[] {0.0}, new int[] {2});
+        IsolationForest broken = TestData.forestWithChildPastTheArrays();
         byte[] bytes = TestData.serialize(broken);
         assertThatThrownBy(() -> TestData.deserialize(bytes, IsolationForest.class))
                 .isInstanceOf(java.io.InvalidObjectException.class).hasMessageContaining("node 0 has child 5");

@@ -73,6 +73,15 @@ final class TestData {
         return sorted[Math.max(0, rank)];
     }
 
+    /**
+     * A one-tree forest whose root's child (5) lies past the one-node arrays: the broken layout that
+     * validation must catch before any walk reads out of range.
+     */
+    static IsolationForest forestWithChildPastTheArrays() {
+        return new IsolationForest(2, 2, 1, new int[] {0}, new int[] {1},
+                new int[] {0}, new double[] {0.5}, new int[] {5}, new double[] {0.0}, new int[] {2});
+    }
+
     /** Java serialization of {@code value}, as a model file holds it. */
     static byte[] serialize(Object value) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -52,9 +52,8 @@ class UncheckedWalkTest {
 
     @Test
     void aForestWithABrokenLayoutNeverWalksUnchecked() {
-        // Child 5 lies past the node arrays: unchecked reads would leave the array, so the forest must not offer them.
-        IsolationForest broken = new IsolationForest(2, 2, 1, new int[] {0}, new int[] {1},
-                new int[] {0}, new double[] {0.5}, new int[] {5}, new double[] {0.0}, new int[] {2});
+        // Unchecked reads would leave the node arrays, so the forest must not offer them.
+        IsolationForest broken = TestData.forestWithChildPastTheArrays();
         assertThat(broken.usesUncheckedWalk()).isFalse();
         assertThatThrownBy(() -> broken.pathLengthSums(new double[] {1.0, 1.0}, 0, 1, new double[1], true))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not available");
