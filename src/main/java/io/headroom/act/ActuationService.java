@@ -225,9 +225,11 @@ public final class ActuationService {
         // The balloon must leave the guest what it uses plus the floor; without stats, the floor is all there is.
         long floor = inUse.isPresent() ? inUse.getAsLong() + act.memoryFloor() : act.memoryFloor();
         PolicyOutcome out = policy.decide(new PolicyInput(w, score, before, baseline, rc.effective(),
-                observed.max(), capacity, recent, now, control, floor, observed.optedOut()));
+                observed.max(), capacity, recent, now, control, floor, observed.optedOut(),
+                observed.quota().map(q -> coresPerQuotaUnit(q, rc.effective().vcpus())).orElse(0.0)));
         Decision d = out.decision();
         countAndLog(d, before);
+        out.escalated().forEach(r -> metrics.escalations.labels(r.label()).inc());
         WorkloadState next = out.next();
         List<ActuationResult> results = List.of();
         if (d.isChange()) {
@@ -441,6 +443,11 @@ public final class ActuationService {
         metrics.workloadBaselineMemory.labels(w).set(record.baseline().memoryBytes());
         metrics.workloadTier.labels(w).set(record.policy().tier().ordinal());
         metrics.workloadLeftAlone.labels(w).set(leftAlone ? 1 : 0);
+    }
+
+    /** Host cores one microsecond of quota gives the whole guest: a per-vCPU quota counts once per vCPU. */
+    private static double coresPerQuotaUnit(CpuQuota q, int vcpus) {
+        return cores(q, 1, vcpus);
     }
 
     /** A quota in host CPUs for the whole guest. */

@@ -104,6 +104,8 @@ final class StateCodec {
         s.lastChangeAt().ifPresent(t -> n.put("last_change_at", t.toString()));
         s.cpuCalmSince().ifPresent(t -> n.put("cpu_calm_since", t.toString()));
         s.memoryCalmSince().ifPresent(t -> n.put("memory_calm_since", t.toString()));
+        n.put("cpu_pressure_cycles", s.cpuPressureCycles());
+        n.put("memory_pressure_cycles", s.memoryPressureCycles());
         return n;
     }
 
@@ -112,7 +114,9 @@ final class StateCodec {
         return new WorkloadState(Tier.valueOf(n.required("tier").asText().toUpperCase(java.util.Locale.ROOT)),
                 new WorkloadState.Streaks(st.required("medium").asInt(), st.required("high").asInt(),
                         st.required("critical").asInt()),
-                instant(n, "last_change_at"), instant(n, "cpu_calm_since"), instant(n, "memory_calm_since"));
+                instant(n, "last_change_at"), instant(n, "cpu_calm_since"), instant(n, "memory_calm_since"),
+                // Absent in state written before escalation existed: no streak yet.
+                n.path("cpu_pressure_cycles").asInt(0), n.path("memory_pressure_cycles").asInt(0));
     }
 
     private static Optional<Instant> instant(JsonNode n, String key) {

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param maxVcpuOvercommit   the host's running vCPUs may not exceed its physical CPUs times this
  * @param caps                per-workload upper bounds; the first whose pattern matches the whole name applies
  * @param optOut              workloads whose whole name matches are never changed
+ * @param sizing              how measured use sizes a raise, escalates it and lets it decay
  */
 public record DecideConfig(
         Tiers tiers,
@@ -44,7 +45,8 @@ public record DecideConfig(
         long hostMemoryReserve,
         double maxVcpuOvercommit,
         List<Cap> caps,
-        Optional<Pattern> optOut) {
+        Optional<Pattern> optOut,
+        Sizing sizing) {
 
     public DecideConfig {
         caps = List.copyOf(caps);
@@ -68,6 +70,25 @@ public record DecideConfig(
      * @param memory   multiplier of the baseline memory (rounded up to whole MiB)
      */
     public record TierSpec(int minScore, double cpu, double memory) {}
+
+    /**
+     * The closed loop on measured use, for workloads whose features measure it ({@code usage} in the feature spec).
+     * The tier says that a guest needs help; its use says how much, whether the last step was enough, and when to
+     * give it back.
+     *
+     * @param horizon             how far ahead need is estimated; a resource whose trend reaches its allocation
+     *                            within it is under pressure
+     * @param window              trailing use the trend and its spread are measured over
+     * @param margin              share added on top of the estimated need
+     * @param near                use at or above this share of the allocation is near it: pressure, and for a
+     *                            censored metric (cores used cannot pass the vCPUs) saturation
+     * @param saturationAfter     how long use must stay near the allocation to count as saturated
+     * @param escalateAfterCycles cycles a raised resource may stay under pressure before it steps to the next tier
+     * @param decayMargin         a resource decays only after its use stayed below the next lower size times
+     *                            {@code 1 - decayMargin} for {@code decide.decay.after}
+     */
+    public record Sizing(Duration horizon, Duration window, double margin, double near, Duration saturationAfter,
+                         int escalateAfterCycles, double decayMargin) {}
 
     /** The three tiers above "none"; scores below {@code medium.minScore} change nothing. */
     public record Tiers(TierSpec medium, TierSpec high, TierSpec critical) {}

@@ -85,6 +85,7 @@ final class FeatureSection {
         if (byName.isEmpty()) {
             n.problem("must define at least one feature: choose a preset or add custom features (got none)");
         }
+        oneUsagePerResource(n, byName.values());
         n.rejectUnknownKeys();
         return List.copyOf(byName.values());
     }
@@ -112,12 +113,35 @@ final class FeatureSection {
         }
         FeatureSpec.Pressure pressure = pressureNode.enumValue(FeatureSpec.Pressure.class, FeatureSpec.Pressure.NONE);
         FeatureSpec.Direction direction = item.child("direction").enumValue(FeatureSpec.Direction.class, FeatureSpec.Direction.ABOVE);
+        ConfigNode usageNode = item.child("usage");
+        FeatureSpec.Usage usage = usageNode.enumValue(FeatureSpec.Usage.class, FeatureSpec.Usage.NONE);
+        if (usage != FeatureSpec.Usage.NONE && usage.resource() != pressure) {
+            usageNode.problem("measures " + usage.resource().name().toLowerCase(Locale.ROOT) + " use, so pressure must be "
+                    + usage.resource().name().toLowerCase(Locale.ROOT) + " (got pressure "
+                    + pressure.name().toLowerCase(Locale.ROOT) + ")");
+        }
         item.rejectUnknownKeys();
         String expanded = query == null ? "" : query;
         for (Map.Entry<String, String> v : vars.entrySet()) {
             expanded = expanded.replace(v.getKey(), v.getValue());
         }
-        return new FeatureSpec(name, expanded, kind, pressure, direction);
+        return new FeatureSpec(name, expanded, kind, pressure, direction, usage);
+    }
+
+    /** Sizing reads one measure of use per resource; two would leave it guessing which one to trust. */
+    private static void oneUsagePerResource(ConfigNode n, java.util.Collection<FeatureSpec> features) {
+        Map<FeatureSpec.Pressure, String> seen = new java.util.EnumMap<>(FeatureSpec.Pressure.class);
+        for (FeatureSpec f : features) {
+            if (f.usage() == FeatureSpec.Usage.NONE) {
+                continue;
+            }
+            String other = seen.putIfAbsent(f.usage().resource(), f.name());
+            if (other != null) {
+                n.child("custom").problem("may have one feature with a usage per resource: " + other + " and " + f.name()
+                        + " both measure " + f.usage().resource().name().toLowerCase(Locale.ROOT)
+                        + " use (disable one, or drop its usage key)");
+            }
+        }
     }
 
     private static JsonNode loadPreset(Preset preset) {

@@ -10,8 +10,15 @@ package io.headroom.config;
  *                  use {@code rate()})
  * @param pressure  which resource above-normal values put pressure on
  * @param direction which side of normal is the pressure side
+ * @param usage     what the feature measures in absolute terms, if it measures use of a resource: the decision
+ *                  stage sizes a raise from it and reads saturation and calm from it
  */
-public record FeatureSpec(String name, String query, Kind kind, Pressure pressure, Direction direction) {
+public record FeatureSpec(String name, String query, Kind kind, Pressure pressure, Direction direction, Usage usage) {
+
+    /** A feature that measures no resource use. */
+    public FeatureSpec(String name, String query, Kind kind, Pressure pressure, Direction direction) {
+        this(name, query, kind, pressure, direction, Usage.NONE);
+    }
 
     /** How raw values are interpreted. */
     public enum Kind { GAUGE, COUNTER }
@@ -21,6 +28,32 @@ public record FeatureSpec(String name, String query, Kind kind, Pressure pressur
 
     /** Which side of normal means pressure. */
     public enum Direction { ABOVE, BELOW, BOTH }
+
+    /**
+     * What a feature's value is, when it is a resource's use: the decision stage turns it into the resource's own
+     * units against the guest's allocation.
+     */
+    public enum Usage {
+        /** Not a measure of use. */
+        NONE(Pressure.NONE),
+        /** Cores' worth of CPU time used per second (the vCPUs' busy time, not a per-vCPU ratio). */
+        CPU_CORES(Pressure.CPU),
+        /** Bytes of memory in use. */
+        MEMORY_BYTES(Pressure.MEMORY),
+        /** Memory in use as a share of the domain's maximum memory (fixed, unlike the balloon). */
+        MEMORY_SHARE_OF_MAX(Pressure.MEMORY);
+
+        private final Pressure resource;
+
+        Usage(Pressure resource) {
+            this.resource = resource;
+        }
+
+        /** The resource whose use this measures ({@link Pressure#NONE} for {@link #NONE}). */
+        public Pressure resource() {
+            return resource;
+        }
+    }
 
     /** The query with {@code ${label}} substituted. */
     public String queryFor(String workloadLabel) {

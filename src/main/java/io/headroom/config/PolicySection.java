@@ -50,7 +50,10 @@ final class PolicySection {
         d.expectMapping();
         Duration decayAfter = d.child("after").duration(Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofDays(30));
         double decayStep = d.child("step").number(0.1, 0.01, 1.0);
+        double decayMargin = d.child("margin").number(0.1, 0.0, 0.5);
         d.rejectUnknownKeys();
+        Duration horizon = n.child("horizon").duration(Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7));
+        DecideConfig.Sizing sizing = sizing(n.child("sizing"), horizon, decayMargin);
 
         ConfigNode host = n.child("host");
         host.expectMapping();
@@ -65,7 +68,20 @@ final class PolicySection {
         Optional<Pattern> optOut = n.child("opt_out").regex();
         n.rejectUnknownKeys();
         return new DecideConfig(tiers, share, escalate, margin, cooldown, minVcpus, minMemory, minQuota, perMinute, decayAfter,
-                decayStep, reserve, overcommit, caps, optOut);
+                decayStep, reserve, overcommit, caps, optOut, sizing);
+    }
+
+    private static DecideConfig.Sizing sizing(ConfigNode n, Duration horizon, double decayMargin) {
+        n.expectMapping();
+        Duration window = n.child("window").duration(Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofDays(7));
+        double margin = n.child("margin").number(0.05, 0.0, 1.0);
+        // Below 0.5 "near" would call half-idle guests saturated; above 1.0 nothing could ever be near.
+        double near = n.child("near").number(0.95, 0.5, 1.0);
+        Duration saturation = n.child("saturation_after").duration(Duration.ofMinutes(2), Duration.ZERO,
+                Duration.ofHours(1));
+        int escalate = n.child("escalate_after_cycles").integer(2, 1, 100);
+        n.rejectUnknownKeys();
+        return new DecideConfig.Sizing(horizon, window, margin, near, saturation, escalate, decayMargin);
     }
 
     static ActConfig act(ConfigNode n) {

@@ -197,7 +197,7 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
         return st.libvirtPool().executeBlocking(() -> {
             List<WorkloadReport> reports;
             try {
-                reports = st.actuation().cycle(s.workloads(), Scores.forPolicy(s.scores(), cfg.features()), s.takenAt());
+                reports = st.actuation().cycle(s.workloads(), Scores.forPolicy(s.scores(), cfg.features(), cfg.collection().step()), s.takenAt());
                 st.acting().update(st.actuation().records(), s.takenAt());
             } catch (LibvirtFailure e) {
                 LOG.warn("actuation skipped this cycle: {}", e.getMessage());

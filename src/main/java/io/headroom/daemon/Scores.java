@@ -4,6 +4,8 @@ import io.headroom.config.FeatureSpec;
 import io.headroom.decide.FeatureAttribution;
 import io.headroom.decide.WorkloadScore;
 import io.headroom.detect.Scorer;
+import io.headroom.decide.Usage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,8 @@ final class Scores {
     private Scores() {}
 
     /** Scored workloads only; a workload without a score is absent, which the policy reads as "no model". */
-    static Map<String, WorkloadScore> forPolicy(Map<String, Scorer.Result> results, List<FeatureSpec> features) {
+    static Map<String, WorkloadScore> forPolicy(Map<String, Scorer.Result> results, List<FeatureSpec> features,
+                                                Duration step) {
         Map<String, WorkloadScore> out = new TreeMap<>();
         for (Scorer.Result r : results.values()) {
             if (!r.scored()) {
@@ -32,8 +35,35 @@ final class Scores {
                 attribution.add(new FeatureAttribution(spec.name(), spec.pressure(), spec.direction(), s,
                         r.attribution()[f]));
             }
-            out.put(r.workload(), new WorkloadScore(Math.max(0, Math.min(100, r.score())), attribution));
+            out.put(r.workload(), new WorkloadScore(Math.max(0, Math.min(100, r.score())), attribution,
+                    usage(r.rows(), features, step)));
         }
         return out;
+    }
+
+    /** The columns of the features that measure use, out of the scored rows (row-major, matrix feature order). */
+    static Usage usage(double[] rows, List<FeatureSpec> features, Duration step) {
+        int nf = features.size();
+        int n = nf == 0 ? 0 : rows.length / nf;
+        double[] cpu = new double[0];
+        double[] memory = new double[0];
+        boolean shareOfMax = false;
+        for (int f = 0; f < nf; f++) {
+            FeatureSpec.Usage u = features.get(f).usage();
+            if (u == FeatureSpec.Usage.NONE) {
+                continue;
+            }
+            double[] column = new double[n];
+            for (int i = 0; i < n; i++) {
+                column[i] = rows[i * nf + f];
+            }
+            if (u == FeatureSpec.Usage.CPU_CORES) {
+                cpu = column;
+            } else {
+                memory = column;
+                shareOfMax = u == FeatureSpec.Usage.MEMORY_SHARE_OF_MAX;
+            }
+        }
+        return new Usage(step, cpu, memory, shareOfMax);
     }
 }

@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param cpuControl       whether CPU changes go through vCPUs or the quota
  * @param memoryFloorBytes memory is never ballooned below this (it may stay above the baseline for it)
  * @param domainOptOut     the domain's own metadata opts it out (as {@code decide.opt_out} does by name)
+ * @param coresPerQuotaUnit host cores one microsecond of the CFS quota gives the whole guest (1/period per vCPU for a
+ *                         per-vCPU quota, 1/period for a global one): how measured cores compare with a quota; 0 when
+ *                         the guest has no quota
  */
 public record PolicyInput(
         String workload,
@@ -34,13 +37,22 @@ public record PolicyInput(
         Instant now,
         CpuControl cpuControl,
         long memoryFloorBytes,
-        boolean domainOptOut) {
+        boolean domainOptOut,
+        double coresPerQuotaUnit) {
 
     public PolicyInput {
         recentChanges = List.copyOf(recentChanges);
         if (cpuControl == CpuControl.QUOTA && baseline.cpuQuota() <= 0) {
             throw new IllegalArgumentException("quota control needs a baseline quota (got " + baseline + ")");
         }
+    }
+
+    /** A guest whose quota, if any, is not compared with measured cores. */
+    public PolicyInput(String workload, Optional<WorkloadScore> score, WorkloadState state, Allocation baseline,
+                       Allocation current, Allocation domainMax, HostCapacity host, List<Instant> recentChanges,
+                       Instant now, CpuControl cpuControl, long memoryFloorBytes, boolean domainOptOut) {
+        this(workload, score, state, baseline, current, domainMax, host, recentChanges, now, cpuControl,
+                memoryFloorBytes, domainOptOut, 0);
     }
 
     /** vCPU control and no memory floor beyond the baseline. */

@@ -1,10 +1,23 @@
 package io.headroom.decide;
 
+import java.util.Set;
+
 /**
  * The result of one policy step.
  *
- * @param decision what to do
- * @param next     the state to remember; it does not record the change itself, because only the actuation
- *                 stage knows whether one was attempted (it then applies {@link WorkloadState#withLastChange})
+ * @param decision  what to do
+ * @param next      the state to remember; it does not record the change itself, because only the actuation
+ *                  stage knows whether one was attempted (it then applies {@link WorkloadState#withLastChange})
+ * @param escalated the resources stepped to the next tier because their pressure outlasted a raise
  */
-public record PolicyOutcome(Decision decision, WorkloadState next) {}
+public record PolicyOutcome(Decision decision, WorkloadState next, Set<Resource> escalated) {
+
+    public PolicyOutcome {
+        escalated = Set.copyOf(escalated);
+    }
+
+    /** An outcome with no escalation. */
+    public PolicyOutcome(Decision decision, WorkloadState next) {
+        this(decision, next, Set.of());
+    }
+}

@@ -15,16 +15,20 @@ import java.util.Set;
 final class PressureAnalysis {
 
     private final Map<Resource, Double> shares;
+    private final Map<Resource, Double> anySide;
 
-    private PressureAnalysis(Map<Resource, Double> shares) {
+    private PressureAnalysis(Map<Resource, Double> shares, Map<Resource, Double> anySide) {
         this.shares = shares;
+        this.anySide = anySide;
     }
 
     static PressureAnalysis of(List<FeatureAttribution> attribution) {
         double total = 0;
         Map<Resource, Double> sums = new EnumMap<>(Resource.class);
+        Map<Resource, Double> anySums = new EnumMap<>(Resource.class);
         for (Resource r : Resource.values()) {
             sums.put(r, 0.0);
+            anySums.put(r, 0.0);
         }
         for (FeatureAttribution a : attribution) {
             // A NaN or negative weight says nothing about pressure; ignoring it keeps shares within [0, 1].
@@ -33,16 +37,29 @@ final class PressureAnalysis {
             }
             total += a.weight();
             for (Resource r : Resource.values()) {
-                if (a.pressure() == r.pressure() && a.onPressureSide()) {
-                    sums.merge(r, a.weight(), Double::sum);
+                if (a.pressure() == r.pressure()) {
+                    anySums.merge(r, a.weight(), Double::sum);
+                    if (a.onPressureSide()) {
+                        sums.merge(r, a.weight(), Double::sum);
+                    }
                 }
             }
         }
         Map<Resource, Double> shares = new EnumMap<>(Resource.class);
+        Map<Resource, Double> anySide = new EnumMap<>(Resource.class);
         for (Resource r : Resource.values()) {
             shares.put(r, total > 0 ? sums.get(r) / total : 0.0);
+            anySide.put(r, total > 0 ? anySums.get(r) / total : 0.0);
         }
-        return new PressureAnalysis(shares);
+        return new PressureAnalysis(shares, anySide);
+    }
+
+    /**
+     * The share carried by features that strain {@code r}, on whichever side: what the anomaly is about. A censored
+     * metric at its cap (cores used at the vCPU count) reads as inside its range exactly when demand is beyond it.
+     */
+    double shareAnySide(Resource r) {
+        return anySide.get(r);
     }
 
     double share(Resource r) {

@@ -5,6 +5,7 @@ import io.headroom.config.Durations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,11 +35,13 @@ public final class TierPolicy {
     private final DecideConfig cfg;
     private final TierTracker tiers;
     private final Guardrails guardrails;
+    private final Sizing sizing;
 
     public TierPolicy(DecideConfig cfg) {
         this.cfg = cfg;
         this.tiers = new TierTracker(cfg);
         this.guardrails = new Guardrails(cfg);
+        this.sizing = new Sizing(cfg.sizing(), tiers);
     }
 
     /** Decides one cycle for one workload. */
@@ -52,22 +55,33 @@ public final class TierPolicy {
         WorkloadScore score = in.score().get();
         TierTracker.Step step = tiers.next(in.state(), score.score());
         PressureAnalysis pressure = PressureAnalysis.of(score.attribution());
-        Set<Resource> pressured = pressure.pressured(cfg.pressureShare());
+        Set<Resource> attributed = pressure.pressured(cfg.pressureShare());
 
         List<Clamp> clamps = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         Map<Resource, Long> got = new EnumMap<>(Resource.class);
-        Map<Resource, Optional<Instant>> calm = new EnumMap<>(Resource.class);
+        Map<Resource, ResourceStep> steps = new EnumMap<>(Resource.class);
+        Set<Resource> pressured = EnumSet.noneOf(Resource.class);
+        Set<Resource> escalated = EnumSet.noneOf(Resource.class);
         for (Resource r : Resource.values()) {
             if (!in.cpuControl().manages(r)) {
                 got.put(r, in.current().get(r));
                 continue;
             }
-            ResourceStep rs = resource(r, in, step, pressured.contains(r), clamps, notes);
+            boolean about = pressure.shareAnySide(r) >= cfg.pressureShare();
+            ResourceStep rs = resource(r, in, step, attributed.contains(r), about, sizing.read(r, in, score.usage()),
+                    clamps, notes);
             got.put(r, rs.got());
-            calm.put(r, rs.calmSince());
+            steps.put(r, rs);
+            if (rs.pressured()) {
+                pressured.add(r);
+            }
+            if (rs.escalated()) {
+                escalated.add(r);
+            }
         }
-        holdIfBlocked(in, got, clamps, notes);
+        holdIfBlocked(in, got, clamps, notes, !escalated.isEmpty());
+        escalated.removeIf(r -> got.get(r) == in.current().get(r));
 
         Allocation target = new Allocation(Math.toIntExact(got.get(Resource.CPU)), got.get(Resource.MEMORY),
                 got.get(Resource.CPU_QUOTA));
@@ -75,25 +89,57 @@ public final class TierPolicy {
                 + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
         Decision d = new Decision(in.workload(), in.now(), OptionalDouble.of(score.score()), step.effective(),
                 action(in, target), in.baseline(), in.current(), target, pressured, reason, clamps);
+        Resource cpu = in.cpuControl().resource();
         WorkloadState next = new WorkloadState(step.effective(), step.streaks(), in.state().lastChangeAt(),
-                calm.get(in.cpuControl().resource()), calm.get(Resource.MEMORY));
-        return new PolicyOutcome(d, next);
+                steps.get(cpu).calmSince(), steps.get(Resource.MEMORY).calmSince(),
+                pressureCycles(steps.get(cpu), got.get(cpu) != in.current().get(cpu)),
+                pressureCycles(steps.get(Resource.MEMORY), got.get(Resource.MEMORY) != in.current().memoryBytes()));
+        return new PolicyOutcome(d, next, escalated);
     }
 
-    private record ResourceStep(long got, Optional<Instant> calmSince) {}
+    /** A change starts the count again: the next escalation waits for pressure that outlasts this step too. */
+    private static int pressureCycles(ResourceStep rs, boolean changed) {
+        return changed ? 0 : rs.pressureCycles();
+    }
 
-    private ResourceStep resource(Resource r, PolicyInput in, TierTracker.Step step, boolean pressured,
-                                  List<Clamp> clamps, List<String> notes) {
+    /**
+     * One resource's step.
+     *
+     * @param got            the amount decided
+     * @param calmSince      since when use has left room below the next lower size (the decay timer)
+     * @param pressured      attributed pressure, or measured pressure while the tier is up
+     * @param pressureCycles cycles the resource has been raised and under measured pressure
+     * @param escalated      stepped to the next tier because pressure outlasted a raise
+     */
+    private record ResourceStep(long got, Optional<Instant> calmSince, boolean pressured, int pressureCycles,
+                                boolean escalated) {}
+
+    /**
+     * @param attributed the score's attribution says {@code r} is strained (its features beyond their range on the
+     *                   pressure side)
+     * @param about      the score's attribution is about {@code r} (its features carry the share, on any side)
+     */
+    private ResourceStep resource(Resource r, PolicyInput in, TierTracker.Step step, boolean attributed, boolean about,
+                                  Optional<UseReading> use, List<Clamp> clamps, List<String> notes) {
         long current = in.current().get(r);
         long baseline = in.baseline().get(r);
         boolean uncapped = r == Resource.CPU_QUOTA && current == 0;
+        Tier tier = step.effective();
+        boolean measured = use.map(UseReading::pressure).orElse(false);
+        // Saturation is pressure: a censored metric (cores used cannot pass the vCPUs) sits inside its training
+        // range exactly when demand is beyond it. Measured pressure raises only while the score is up and its
+        // attribution is about this resource, though: a noisy guest at its daily peak is near its vCPUs every day.
+        boolean pressured = attributed || (measured && about && tier != Tier.NONE);
         long need;
         if (pressured) {
             need = tiers.target(step.raw(), r, baseline);
-            long effective = tiers.target(step.effective(), r, baseline);
+            long effective = tiers.target(tier, r, baseline);
             if (effective != need) {
                 clamps.add(new Clamp(r, need, effective, Clamp.Reason.HYSTERESIS));
                 need = effective;
+            }
+            if (tier != Tier.NONE && use.isPresent()) {
+                need = Math.max(need, sized(r, in, use.get(), need, notes));
             }
         } else if (uncapped) {
             need = baseline;
@@ -101,50 +147,109 @@ public final class TierPolicy {
             // Not under pressure: the baseline is enough. A guest someone shrank below it is not raised back.
             need = Math.min(current, baseline);
         }
+
+        // Escalation: a raised resource whose use stays near its allocation, or trends to it, gets the next step
+        // whatever the score says; the score only says that something is unusual, use says whether it was enough.
+        boolean raised = !uncapped && current > baseline;
+        int cycles = raised && measured ? Math.min(in.state().pressureCycles(r) + 1, 1_000_000) : 0;
+        boolean escalated = false;
+        if (cycles >= sizing.config().escalateAfterCycles()) {
+            long next = Math.max(need, sizing.nextAbove(r, current, baseline));
+            if (next > current) {
+                notes.add(r.label() + " escalated: still under pressure " + cycles + " cycles after a raise ("
+                        + use.get().describe(r) + ") -> " + sizing.tierOf(r, next, baseline));
+                need = next;
+                escalated = true;
+            } else {
+                notes.add(r.label() + " still under pressure at the critical tier's size (" + use.get().describe(r) + ")");
+            }
+        }
+
         if (uncapped) {
             long got = clampTo(r, need, in.domainMax().get(r), Clamp.Reason.DOMAIN_MAX, clamps);
             notes.add(r.label() + " uncapped -> " + fmt(r, got) + " (quota control caps the guest at what its "
-                    + step.effective().label() + " tier needs)");
-            return new ResourceStep(got, Optional.empty());
+                    + tier.label() + " tier needs)");
+            return new ResourceStep(got, Optional.empty(), pressured, 0, false);
         }
-        Optional<Instant> calmSince = need < current
-                ? Optional.of(in.state().calmSince(r).orElse(in.now()))
-                : Optional.empty();
 
         long got = current;
+        Optional<Instant> calmSince = Optional.empty();
         if (need > current) {
             got = guardrails.ceilings(r, current, need, in, clamps);
-            if (got > current) {
-                notes.add(r.label() + " " + fmt(r, current) + " -> " + fmt(r, got) + " (" + step.effective().label()
-                        + " x" + tiers.multiplier(step.effective(), r) + " of baseline " + fmt(r, baseline) + ")");
+            if (got > current && !escalated) {
+                notes.add(r.label() + " " + fmt(r, current) + " -> " + fmt(r, got) + " (" + tier.label()
+                        + " x" + tiers.multiplier(tier, r) + " of baseline " + fmt(r, baseline)
+                        + (need > tiers.target(tier, r, baseline) ? ", sized up to need" : "") + ")");
             }
         } else if (need < current) {
-            Instant decayAt = calmSince.get().plus(cfg.decayAfter());
-            if (!in.now().isBefore(decayAt)) {
-                long stepped = current - Targets.decayStep(r, baseline, cfg.decayStep());
-                got = Math.max(need, stepped);
-                if (stepped < need && need == baseline) {
-                    clamps.add(new Clamp(r, stepped, baseline, Clamp.Reason.NEVER_BELOW_BASELINE));
-                }
-                if (r == Resource.MEMORY && got < in.memoryFloorBytes()) {
-                    // The balloon must not squeeze the guest below what it uses: stop short, and stay if already there.
-                    long floor = Math.min(current, Targets.ceilMib(in.memoryFloorBytes()));
-                    clamps.add(new Clamp(r, got, floor, Clamp.Reason.MEMORY_FLOOR));
-                    got = floor;
-                }
-                notes.add(r.label() + " " + fmt(r, current) + " -> " + fmt(r, got) + " (decay toward "
-                        + fmt(r, need) + ", above need since " + calmSince.get() + ")");
+            long lower = Math.max(need, current - Targets.decayStep(r, baseline, cfg.decayStep()));
+            // No decay under pressure: only use that stays below the next lower size starts the timer, never a
+            // dip in the score. Without a measure of use, the tier's need is all there is to go by.
+            boolean calm = use.map(u -> u.calmBelow(Sizing.toUse(r, in, lower), sizing.config().decayMargin(),
+                    sizing.config().horizon())).orElse(true);
+            if (calm) {
+                calmSince = Optional.of(in.state().calmSince(r).orElse(in.now()));
+                got = decay(r, in, current, baseline, need, calmSince.get(), clamps, notes);
             } else {
-                notes.add(r.label() + " above need (" + fmt(r, need) + ") since " + calmSince.get()
-                        + ", decays from " + decayAt);
+                notes.add(r.label() + " above need (" + fmt(r, need) + ") but in use (" + use.get().describe(r)
+                        + "): no decay until use stays below " + fmt(r, lower) + " less "
+                        + Math.round(sizing.config().decayMargin() * 100) + "%");
             }
         }
         got = guardrails.minChange(r, current, got, baseline, clamps);
-        return new ResourceStep(got, calmSince);
+        return new ResourceStep(got, calmSince, pressured, cycles, escalated);
+    }
+
+    /** What a measured need asks for, snapped to a tier step; explained when it asks for more than the tier. */
+    private long sized(Resource r, PolicyInput in, UseReading use, long tierTarget, List<String> notes) {
+        long baseline = in.baseline().get(r);
+        long current = in.current().get(r);
+        long units = Sizing.toUnits(r, in, use.need());
+        long wanted = sizing.snap(r, units, baseline);
+        String why = "need " + UseReading.fmt(r, use.need()) + " by +" + Durations.format(sizing.config().horizon())
+                + " (" + use.describe(r) + ", +" + Math.round(sizing.config().margin() * 100) + "%)";
+        if (use.saturated() && current < in.domainMax().get(r)) {
+            // Censored: use at the allocation says demand is at least that, not how much more. One step more.
+            long next = sizing.nextAbove(r, current, baseline);
+            if (next > wanted) {
+                wanted = next;
+                why += ", saturated at " + UseReading.fmt(r, use.recent()) + " of " + UseReading.fmt(r, use.allocation());
+            }
+        }
+        if (wanted > tierTarget || why.contains("saturated")) {
+            notes.add(r.label() + " " + why + " -> " + sizing.tierOf(r, wanted, baseline)
+                    + (units > wanted ? " (capped: the critical tier is the most a need buys)" : ""));
+        }
+        return wanted;
+    }
+
+    /** One decay step toward {@code need} once the resource has been calm for {@code decide.decay.after}. */
+    private long decay(Resource r, PolicyInput in, long current, long baseline, long need, Instant calmSince,
+                       List<Clamp> clamps, List<String> notes) {
+        Instant decayAt = calmSince.plus(cfg.decayAfter());
+        if (in.now().isBefore(decayAt)) {
+            notes.add(r.label() + " above need (" + fmt(r, need) + ") since " + calmSince + ", decays from " + decayAt);
+            return current;
+        }
+        long stepped = current - Targets.decayStep(r, baseline, cfg.decayStep());
+        long got = Math.max(need, stepped);
+        if (stepped < need && need == baseline) {
+            clamps.add(new Clamp(r, stepped, baseline, Clamp.Reason.NEVER_BELOW_BASELINE));
+        }
+        if (r == Resource.MEMORY && got < in.memoryFloorBytes()) {
+            // The balloon must not squeeze the guest below what it uses: stop short, and stay if already there.
+            long floor = Math.min(current, Targets.ceilMib(in.memoryFloorBytes()));
+            clamps.add(new Clamp(r, got, floor, Clamp.Reason.MEMORY_FLOOR));
+            got = floor;
+        }
+        notes.add(r.label() + " " + fmt(r, current) + " -> " + fmt(r, got) + " (decay toward " + fmt(r, need)
+                + ", above need since " + calmSince + ")");
+        return got;
     }
 
     /** The whole-decision guardrails: opt-out, cooldown and rate limit each hold every resource at once. */
-    private void holdIfBlocked(PolicyInput in, Map<Resource, Long> got, List<Clamp> clamps, List<String> notes) {
+    private void holdIfBlocked(PolicyInput in, Map<Resource, Long> got, List<Clamp> clamps, List<String> notes,
+                               boolean escalating) {
         Clamp.Reason reason = null;
         if (changes(in, got)) {
             Optional<Instant> coolUntil = guardrails.coolingDownUntil(in.state(), in.now());
@@ -154,7 +259,9 @@ public final class TierPolicy {
             } else if (in.domainOptOut()) {
                 reason = Clamp.Reason.OPTED_OUT;
                 notes.add("opted out by the domain's metadata (headroom:config opt-out): nothing changes");
-            } else if (coolUntil.isPresent()) {
+            } else if (coolUntil.isPresent() && !escalating) {
+                // An escalation does not wait out the cooldown: the step before it was not enough, and a surge
+                // fails within minutes. It still counts against the host's rate limit.
                 reason = Clamp.Reason.COOLDOWN;
                 notes.add("held: cooldown until " + coolUntil.get());
             } else if (guardrails.rateLimited(in.recentChanges(), in.now())) {

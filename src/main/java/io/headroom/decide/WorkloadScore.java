@@ -7,8 +7,14 @@ import java.util.List;
  *
  * @param score       0 (normal) to 100 (most anomalous)
  * @param attribution per-feature contributions to the score
+ * @param usage       the workload's measured use over the lookback the score was computed from
  */
-public record WorkloadScore(double score, List<FeatureAttribution> attribution) {
+public record WorkloadScore(double score, List<FeatureAttribution> attribution, Usage usage) {
+
+    /** A score without any measure of use: sizing by the tiers alone. */
+    public WorkloadScore(double score, List<FeatureAttribution> attribution) {
+        this(score, attribution, Usage.NONE);
+    }
 
     public WorkloadScore {
         if (!(score >= 0 && score <= 100)) {

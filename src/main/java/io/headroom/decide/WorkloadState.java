@@ -13,13 +13,28 @@ import java.util.Optional;
  * @param cpuCalmSince since when the vCPUs (or the CPU quota) have been above what the workload needs; starts the
  *                     decay timer
  * @param memoryCalmSince the same for memory
+ * @param cpuPressureCycles consecutive cycles the CPU has been raised and still under measured pressure (near its
+ *                     allocation, or trending to it); reaching {@code decide.sizing.escalate_after_cycles} escalates
+ * @param memoryPressureCycles the same for memory
  */
 public record WorkloadState(Tier tier, Streaks streaks, Optional<Instant> lastChangeAt,
-                            Optional<Instant> cpuCalmSince, Optional<Instant> memoryCalmSince) {
+                            Optional<Instant> cpuCalmSince, Optional<Instant> memoryCalmSince,
+                            int cpuPressureCycles, int memoryPressureCycles) {
+
+    /** A state with no pressure streak (as persisted before sizing kept one). */
+    public WorkloadState(Tier tier, Streaks streaks, Optional<Instant> lastChangeAt, Optional<Instant> cpuCalmSince,
+                         Optional<Instant> memoryCalmSince) {
+        this(tier, streaks, lastChangeAt, cpuCalmSince, memoryCalmSince, 0, 0);
+    }
 
     /** A workload seen for the first time. */
     public static WorkloadState initial() {
         return new WorkloadState(Tier.NONE, Streaks.NONE, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** Consecutive cycles {@code r} has been raised and under measured pressure. */
+    public int pressureCycles(Resource r) {
+        return r == Resource.MEMORY ? memoryPressureCycles : cpuPressureCycles;
     }
 
     /** Since when {@code r} has been above need, if it is. */
@@ -30,7 +45,8 @@ public record WorkloadState(Tier tier, Streaks streaks, Optional<Instant> lastCh
 
     /** A copy recording a change made at {@code at}. */
     public WorkloadState withLastChange(Instant at) {
-        return new WorkloadState(tier, streaks, Optional.of(at), cpuCalmSince, memoryCalmSince);
+        return new WorkloadState(tier, streaks, Optional.of(at), cpuCalmSince, memoryCalmSince, cpuPressureCycles,
+                memoryPressureCycles);
     }
 
     /**

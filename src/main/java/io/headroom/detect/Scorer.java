@@ -26,9 +26,18 @@ public final class Scorer {
      * @param score       0-100, NaN when there is none
      * @param attribution per feature (matrix order), shares summing to 1; empty without a score
      * @param direction   per feature: +1 above its training median, -1 below, 0 unknown
+     * @param rows        the raw rows the score was computed from (the lookback, oldest first, row-major in matrix
+     *                    feature order): the measured use the decision stage sizes from; empty without a score
      */
     public record Result(String workload, Optional<WorkloadModel> model, double score, double[] attribution,
-                         double[] direction) {
+                         double[] direction, double[] rows) {
+
+        /** A result without its rows. */
+        public Result(String workload, Optional<WorkloadModel> model, double score, double[] attribution,
+                      double[] direction) {
+            this(workload, model, score, attribution, direction, new double[0]);
+        }
+
         /** True if there is a score. */
         public boolean scored() {
             return !Double.isNaN(score);
@@ -56,10 +65,11 @@ public final class Scorer {
             Optional<WorkloadModel> model = registry.forWorkload(name, Optional.ofNullable(groups.get(name)), cfg.scope());
             Result r = new Result(name, model, Double.NaN, new double[0], new double[0]);
             if (model.isPresent() && steps > 0 && model.get().features().equals(m.features())) {
-                WorkloadModel.Scored s = model.get().score(Retrainer.rows(m, w), steps, steps - 1);
+                double[] rows = Retrainer.rows(m, w);
+                WorkloadModel.Scored s = model.get().score(rows, steps, steps - 1);
                 int nf = m.features().size();
                 r = new Result(name, model, s.score()[0], java.util.Arrays.copyOf(s.attribution(), nf),
-                        java.util.Arrays.copyOf(s.direction(), nf));
+                        java.util.Arrays.copyOf(s.direction(), nf), rows);
                 scoredRows.put(name, m.row(w, steps - 1));
             }
             out.put(name, r);

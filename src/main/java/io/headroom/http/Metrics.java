@@ -84,6 +84,8 @@ public final class Metrics {
     public final Counter decisions;
     /** Guardrails that changed a decision, by resource and reason. */
     public final Counter decisionClamps;
+    /** Raised resources stepped to the next tier because their pressure outlasted the raise, by resource. */
+    public final Counter escalations;
     /** Changes attempted, by workload, resource, tier and result (applied, refused, domain_gone, connection_lost, dry_run). */
     public final Counter actuationChanges;
     /** 1 for the actuation mode in use (observe or enforce). */
@@ -293,6 +295,12 @@ public final class Metrics {
                 .namespace(NAMESPACE).subsystem("decision").name("clamps_total")
                 .help("Guardrails that changed a decision, by resource and reason.")
                 .labelNames("resource", "reason")
+                .register(registry);
+        escalations = Counter.build()
+                .name("headroom_decision_escalations_total")
+                .help("Raised resources stepped to the next tier because their use stayed near the allocation, or "
+                        + "trended to it, for decide.sizing.escalate_after_cycles cycles after the raise; by resource.")
+                .labelNames("resource")
                 .register(registry);
         actuationChanges = Counter.build()
                 .namespace(NAMESPACE).subsystem("actuation").name("changes_total")

@@ -198,11 +198,11 @@ final class HeadroomController implements Controller {
                 copyRows(w, from, n, raw, 0);
                 WorkloadModel.Scored s = model.get().score(raw, n, n - 1);
                 res = new Scorer.Result(name, model, s.score()[0], java.util.Arrays.copyOf(s.attribution(), nf),
-                        java.util.Arrays.copyOf(s.direction(), nf));
+                        java.util.Arrays.copyOf(s.direction(), nf), raw);
             }
             results.put(name, res);
         }
-        List<WorkloadReport> reports = actuation.cycle(names, adapter.forPolicy(results, cfg.features()), now);
+        List<WorkloadReport> reports = actuation.cycle(names, adapter.forPolicy(results, cfg.features(), cfg.collection().step()), now);
         acting.update(actuation.records(), now);
         Map<String, Integer> index = new TreeMap<>();
         for (int w = 0; w < ws.size(); w++) {

@@ -15,5 +15,6 @@ import java.util.Map;
 public interface ScoreAdapter {
 
     /** Scored workloads only, like the daemon's cycle. */
-    Map<String, WorkloadScore> forPolicy(Map<String, Scorer.Result> results, List<FeatureSpec> features);
+    Map<String, WorkloadScore> forPolicy(Map<String, Scorer.Result> results, List<FeatureSpec> features,
+                                         java.time.Duration step);
 }

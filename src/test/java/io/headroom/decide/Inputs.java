@@ -54,6 +54,30 @@ record Inputs(String workload, Optional<WorkloadScore> score, WorkloadState stat
                 host, recent, now);
     }
 
+    /** The same score with measured use ({@code cpu} in cores, {@code memory} in bytes; 30 s rows, oldest first). */
+    Inputs usage(double[] cpu, double[] memory) {
+        WorkloadScore s = score.orElseThrow();
+        return new Inputs(workload, Optional.of(new WorkloadScore(s.score(), s.attribution(),
+                new Usage(java.time.Duration.ofSeconds(30), cpu, memory, false))), state, baseline, current, domainMax,
+                host, recent, now);
+    }
+
+    /** {@code n} rows of {@code v}. */
+    static double[] flat(int n, double v) {
+        double[] out = new double[n];
+        java.util.Arrays.fill(out, v);
+        return out;
+    }
+
+    /** {@code n} rows rising evenly to {@code to} at the newest row, by {@code perRow} a row. */
+    static double[] rising(int n, double to, double perRow) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = to - (n - 1 - i) * perRow;
+        }
+        return out;
+    }
+
     Inputs noScore() {
         return new Inputs(workload, Optional.empty(), state, baseline, current, domainMax, host, recent, now);
     }

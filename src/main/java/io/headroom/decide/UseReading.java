@@ -1,0 +1,127 @@
+package io.headroom.decide;
+
+import io.headroom.config.DecideConfig;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What one resource's measured use says against the allocation it ran with, in the use's own units (cores or
+ * bytes). The trend is robust, like a Theil-Sen line but linear in time: the median of the window's newest third
+ * minus the median of its oldest third, over the time between them. Outliers and noise move a median little, so a
+ * noisy guest's spike neither fakes a trend nor hides one.
+ *
+ * @param level      the trend's value at the newest row
+ * @param perHour    the trend's slope, per hour
+ * @param spread     how far use rises above the trend (90th percentile of the residuals, never negative)
+ * @param need       {@code max(level, trend at the horizon) + spread}, plus the sizing margin
+ * @param allocation what the guest had, in the same units
+ * @param recent     the median of the rows within {@code saturation_after} (at least the newest row)
+ * @param recentPeak the largest of those rows
+ * @param saturated  {@code recent} is at or above {@code near} of the allocation: a censored metric (cores used
+ *                   cannot pass the vCPUs) says nothing about demand beyond it, so this is pressure
+ * @param reaches    the trend reaches the allocation within the horizon
+ */
+record UseReading(double level, double perHour, double spread, double need, double allocation, double recent,
+                  double recentPeak, boolean saturated, boolean reaches) {
+
+    /** Fewer rows than this make no trend. */
+    static final int MIN_ROWS = 6;
+
+    /**
+     * Reads {@code use} (oldest first, NaN = no data) against {@code allocation}; empty when the window holds fewer
+     * than {@link #MIN_ROWS} values or the allocation is unknown.
+     */
+    static Optional<UseReading> of(double[] use, Duration step, double allocation, DecideConfig.Sizing s) {
+        if (use.length == 0 || !(allocation > 0)) {
+            return Optional.empty();
+        }
+        double stepHours = step.toMillis() / 3_600_000.0;
+        int windowRows = (int) Math.max(MIN_ROWS, s.window().toMillis() / step.toMillis());
+        int from = Math.max(0, use.length - windowRows);
+        double[] t = new double[use.length - from];
+        double[] v = new double[t.length];
+        int n = 0;
+        for (int i = from; i < use.length; i++) {
+            if (Double.isFinite(use[i])) {
+                t[n] = (i - (use.length - 1)) * stepHours;
+                v[n++] = use[i];
+            }
+        }
+        if (n < MIN_ROWS || !Double.isFinite(use[use.length - 1])) {
+            // Without the newest row the guest is not being measured now (a failed scrape): no reading, no action on it.
+            return Optional.empty();
+        }
+        int third = n / 3;
+        double m1 = median(v, 0, third);
+        double m3 = median(v, n - third, n);
+        double c1 = mean(t, 0, third);
+        double c3 = mean(t, n - third, n);
+        double perHour = c3 > c1 ? (m3 - m1) / (c3 - c1) : 0;
+        double level = m3 + perHour * (0 - c3);
+        double[] residuals = new double[n];
+        for (int i = 0; i < n; i++) {
+            residuals[i] = v[i] - (level + perHour * t[i]);
+        }
+        Arrays.sort(residuals);
+        double spread = Math.max(0, residuals[(int) Math.floor(0.9 * (n - 1))]);
+        double horizonHours = s.horizon().toMillis() / 3_600_000.0;
+        double ahead = level + perHour * horizonHours;
+        double need = (Math.max(level, ahead) + spread) * (1 + s.margin());
+
+        int recentRows = (int) Math.max(1, s.saturationAfter().toMillis() / step.toMillis());
+        int recentFrom = Math.max(0, use.length - recentRows);
+        double[] r = Arrays.stream(use, recentFrom, use.length).filter(Double::isFinite).toArray();
+        double recent = median(r, 0, r.length);
+        double peak = Arrays.stream(r).max().orElse(recent);
+        boolean saturated = recent >= s.near() * allocation;
+        boolean reaches = perHour > 0 && ahead >= allocation;
+        return Optional.of(new UseReading(level, perHour, spread, need, allocation, recent, peak, saturated, reaches));
+    }
+
+    /** True if use puts the resource under pressure: saturated, or its trend reaches the allocation in time. */
+    boolean pressure() {
+        return saturated || reaches;
+    }
+
+    /**
+     * True if use has room below {@code lower} (an allocation in the same units) with {@code margin} to spare: the
+     * recent rows and the trend at the horizon both stay under {@code lower * (1 - margin)}.
+     */
+    boolean calmBelow(double lower, double margin, Duration horizon) {
+        double limit = lower * (1 - margin);
+        double ahead = level + Math.max(0, perHour) * horizon.toMillis() / 3_600_000.0;
+        return recentPeak <= limit && ahead <= limit;
+    }
+
+    /** E.g. {@code use 8.1GiB of 9.2GiB, trend +0.62GiB/h, spread 0.05GiB}. */
+    String describe(Resource r) {
+        return "use " + fmt(r, recent) + " of " + fmt(r, allocation) + ", trend " + (perHour >= 0 ? "+" : "")
+                + fmt(r, perHour) + "/h, spread " + fmt(r, spread);
+    }
+
+    /** A use figure: cores with two decimals, memory in GiB with two. */
+    static String fmt(Resource r, double v) {
+        return r == Resource.MEMORY ? String.format(Locale.ROOT, "%.2fGiB", v / (1L << 30))
+                : String.format(Locale.ROOT, "%.2f cores", v);
+    }
+
+    private static double median(double[] a, int from, int to) {
+        if (to <= from) {
+            return Double.NaN;
+        }
+        double[] c = Arrays.copyOfRange(a, from, to);
+        Arrays.sort(c);
+        int m = c.length / 2;
+        return c.length % 2 == 1 ? c[m] : (c[m - 1] + c[m]) / 2;
+    }
+
+    private static double mean(double[] a, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += a[i];
+        }
+        return s / Math.max(1, to - from);
+    }
+}

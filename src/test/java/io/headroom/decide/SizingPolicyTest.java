@@ -1,0 +1,273 @@
+package io.headroom.decide;
+
+import static io.headroom.decide.Inputs.MIB;
+import static io.headroom.decide.Inputs.T0;
+import static io.headroom.decide.Inputs.feature;
+import static io.headroom.decide.Inputs.flat;
+import static io.headroom.decide.Inputs.rising;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headroom.config.DecideConfig;
+import io.headroom.config.FeatureSpec.Direction;
+import io.headroom.config.FeatureSpec.Pressure;
+import io.headroom.decide.Decision.Action;
+import io.headroom.decide.FeatureAttribution.Side;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The closed loop on measured use, as tables: how big a raise is (the tier's target or the need, snapped up to a
+ * tier step), when it escalates, and when it may be given back. Baseline 4 vCPUs / 4096 MiB; tiers medium 5 vCPUs /
+ * 4301 MiB, high 5 / 4711, critical 6 / 5325. Use rows are 30 s apart, 120 of them (the default one-hour window).
+ */
+class SizingPolicyTest {
+
+    static final DecideConfig AT_ONCE = Inputs.config("{hysteresis: {escalate_after_cycles: 1}}");
+    static final double GIB = 1L << 30;
+    static final int ROWS = 120;
+
+    static PolicyOutcome decide(DecideConfig cfg, Inputs in) {
+        return new TierPolicy(cfg).decide(in.build());
+    }
+
+    /** Attribution on memory above its range. */
+    static List<FeatureAttribution> memoryAbove() {
+        return List.of(feature("memory_usage_ratio", Pressure.MEMORY, Direction.ABOVE, Side.ABOVE, 1.0));
+    }
+
+    /** Attribution on CPU, but inside its range: what a censored cores-used series shows at its cap. */
+    static List<FeatureAttribution> cpuInside() {
+        return List.of(feature("cpu_cores_used", Pressure.CPU, Direction.ABOVE, Side.INSIDE, 0.8),
+                feature("disk_read_bytes_rate", Pressure.IO, Direction.ABOVE, Side.ABOVE, 0.2));
+    }
+
+    /** Attribution on the disk only. */
+    static List<FeatureAttribution> diskOnly() {
+        return List.of(feature("disk_read_bytes_rate", Pressure.IO, Direction.ABOVE, Side.ABOVE, 1.0));
+    }
+
+    @Nested
+    class SizedByNeed {
+        @ParameterizedTest(name = "memory use {0} GiB rising {1} GiB/h, score {2} -> {3} MiB")
+        @CsvSource({
+                // need below the baseline: the tier's own target
+                "3.0,  0.0, 40, 4301",
+                "3.0,  0.0, 75, 4711",
+                // need 4.1 x 1.05 = 4.305 GiB: more than the medium tier's 4301 MiB, so the high step
+                "4.1,  0.0, 40, 4711",
+                // 3.6 GiB now, +1 GiB within the hour: 4.6 x 1.05 = 4.83 GiB -> critical (5.2 GiB)
+                "3.6,  1.0, 40, 5325",
+                // a need beyond the critical tier buys the critical tier, no more
+                "4.0,  4.0, 40, 5325",
+                // the critical tier's target stands when it is more than the need
+                "3.0,  0.0, 95, 5325"})
+        void memoryGetsTheLargerOfTierAndNeed(double useGib, double perHourGib, double score, long targetMib) {
+            Inputs in = Inputs.guest().score(score, memoryAbove())
+                    .usage(new double[0], rising(ROWS, useGib * GIB, perHourGib * GIB / 120));
+            Decision d = decide(AT_ONCE, in).decision();
+            assertThat(d.action()).isEqualTo(Action.RAISE);
+            assertThat(d.target().memoryBytes()).isEqualTo(targetMib * MIB);
+            assertThat(d.target().vcpus()).isEqualTo(4);
+        }
+
+        @Test
+        void theReasonCarriesTheNeedAndItsEvidence() {
+            Inputs in = Inputs.guest().score(40, memoryAbove())
+                    .usage(new double[0], rising(ROWS, 3.6 * GIB, 1.0 * GIB / 120));
+            String reason = decide(AT_ONCE, in).decision().reason();
+            assertThat(reason).contains("memory need 4.83GiB by +1h (use 3.59GiB of 4.00GiB, trend +1.00GiB/h, spread 0.00GiB, +5%) -> critical x1.3");
+        }
+
+        @Test
+        void withoutAMeasureOfUseTheTierAloneSizes() {
+            Decision d = decide(AT_ONCE, Inputs.guest().score(40, memoryAbove())).decision();
+            assertThat(d.target().memoryBytes()).isEqualTo(4301 * MIB);
+        }
+    }
+
+    @Nested
+    class Saturation {
+        @ParameterizedTest(name = "cores used {0} of 4, score {1}, attribution {2} -> {3} vCPUs")
+        @CsvSource({
+                // pinned at the vCPUs: censored, so one step more than the guest has, although inside the range
+                "4.0,  40, cpu,  5",
+                "3.9,  40, cpu,  5",
+                // not near the allocation: inside the range means no pressure
+                "3.0,  40, cpu,  4",
+                // saturated, but the anomaly is about the disk: CPU is not what the score says is wrong
+                "4.0,  40, disk, 4",
+                // saturated, but the score is calm: a busy guest at its daily peak is not anomalous
+                "4.0,  20, cpu,  4"})
+        void saturationIsPressureWhileTheScoreIsUpAndAboutTheResource(double cores, double score, String about,
+                                                                     int vcpus) {
+            Inputs in = Inputs.guest().score(score, about.equals("cpu") ? cpuInside() : diskOnly())
+                    .usage(flat(ROWS, cores), new double[0]);
+            Decision d = decide(AT_ONCE, in).decision();
+            assertThat(d.target().vcpus()).isEqualTo(vcpus);
+            assertThat(d.pressure().contains(Resource.CPU)).isEqualTo(vcpus > 4);
+        }
+
+        @Test
+        void aRunOfPinnedRowsAfterAQuietHourIsSaturation() {
+            double[] cores = flat(ROWS, 2.0);
+            for (int i = ROWS - 4; i < ROWS; i++) {
+                cores[i] = 4.0;
+            }
+            Decision d = decide(AT_ONCE, Inputs.guest().score(40, cpuInside()).usage(cores, new double[0])).decision();
+            assertThat(d.target().vcpus()).isEqualTo(5);
+            assertThat(d.reason()).contains("saturated at 4.00 cores of 4.00 cores");
+        }
+    }
+
+    @Nested
+    class Escalation {
+        /** Memory raised to the high tier (4711 MiB), its use at 4.5 GiB: near (95% is 4.37 GiB). */
+        Inputs raisedAndNear(int pressureCycles, double score) {
+            WorkloadState s = new WorkloadState(Tier.NONE, WorkloadState.Streaks.NONE, java.util.Optional.of(T0.minusSeconds(60)),
+                    java.util.Optional.empty(), java.util.Optional.empty(), 0, pressureCycles);
+            return Inputs.guest().current(4, 4711).state(s).score(score, memoryAbove())
+                    .usage(new double[0], flat(ROWS, 4.5 * GIB));
+        }
+
+        @ParameterizedTest(name = "pressure for {0} cycles before, score {1} -> {2} MiB, escalated {3}")
+        @CsvSource({
+                // the second cycle under pressure escalates (decide.sizing.escalate_after_cycles 2), whatever the
+                // score says and although the cooldown from the last change runs
+                "1, 10, 5325, true",
+                "1, 95, 5325, true",
+                "5, 10, 5325, true",
+                // the first cycle under pressure waits
+                "0, 10, 4711, false"})
+        void pressureThatOutlastsARaiseStepsToTheNextTier(int before, double score, long mib, boolean escalated) {
+            PolicyOutcome out = decide(AT_ONCE, raisedAndNear(before, score));
+            assertThat(out.decision().target().memoryBytes()).isEqualTo(mib * MIB);
+            assertThat(out.escalated().contains(Resource.MEMORY)).isEqualTo(escalated);
+            // the count starts again after a change; it goes on while the resource waits
+            assertThat(out.next().memoryPressureCycles()).isEqualTo(escalated ? 0 : before + 1);
+        }
+
+        @Test
+        void theExplanationSaysWhy() {
+            String reason = decide(AT_ONCE, raisedAndNear(1, 10)).decision().reason();
+            assertThat(reason).contains("memory escalated: still under pressure 2 cycles after a raise "
+                    + "(use 4.50GiB of 4.60GiB, trend +0.00GiB/h, spread 0.00GiB) -> critical x1.3");
+        }
+
+        @Test
+        void atTheCriticalTierThereIsNoFurtherStep() {
+            WorkloadState s = new WorkloadState(Tier.CRITICAL, WorkloadState.Streaks.NONE, java.util.Optional.empty(),
+                    java.util.Optional.empty(), java.util.Optional.empty(), 0, 3);
+            Inputs in = Inputs.guest().current(4, 5325).state(s).score(95, memoryAbove())
+                    .usage(new double[0], flat(ROWS, 5.1 * GIB));
+            PolicyOutcome out = decide(AT_ONCE, in);
+            assertThat(out.decision().isChange()).isFalse();
+            assertThat(out.escalated()).isEmpty();
+            assertThat(out.decision().reason()).contains("still under pressure at the critical tier's size");
+        }
+
+        @Test
+        void aResourceAtItsBaselineDoesNotEscalate() {
+            WorkloadState s = new WorkloadState(Tier.NONE, WorkloadState.Streaks.NONE, java.util.Optional.empty(),
+                    java.util.Optional.empty(), java.util.Optional.empty(), 0, 7);
+            PolicyOutcome out = decide(AT_ONCE, Inputs.guest().state(s).score(10, memoryAbove())
+                    .usage(new double[0], flat(ROWS, 3.95 * GIB)));
+            assertThat(out.decision().isChange()).isFalse();
+            assertThat(out.next().memoryPressureCycles()).isZero();
+        }
+    }
+
+    @Nested
+    class NoDecayUnderPressure {
+        /** Memory at the high tier (4711 MiB) and the score calm: the tier alone would let it decay. */
+        Inputs raised(double[] memory) {
+            return Inputs.guest().current(4, 4711).score(10, memoryAbove()).usage(new double[0], memory);
+        }
+
+        @ParameterizedTest(name = "use {0} GiB -> calm timer {1}")
+        @CsvSource({
+                // the next lower size is 4301 MiB; less 10% that is 3.78 GiB
+                "3.0,  true",
+                "3.7,  true",
+                "3.9,  false",
+                "4.4,  false"})
+        void onlyUseBelowTheNextLowerSizeStartsTheDecayTimer(double gib, boolean calm) {
+            PolicyOutcome out = decide(AT_ONCE, raised(flat(ROWS, gib * GIB)));
+            assertThat(out.decision().isChange()).isFalse();
+            assertThat(out.next().memoryCalmSince().isPresent()).isEqualTo(calm);
+        }
+
+        @Test
+        void aTrendThatWouldReachTheLowerSizeHoldsToo() {
+            // 3.0 GiB now but climbing 1 GiB an hour: within the horizon it would not fit 4301 MiB less 10%
+            PolicyOutcome out = decide(AT_ONCE, raised(rising(ROWS, 3.0 * GIB, GIB / 120)));
+            assertThat(out.next().memoryCalmSince()).isEmpty();
+            assertThat(out.decision().reason()).contains("no decay until use stays below 4301MiB less 10%");
+        }
+
+        @Test
+        void calmForDecayAfterStepsDown() {
+            Inputs in = raised(flat(ROWS, 3.0 * GIB));
+            PolicyOutcome first = decide(AT_ONCE, in);
+            Inputs later = in.after(first, T0.plus(Duration.ofMinutes(31)));
+            Decision d = decide(AT_ONCE, later).decision();
+            assertThat(d.action()).isEqualTo(Action.DECAY);
+            assertThat(d.target().memoryBytes()).isEqualTo(4301 * MIB);
+        }
+
+        @Test
+        void useAboveTheLowerSizeRestartsTheTimer() {
+            Inputs in = raised(flat(ROWS, 3.0 * GIB));
+            PolicyOutcome first = decide(AT_ONCE, in);
+            Inputs busy = in.after(first, T0.plus(Duration.ofMinutes(20))).usage(new double[0], flat(ROWS, 4.3 * GIB));
+            PolicyOutcome second = decide(AT_ONCE, busy);
+            assertThat(second.next().memoryCalmSince()).isEmpty();
+            Inputs calmAgain = busy.after(second, T0.plus(Duration.ofMinutes(31))).usage(new double[0], flat(ROWS, 3.0 * GIB));
+            PolicyOutcome third = decide(AT_ONCE, calmAgain);
+            assertThat(third.decision().isChange()).isFalse();
+            assertThat(third.next().memoryCalmSince()).contains(T0.plus(Duration.ofMinutes(31)));
+        }
+
+        @Test
+        void withoutAMeasureOfUseTheScoreDipStartsTheTimerAsBefore() {
+            PolicyOutcome out = decide(AT_ONCE, Inputs.guest().current(4, 4711).score(10, memoryAbove()));
+            assertThat(out.next().memoryCalmSince()).contains(T0);
+        }
+    }
+
+    @Nested
+    class Readings {
+        static final DecideConfig.Sizing SIZING = AT_ONCE.sizing();
+
+        @Test
+        void aRowWithoutDataAtTheNewestEndGivesNoReading() {
+            double[] use = flat(ROWS, 3.0);
+            use[ROWS - 1] = Double.NaN;
+            assertThat(UseReading.of(use, Duration.ofSeconds(30), 4, SIZING)).isEmpty();
+        }
+
+        @Test
+        void aSpikeDoesNotFakeATrend() {
+            double[] use = flat(ROWS, 2.0);
+            use[10] = 50;
+            use[ROWS - 10] = 50;
+            UseReading r = UseReading.of(use, Duration.ofSeconds(30), 4, SIZING).orElseThrow();
+            assertThat(r.perHour()).isZero();
+            assertThat(r.level()).isEqualTo(2.0);
+        }
+
+        @Test
+        void theTrendIsPerHourAtTheNewestRow() {
+            UseReading r = UseReading.of(rising(ROWS, 3.0, 0.01), Duration.ofSeconds(30), 4, SIZING).orElseThrow();
+            assertThat(r.perHour()).isCloseTo(1.2, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(r.level()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-9));
+            // 3.0 now + 1.2 within the hour, plus 5%
+            assertThat(r.need()).isCloseTo(4.2 * 1.05, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(r.reaches()).isTrue();
+            assertThat(r.saturated()).isFalse();
+        }
+    }
+}
