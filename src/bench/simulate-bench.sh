@@ -1,22 +1,40 @@
 #!/usr/bin/env bash
-# The end-to-end benchmark: daemon/scenarios/benchmark.yaml (or $1) for seeds 1-3 (or $SEEDS) x policies
-# headroom, threshold and none, on the virtual clock. Writes one report per run under $OUT (default
-# target/simulate-bench) and prints the policy x metric table per seed and the median over seeds.
-# Usage: src/bench/simulate-bench.sh [scenario.yaml]   (needs target/headroom.jar: mvn -B -o -q package -DskipTests)
+# The end-to-end benchmarks: daemon/scenarios/benchmark.yaml (quiet guests) and benchmark-noisy.yaml (noisy guests,
+# peaks at the vCPU count, slow leaks and fast surges), or the scenario files given as arguments, each for seeds 1-3
+# (or $SEEDS) x policies headroom, threshold and none, on the virtual clock. Writes one report per run under
+# $OUT/<scenario> (default target/simulate-bench), $JOBS runs at a time (default: one per core) and prints, per scenario, the policy x metric table per seed and
+# the median over seeds. Builds target/headroom.jar if it is out of date, and runs a copy of it, so a rebuild while
+# the bench runs cannot pull classes out from under it.
+# Usage: src/bench/simulate-bench.sh [scenario.yaml ...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SCENARIO=${1:-daemon/scenarios/benchmark.yaml}
+# shellcheck source=daemon/lib.sh
+. daemon/lib.sh
 SEEDS=${SEEDS:-"1 2 3"}
 OUT=${OUT:-target/simulate-bench}
-JAR=${HEADROOM_JAR:-target/headroom.jar}
-mkdir -p "$OUT"
+if [ -z "${HEADROOM_JAR:-}" ]; then
+  ensure_jar "$PWD"
+  HEADROOM_JAR=target/headroom.jar
+fi
+JAR=$(mktemp /tmp/headroom-bench.XXXXXX.jar)
+trap 'rm -f "$JAR"' EXIT
+cp "$HEADROOM_JAR" "$JAR"
+[ $# -gt 0 ] || set -- daemon/scenarios/benchmark.yaml daemon/scenarios/benchmark-noisy.yaml
+for SCENARIO in "$@"; do
+name=$(basename "$SCENARIO" .yaml)
+mkdir -p "$OUT/$name"
+# Runs are independent and deterministic: $JOBS of them at once (default: one per core).
 for seed in $SEEDS; do
   for policy in none threshold headroom; do
-    HEADROOM_LOG_LEVEL=${HEADROOM_LOG_LEVEL:-ERROR} java -jar "$JAR" simulate --scenario "$SCENARIO" \
-      --policy "$policy" --seed "$seed" --out "$OUT/$policy-$seed.json" >&2
+    printf '%s\0%s\0' "$policy" "$seed"
   done
-done
-python3 - "$OUT" $SEEDS <<'PY'
+done | HEADROOM_LOG_LEVEL=${HEADROOM_LOG_LEVEL:-ERROR} xargs -0 -n 2 -P "${JOBS:-$(nproc)}" sh -c \
+  'java -jar "$0" simulate --scenario "$1" --policy "$3" --seed "$4" --out "$2/$3-$4.json" >&2' \
+  "$JAR" "$SCENARIO" "$OUT/$name"
+echo
+echo "### $name"
+echo
+python3 - "$OUT/$name" $SEEDS <<'PY'
 import json, statistics, sys
 out, seeds = sys.argv[1], sys.argv[2:]
 cols = [("flagged_pct", "flagged before failure %"), ("median_lead_s", "median lead s"),
@@ -45,3 +63,4 @@ for policy in ["headroom", "threshold", "none"]:
            for c, _ in cols}
     print("| **%s** | median | " % policy + " | ".join(fmt(float(med[c]) if med[c] is not None else None) for c, _ in cols) + " |")
 PY
+done

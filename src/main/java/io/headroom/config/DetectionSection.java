@@ -9,7 +9,11 @@ import java.util.Set;
 /** Reads {@code detection}; defaults are those of {@code daemon/headroom.yaml}. */
 final class DetectionSection {
 
-    static final List<String> TRANSFORMS = List.of("level", "deviation", "variability", "rate", "seasonal");
+    /** Every transform the engineering knows. */
+    static final List<String> TRANSFORMS = List.of("level", "deviation", "variability", "rate", "seasonal", "shift");
+    /** The default transforms. */
+    static final List<String> DEFAULT_TRANSFORMS = List.of("level", "deviation", "variability", "rate", "seasonal",
+            "shift");
 
     private DetectionSection() {}
 
@@ -73,7 +77,7 @@ final class DetectionSection {
 
     private static DetectionConfig.Engineering engineering(ConfigNode n, List<FeatureSpec> features) {
         n.expectMapping();
-        List<String> transforms = transforms(n.child("transforms"), TRANSFORMS);
+        List<String> transforms = transforms(n.child("transforms"), DEFAULT_TRANSFORMS);
         Duration window = n.child("window").duration(Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(1));
         Map<String, List<String>> per = new LinkedHashMap<>();
         ConfigNode perNode = n.child("per_feature");

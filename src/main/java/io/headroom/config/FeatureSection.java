@@ -132,8 +132,8 @@ final class FeatureSection {
     private static void oneUsagePerResource(ConfigNode n, java.util.Collection<FeatureSpec> features) {
         Map<FeatureSpec.Pressure, String> seen = new java.util.EnumMap<>(FeatureSpec.Pressure.class);
         for (FeatureSpec f : features) {
-            if (f.usage() == FeatureSpec.Usage.NONE) {
-                continue;
+            if (f.usage() == FeatureSpec.Usage.NONE || f.usage().resource() != f.pressure()) {
+                continue; // none, or already reported as not matching its pressure
             }
             String other = seen.putIfAbsent(f.usage().resource(), f.name());
             if (other != null) {

@@ -52,7 +52,7 @@ final class PolicySection {
         double decayStep = d.child("step").number(0.1, 0.01, 1.0);
         double decayMargin = d.child("margin").number(0.1, 0.0, 0.5);
         d.rejectUnknownKeys();
-        Duration horizon = n.child("horizon").duration(Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7));
+        Duration horizon = n.child("horizon").duration(Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofDays(7));
         DecideConfig.Sizing sizing = sizing(n.child("sizing"), horizon, decayMargin);
 
         ConfigNode host = n.child("host");

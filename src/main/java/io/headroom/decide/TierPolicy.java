@@ -4,6 +4,7 @@ import io.headroom.config.DecideConfig;
 import io.headroom.config.Durations;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -53,12 +54,26 @@ public final class TierPolicy {
             return new PolicyOutcome(d, in.state());
         }
         WorkloadScore score = in.score().get();
-        TierTracker.Step step = tiers.next(in.state(), score.score());
         PressureAnalysis pressure = PressureAnalysis.of(score.attribution());
         Set<Resource> attributed = pressure.pressured(cfg.pressureShare());
+        Map<Resource, Optional<UseReading>> use = new EnumMap<>(Resource.class);
+        for (Resource r : Resource.values()) {
+            use.put(r, in.cpuControl().manages(r) ? sizing.read(r, in, score.usage()) : Optional.empty());
+        }
+        List<String> notes = new ArrayList<>();
+        TierTracker.Step step = tiers.next(in.state(), score.score());
+        Optional<Resource> saturated = Arrays.stream(Resource.values())
+                .filter(r -> use.get(r).map(UseReading::saturated).orElse(false))
+                .filter(r -> pressure.shareAnySide(r) >= cfg.pressureShare()).findFirst();
+        if (step.raw().compareTo(step.effective()) > 0 && saturated.isPresent()) {
+            // Hysteresis guards against a score that wobbles across a floor; use saturated at the allocation, on the
+            // resource the anomaly is about, corroborates it. A surge fails within minutes: no cycle to wait.
+            step = new TierTracker.Step(step.raw(), step.raw(), step.streaks());
+            notes.add("hysteresis waived: " + saturated.get().label() + " saturated ("
+                    + use.get(saturated.get()).get().describe(saturated.get()) + ")");
+        }
 
         List<Clamp> clamps = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
         Map<Resource, Long> got = new EnumMap<>(Resource.class);
         Map<Resource, ResourceStep> steps = new EnumMap<>(Resource.class);
         Set<Resource> pressured = EnumSet.noneOf(Resource.class);
@@ -69,8 +84,7 @@ public final class TierPolicy {
                 continue;
             }
             boolean about = pressure.shareAnySide(r) >= cfg.pressureShare();
-            ResourceStep rs = resource(r, in, step, attributed.contains(r), about, sizing.read(r, in, score.usage()),
-                    clamps, notes);
+            ResourceStep rs = resource(r, in, step, attributed.contains(r), about, use.get(r), clamps, notes);
             got.put(r, rs.got());
             steps.put(r, rs);
             if (rs.pressured()) {
@@ -208,15 +222,15 @@ public final class TierPolicy {
         long wanted = sizing.snap(r, units, baseline);
         String why = "need " + UseReading.fmt(r, use.need()) + " by +" + Durations.format(sizing.config().horizon())
                 + " (" + use.describe(r) + ", +" + Math.round(sizing.config().margin() * 100) + "%)";
-        if (use.saturated() && current < in.domainMax().get(r)) {
-            // Censored: use at the allocation says demand is at least that, not how much more. One step more.
-            long next = sizing.nextAbove(r, current, baseline);
-            if (next > wanted) {
-                wanted = next;
-                why += ", saturated at " + UseReading.fmt(r, use.recent()) + " of " + UseReading.fmt(r, use.allocation());
+        if (use.saturated()) {
+            why += ", saturated at " + UseReading.fmt(r, use.recent()) + " of " + UseReading.fmt(r, use.allocation());
+            if (current <= baseline) {
+                // Censored: use at the allocation says demand is at least that, not how much more: one step more.
+                // A resource already raised and still saturated escalates instead, after escalate_after_cycles.
+                wanted = Math.max(wanted, sizing.nextAbove(r, current, baseline));
             }
         }
-        if (wanted > tierTarget || why.contains("saturated")) {
+        if (wanted > tierTarget || use.saturated()) {
             notes.add(r.label() + " " + why + " -> " + sizing.tierOf(r, wanted, baseline)
                     + (units > wanted ? " (capped: the critical tier is the most a need buys)" : ""));
         }

@@ -12,7 +12,7 @@ import java.util.Optional;
  * minus the median of its oldest third, over the time between them. Outliers and noise move a median little, so a
  * noisy guest's spike neither fakes a trend nor hides one.
  *
- * @param level      the trend's value at the newest row
+ * @param level      the trend's value at the newest row, or the recent rows' median if that is higher
  * @param perHour    the trend's slope, per hour
  * @param spread     how far use rises above the trend (90th percentile of the residuals, never negative)
  * @param need       {@code max(level, trend at the horizon) + spread}, plus the sizing margin
@@ -66,15 +66,17 @@ record UseReading(double level, double perHour, double spread, double need, doub
         }
         Arrays.sort(residuals);
         double spread = Math.max(0, residuals[(int) Math.floor(0.9 * (n - 1))]);
-        double horizonHours = s.horizon().toMillis() / 3_600_000.0;
-        double ahead = level + perHour * horizonHours;
-        double need = (Math.max(level, ahead) + spread) * (1 + s.margin());
-
         int recentRows = (int) Math.max(1, s.saturationAfter().toMillis() / step.toMillis());
         int recentFrom = Math.max(0, use.length - recentRows);
         double[] r = Arrays.stream(use, recentFrom, use.length).filter(Double::isFinite).toArray();
         double recent = median(r, 0, r.length);
         double peak = Arrays.stream(r).max().orElse(recent);
+        // The medians of thirds lag a rise that began within the window's last third: the recent rows are the
+        // better "now" then.
+        level = Math.max(level, recent);
+        double horizonHours = s.horizon().toMillis() / 3_600_000.0;
+        double ahead = level + perHour * horizonHours;
+        double need = (Math.max(level, ahead) + spread) * (1 + s.margin());
         boolean saturated = recent >= s.near() * allocation;
         boolean reaches = perHour > 0 && ahead >= allocation;
         return Optional.of(new UseReading(level, perHour, spread, need, allocation, recent, peak, saturated, reaches));

@@ -15,7 +15,11 @@ import java.util.Locale;
  *   <li>{@code variability}: standard deviation of x over the window ending at t;</li>
  *   <li>{@code rate}: change per step over the last {@code rateLag} steps;</li>
  *   <li>{@code seasonal}: x[t] minus the mean of the same time one day and one week earlier, whichever exist
- *       (the seasonality-aware deviation; undefined until a day of history exists).</li>
+ *       (the seasonality-aware deviation; undefined until a day of history exists);</li>
+ *   <li>{@code shift}: the mean of the last {@link Settings#shortWindow} steps up to t minus the mean of the
+ *       {@code window} steps before them: a level shift, with the noise of one row averaged away. On a noisy
+ *       guest a surge or a hung service moves the level by a few standard deviations of one row, which a single
+ *       row's deviation cannot tell from noise, but the short mean can.</li>
  * </ul>
  * Undefined values (missing input, not enough history) are {@code NaN}; {@link Imputation} decides what the
  * model sees for them.
@@ -32,7 +36,7 @@ public final class FeatureEngineering {
 
     /** A per-feature transform. */
     public enum Transform {
-        LEVEL, DEVIATION, VARIABILITY, RATE, SEASONAL;
+        LEVEL, DEVIATION, VARIABILITY, RATE, SEASONAL, SHIFT;
 
         /** Lower-case name used in configs and column names. */
         public String id() {
@@ -86,9 +90,18 @@ public final class FeatureEngineering {
                     case VARIABILITY -> window - 1;
                     case RATE -> rateLag;
                     case SEASONAL -> Math.max(dayLag, weekLag);
+                    case SHIFT -> window + shortWindow() - 1;
                 });
             }
             return back;
+        }
+
+        /**
+         * Steps of the recent mean that {@code shift} compares with the window before it: a sixth of it (10 minutes
+         * of a one-hour window), long enough to average a noisy guest's rows, short enough to see a surge ramp.
+         */
+        public int shortWindow() {
+            return Math.max(2, window / 6);
         }
 
         /** Number of output columns for {@code nFeatures} inputs. */
@@ -136,6 +149,7 @@ public final class FeatureEngineering {
                     case VARIABILITY -> window(series, nRows, s, out, col, width, false);
                     case RATE -> rate(series, nRows, s.rateLag(), out, col, width);
                     case SEASONAL -> seasonal(series, nRows, s, out, col, width);
+                    case SHIFT -> shift(series, nRows, s, out, col, width);
                     default -> throw new IllegalStateException();
                 }
             }
@@ -186,6 +200,40 @@ public final class FeatureEngineering {
                     result = Math.sqrt(Math.max(0, sumSq / count - mean * mean));
                 } else if (!Double.isNaN(x[t])) {
                     result = x[t] - shift - mean;
+                }
+            }
+            out[t * width + col] = result;
+        }
+    }
+
+    /**
+     * Mean of rows {@code (t - k, t]} minus mean of rows {@code (t - k - w, t - k]}, from prefix sums over the valid
+     * values (shifted by the first one to keep the sums well conditioned). Defined when x[t] is, at least half the
+     * recent rows are and {@code minSamples} of the window's are.
+     */
+    private static void shift(double[] x, int n, Settings s, double[] out, int col, int width) {
+        int k = s.shortWindow();
+        int w = s.window();
+        double origin = Double.NaN;
+        for (int t = 0; t < n && Double.isNaN(origin); t++) {
+            origin = x[t];
+        }
+        double[] sum = new double[n + 1];
+        int[] count = new int[n + 1];
+        for (int t = 0; t < n; t++) {
+            boolean ok = !Double.isNaN(x[t]);
+            sum[t + 1] = sum[t] + (ok ? x[t] - origin : 0);
+            count[t + 1] = count[t] + (ok ? 1 : 0);
+        }
+        for (int t = 0; t < n; t++) {
+            int recentFrom = t + 1 - k;
+            int baseFrom = recentFrom - w;
+            double result = Double.NaN;
+            if (baseFrom >= 0 && !Double.isNaN(x[t])) {
+                int nRecent = count[t + 1] - count[recentFrom];
+                int nBase = count[recentFrom] - count[baseFrom];
+                if (2 * nRecent >= k && nBase >= s.minSamples()) {
+                    result = (sum[t + 1] - sum[recentFrom]) / nRecent - (sum[recentFrom] - sum[baseFrom]) / nBase;
                 }
             }
             out[t * width + col] = result;

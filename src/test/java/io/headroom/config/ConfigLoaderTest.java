@@ -234,6 +234,37 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void libvirtPresetsSayWhichFeaturesMeasureUse() throws Exception {
+            for (String preset : List.of("libvirt-exporter", "headroom-libvirt")) {
+                List<FeatureSpec> f = parse("features: {preset: " + preset + "}").features();
+                assertThat(f).filteredOn(s -> s.usage() != FeatureSpec.Usage.NONE)
+                        .extracting(FeatureSpec::name, FeatureSpec::usage)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("cpu_cores_used", FeatureSpec.Usage.CPU_CORES),
+                                org.assertj.core.groups.Tuple.tuple("memory_usage_ratio",
+                                        FeatureSpec.Usage.MEMORY_SHARE_OF_MAX));
+            }
+        }
+
+        @Test
+        void usageMustMatchThePressureAndBeOnePerResource() {
+            assertThat(problems("""
+                    features:
+                      custom:
+                        - {name: rss, query: 'sum by (domain) (rss)', pressure: cpu, usage: memory-bytes}
+                    """)).containsExactly("features.custom[0].usage: measures memory use, so pressure must be memory "
+                    + "(got pressure cpu)");
+            assertThat(problems("""
+                    features:
+                      custom:
+                        - {name: rss, query: 'sum by (domain) (rss)', pressure: memory, usage: memory-bytes}
+                    """)).containsExactly("features.custom: may have one feature with a usage per resource: "
+                    + "memory_usage_ratio and rss both measure memory use (disable one, or drop its usage key)");
+            assertThat(problems("features: {custom: [{name: x, query: 'sum by (domain) (x)', pressure: cpu, usage: cores}]}"))
+                    .containsExactly("features.custom[0].usage: must be one of none, cpu-cores, memory-bytes, "
+                            + "memory-share-of-max (got \"cores\")");
+        }
+
+        @Test
         void nodeExporterPresetHasABelowFeature() throws Exception {
             List<FeatureSpec> f = parse("features: {preset: node-exporter}").features();
             assertThat(f).filteredOn(s -> s.name().equals("memory_available_ratio")).singleElement()
@@ -276,7 +307,7 @@ class ConfigLoaderTest {
                     "features.custom[0].query: must return one series per workload, aggregated by the workload label,"
                             + " e.g. sum by (${label}) (...) (got a query that never mentions ${label} or domain)",
                     "features.custom[0].pressure: must be one of cpu, memory, io, network, none (got \"disk\")",
-                    "features.custom[0].colour: unknown key (known keys here: direction, kind, name, pressure, query)");
+                    "features.custom[0].colour: unknown key (known keys here: direction, kind, name, pressure, query, usage)");
         }
 
         @Test

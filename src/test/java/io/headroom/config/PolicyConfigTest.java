@@ -173,6 +173,39 @@ class PolicyConfigTest {
     }
 
     @Nested
+    class Sizing {
+        @Test
+        void defaults() throws Exception {
+            DecideConfig.Sizing s = decide("").sizing();
+            assertThat(s).isEqualTo(new DecideConfig.Sizing(Duration.ofHours(1), Duration.ofHours(1), 0.05, 0.95,
+                    Duration.ofMinutes(2), 2, 0.1));
+        }
+
+        @Test
+        void readsEveryKey() throws Exception {
+            DecideConfig.Sizing s = decide("""
+                    decide:
+                      horizon: 30m
+                      decay: {margin: 0.2}
+                      sizing: {window: 2h, margin: 0.1, near: 0.9, saturation_after: 5m, escalate_after_cycles: 4}
+                    """).sizing();
+            assertThat(s).isEqualTo(new DecideConfig.Sizing(Duration.ofMinutes(30), Duration.ofHours(2), 0.1, 0.9,
+                    Duration.ofMinutes(5), 4, 0.2));
+        }
+
+        @Test
+        void badValuesNameTheirKey() {
+            assertThat(problems("decide: {horizon: 1s, sizing: {near: 1.5, escalate_after_cycles: 0, window: 1m}, "
+                    + "decay: {margin: 0.9}}")).containsExactlyInAnyOrder(
+                    "decide.horizon: must be a duration between 10s and 7d (got \"1s\")",
+                    "decide.sizing.near: must be a number between 0.5 and 1.0 (got 1.5)",
+                    "decide.sizing.escalate_after_cycles: must be a whole number between 1 and 100 (got 0)",
+                    "decide.sizing.window: must be a duration between 5m and 7d (got \"1m\")",
+                    "decide.decay.margin: must be a number between 0.0 and 0.5 (got 0.9)");
+        }
+    }
+
+    @Nested
     class Host {
         @Test
         void readsBoth() throws Exception {

@@ -116,7 +116,7 @@ class EndToEndActuationIT {
                 detection: {training_window: 2h, min_training_rows: 500, retrain_every: 1h,
                             failure_query: 'max by (domain) (guest_failing)', failure_margin: 1m,
                             engineering: {transforms: [level], window: 1m}, calibration: {quantile: 0.99999}}
-                decide: {cooldown: 5s, decay: {after: %ds, step: 1.0}}
+                decide: {cooldown: 5s, decay: {after: %ds, step: 1.0}, sizing: {saturation_after: 10s}}
                 act: {mode: enforce}
                 server: {listen: '127.0.0.1:0'}
                 state_dir: %s
@@ -249,11 +249,16 @@ class EndToEndActuationIT {
 
     /** Fetches the status and files it under its cycle number. */
     JsonNode observe(String base) throws Exception {
-        HttpResponse<String> r = get(base + "/api/v1/workloads");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonNode s = JSON.readTree(r.body());
+        JsonNode s = status(base);
         cycles.put(s.path("cycle").path("number").asLong(), s);
         return s;
+    }
+
+    /** The status API's view of the last cycle. */
+    static JsonNode status(String base) throws Exception {
+        HttpResponse<String> r = get(base + "/api/v1/workloads");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
     }
 
     static JsonNode workload(JsonNode status, String name) {

@@ -111,6 +111,22 @@ class SizingPolicyTest {
             assertThat(d.pressure().contains(Resource.CPU)).isEqualTo(vcpus > 4);
         }
 
+        @ParameterizedTest(name = "first cycle at score 40, cores used {0}, about {1} -> {2} vCPUs")
+        @CsvSource({
+                // saturation on the resource the anomaly is about corroborates the score: no cycle of hysteresis
+                "4.0, cpu,  5",
+                // without it, the tier waits for decide.hysteresis.escalate_after_cycles as ever
+                "3.0, cpu,  4",
+                "4.0, disk, 4"})
+        void saturationWaivesTheHysteresisWait(double cores, String about, int vcpus) {
+            Inputs in = Inputs.guest().score(40, about.equals("cpu") ? cpuInside() : diskOnly())
+                    .usage(flat(ROWS, cores), new double[0]);
+            Decision d = decide(Inputs.config(""), in).decision();
+            assertThat(d.target().vcpus()).isEqualTo(vcpus);
+            assertThat(d.tier()).isEqualTo(vcpus > 4 ? Tier.MEDIUM : Tier.NONE);
+            assertThat(d.reason().contains("hysteresis waived: cpu saturated")).isEqualTo(vcpus > 4);
+        }
+
         @Test
         void aRunOfPinnedRowsAfterAQuietHourIsSaturation() {
             double[] cores = flat(ROWS, 2.0);

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class FeatureEngineeringTest {
 
-    static final Settings ALL = new Settings(List.of(Transform.values()), 4, 2, 2, 6, 0);
+    static final Settings ALL = new Settings(List.of(Transform.LEVEL, Transform.DEVIATION, Transform.VARIABILITY,
+            Transform.RATE, Transform.SEASONAL), 4, 2, 2, 6, 0);
 
     @Test
     void namesOneColumnPerFeatureAndTransform() {
@@ -43,6 +44,23 @@ class FeatureEngineeringTest {
         assertThat(out[6 * w + 4]).isEqualTo(5);
         assertThat(out[7 * w + 4]).isEqualTo(5);
         assertThat(out[5 * w + 4]).isNaN();
+    }
+
+    @Test
+    void shiftIsTheRecentMeanMinusTheWindowBeforeIt() {
+        // window 6 steps, so the recent mean covers 6 / 6 -> at least 2 steps
+        Settings s = new Settings(List.of(Transform.SHIFT), 6, 2, 1, 0, 0);
+        assertThat(s.shortWindow()).isEqualTo(2);
+        assertThat(s.lookback()).isEqualTo(7);
+        double[] x = {1, 1, 1, 1, 1, 1, 1, 4, 4, Double.NaN, 4};
+        double[] out = FeatureEngineering.apply(x, x.length, 1, s);
+        assertThat(out[6]).isNaN(); // the window before the recent rows is not complete yet
+        assertThat(out[7]).isEqualTo(1.5); // mean{1, 4} - mean{rows 0-5}
+        assertThat(out[8]).isEqualTo(3.0); // mean{4, 4} - mean{rows 1-6}
+        assertThat(out[9]).isNaN(); // missing input
+        // rows 9-10: one of two recent rows valid (half is enough); window rows 3-8 hold 1,1,1,1,4,4
+        assertThat(out[10]).isCloseTo(4 - 2.0, within(1e-12));
+        assertThat(new Settings(List.of(Transform.SHIFT), 120, 30, 1, 0, 0).shortWindow()).isEqualTo(20);
     }
 
     @Test

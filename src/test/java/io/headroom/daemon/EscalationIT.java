@@ -1,0 +1,177 @@
+package io.headroom.daemon;
+
+import static io.headroom.daemon.EndToEndActuationIT.metrics;
+import static io.headroom.daemon.EndToEndActuationIT.port;
+import static io.headroom.daemon.EndToEndActuationIT.workload;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.headroom.testing.OpenMetricsWriter;
+import io.headroom.testing.Poll;
+import io.headroom.testing.PrometheusExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Closed-loop sizing on the packaged daemon: {@code headroom run} in enforce mode against a real Prometheus and
+ * libvirt's test driver ({@code escalation-node.xml}, two guests of 1400 MiB).
+ *
+ * <p>Prometheus holds two hours of libvirt-exporter history, backfilled, running on past the test's start (the
+ * samples after "now" stand in for live scrapes). leaky's memory in use is about 1 GiB until {@link #CLIMB}, then
+ * climbs 0.4 GiB a minute to a plateau of 1.7 GiB, which it holds until {@link #PLATEAU_END}, then drops back.
+ * With {@code decide.horizon: 10s} the first raise is sized for the near term: a tier step below the plateau.
+ * The use keeps climbing into the allocation it was given, so its pressure outlasts the raise and the guest must be
+ * escalated, step by step, to the critical tier (1820 MiB, the only size that holds 1.7 GiB with room), and kept
+ * there for as long as the plateau lasts even though its score settles, then given back once the use has dropped.
+ */
+class EscalationIT {
+
+    static final long STEP = 5;
+    static final long END = Instant.now().getEpochSecond() / STEP * STEP;
+    static final long START = END - 2 * 3600;
+    /** Long enough after the start for training and the first cycles, even on a loaded machine. */
+    static final long CLIMB = END + 45;
+    static final double CLIMB_GIB_PER_SECOND = 0.4 / 60;
+    static final long PLATEAU_END = END + 330;
+    static final long LAST = END + 900;
+    static final long MIB = 1L << 20;
+    static final double GIB = 1L << 30;
+    static final long MAX = 4096 * MIB;
+
+    @RegisterExtension
+    static final PrometheusExtension prometheus = PrometheusExtension.builder()
+            .backfill(EscalationIT::history).build();
+
+    static double memoryInUse(String domain, long t) {
+        double normal = GIB * (1.0 + 0.08 * Math.sin(2 * Math.PI * t / 1800.0));
+        if (!domain.equals("leaky") || t < CLIMB || t >= PLATEAU_END) {
+            return normal;
+        }
+        return Math.min(1.7 * GIB, 1.0 * GIB + (t - CLIMB) * CLIMB_GIB_PER_SECOND * GIB);
+    }
+
+    static void history(OpenMetricsWriter out) {
+        OpenMetricsWriter.Family cpu = out.counter("libvirt_domain_info_cpu_time_seconds_total", "CPU time.");
+        OpenMetricsWriter.Family mem = out.gauge("libvirt_domain_info_memory_usage_bytes", "Memory.");
+        OpenMetricsWriter.Family max = out.gauge("libvirt_domain_info_maximum_memory_bytes", "Max memory.");
+        for (String d : List.of("leaky", "steady")) {
+            Map<String, String> l = Map.of("domain", d);
+            OpenMetricsWriter.Series c = cpu.series(l);
+            double used = 0;
+            for (long t = START; t <= LAST; t += STEP) {
+                // CPU repeats every hour and never changes: only memory is anomalous.
+                used += 2 * (0.3 + 0.04 * Math.sin(2 * Math.PI * t / 3600.0)) * STEP;
+                c.sample(used, t);
+                mem.sample(l, memoryInUse(d, t), t);
+                max.sample(l, MAX, t);
+            }
+        }
+    }
+
+    final TreeMap<Long, JsonNode> cycles = new TreeMap<>();
+
+    @Test
+    void escalatesWhilePressurePersistsAfterARaiseAndHoldsUntilUseDrops(@TempDir Path dir) throws Exception {
+        Path node = Path.of(getClass().getResource("/io/headroom/daemon/escalation-node.xml").toURI());
+        Path cfg = dir.resolve("headroom.yaml");
+        // Level only, small steps and windows (as in EndToEndActuationIT), so the climb shows at once; a short
+        // horizon sizes the first raise for the next seconds only; decay after a minute of room, in one step.
+        Files.writeString(cfg, """
+                prometheus: {url: '%s'}
+                workloads: {source: libvirt, libvirt_uri: 'test://%s'}
+                collection: {interval: 1s, step: 5s, lookback: 10m}
+                features: {rate_window: 20s}
+                detection: {training_window: 2h, min_training_rows: 500, retrain_every: 1h,
+                            engineering: {transforms: [level], window: 1m}, calibration: {quantile: 0.99999}}
+                decide: {cooldown: 5s, horizon: 10s, decay: {after: 1m, step: 1.0},
+                         sizing: {window: 5m, saturation_after: 10s}}
+                act: {mode: enforce}
+                server: {listen: '127.0.0.1:0'}
+                state_dir: %s
+                """.formatted(prometheus.baseUrl(), node.toAbsolutePath(), dir.resolve("state")));
+        Path log = dir.resolve("headroom.log");
+        Path stdout = dir.resolve("stdout.txt");
+        String jar = System.getProperty("headroom.jar", "target/headroom.jar");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-jar", jar, "run", "--config", cfg.toString())
+                .redirectOutput(stdout.toFile()).redirectError(log.toFile()).start();
+        try {
+            String base = "http://127.0.0.1:" + port(stdout);
+            JsonNode atCritical = Poll.until(Duration.ofSeconds(PLATEAU_END - Instant.now().getEpochSecond()),
+                    "leaky at the critical tier's 1820 MiB", () -> observe(base),
+                    s -> workload(s, "leaky").path("current").path("memory_bytes").asLong() == 1820 * MIB);
+            List<JsonNode> raises = changes();
+            assertThat(raises).as("a first raise below the critical size, then escalations up to it").hasSizeGreaterThan(1);
+            assertThat(raises.get(0).path("to").path("memory_bytes").asLong()).isLessThan(1820 * MIB);
+            assertThat(cycles.values().stream().map(s -> workload(s, "leaky").path("last_decision").path("reason")
+                    .asText()).filter(r -> r.contains("memory escalated: still under pressure")).findAny())
+                    .as("a decision explains the escalation").isPresent();
+            assertThat(metrics(base).get("headroom_decision_escalations_total{resource=\"memory\"}"))
+                    .isGreaterThanOrEqualTo(1.0);
+
+            // Held for the plateau: in use at 1.7 GiB of 1820 MiB there is no room to give anything back, whatever
+            // the score does meanwhile.
+            long held = atCritical.path("cycle").path("number").asLong();
+            Poll.until(Duration.ofSeconds(PLATEAU_END - Instant.now().getEpochSecond() + 30), "the plateau's end",
+                    () -> observe(base), s -> Instant.parse(s.path("cycle").path("at").asText())
+                            .isAfter(Instant.ofEpochSecond(PLATEAU_END + STEP)));
+            assertThat(cycles.tailMap(held).values()).as("no decay while the use holds")
+                    .filteredOn(s -> Instant.parse(s.path("cycle").path("at").asText())
+                            .isBefore(Instant.ofEpochSecond(PLATEAU_END - 2 * STEP)))
+                    .isNotEmpty()
+                    .allSatisfy(s -> assertThat(workload(s, "leaky").path("current").path("memory_bytes").asLong())
+                            .isEqualTo(1820 * MIB));
+
+            // Given back once use has dropped and stayed down for decide.decay.after.
+            Poll.until(Duration.ofSeconds(150), "leaky back at its baseline", () -> observe(base),
+                    s -> workload(s, "leaky").path("current").path("memory_bytes").asLong() == 1400 * MIB);
+            assertThat(cycles.values()).as("steady is never changed").allSatisfy(s ->
+                    assertThat(workload(s, "steady").path("last_change").isNull()).isTrue());
+        } catch (AssertionError | Exception e) {
+            throw new AssertionError(e.getMessage() + "\n--- headroom log (tail) ---\n" + tail(log), e);
+        } finally {
+            p.destroy();
+            if (!p.waitFor(45, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    JsonNode observe(String base) throws Exception {
+        JsonNode s = EndToEndActuationIT.status(base);
+        cycles.put(s.path("cycle").path("number").asLong(), s);
+        return s;
+    }
+
+    /** leaky's changes in order, as its last_change showed them from cycle to cycle. */
+    List<JsonNode> changes() {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode s : cycles.values()) {
+            JsonNode c = workload(s, "leaky").path("last_change");
+            if (c.isObject() && (out.isEmpty() || !out.get(out.size() - 1).equals(c))) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (Exception e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}
