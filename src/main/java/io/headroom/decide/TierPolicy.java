@@ -145,6 +145,8 @@ public final class TierPolicy {
         // attribution is about this resource, though: a noisy guest at its daily peak is near its vCPUs every day.
         boolean pressured = attributed || (measured && about && tier != Tier.NONE);
         long need;
+        boolean raised = !uncapped && current > baseline;
+        boolean escalated = false;
         if (pressured) {
             need = tiers.target(step.raw(), r, baseline);
             long effective = tiers.target(tier, r, baseline);
@@ -153,7 +155,13 @@ public final class TierPolicy {
                 need = effective;
             }
             if (tier != Tier.NONE && use.isPresent()) {
-                need = Math.max(need, sized(r, in, use.get(), need, notes));
+                long sized = sized(r, in, use.get(), need, notes);
+                if (raised && sized > Math.max(need, current)) {
+                    // The use outgrew the step it was given: unrelieved pressure, whatever tier the score is in.
+                    notes.add(r.label() + " escalated: use outgrew the raise (" + use.get().describe(r) + ")");
+                    escalated = true;
+                }
+                need = Math.max(need, sized);
             }
         } else if (uncapped) {
             need = baseline;
@@ -164,10 +172,8 @@ public final class TierPolicy {
 
         // Escalation: a raised resource whose use stays near its allocation, or trends to it, gets the next step
         // whatever the score says; the score only says that something is unusual, use says whether it was enough.
-        boolean raised = !uncapped && current > baseline;
         int cycles = raised && measured ? Math.min(in.state().pressureCycles(r) + 1, 1_000_000) : 0;
-        boolean escalated = false;
-        if (cycles >= sizing.config().escalateAfterCycles()) {
+        if (cycles >= sizing.config().escalateAfterCycles() && !escalated) {
             long next = Math.max(need, sizing.nextAbove(r, current, baseline));
             if (next > current) {
                 notes.add(r.label() + " escalated: still under pressure " + cycles + " cycles after a raise ("

@@ -65,15 +65,19 @@ record UseReading(double level, double perHour, double spread, double need, doub
             residuals[i] = v[i] - (level + perHour * t[i]);
         }
         Arrays.sort(residuals);
-        double spread = Math.max(0, residuals[(int) Math.floor(0.9 * (n - 1))]);
+        double spread = residuals[(int) Math.floor(0.9 * (n - 1))];
         int recentRows = (int) Math.max(1, s.saturationAfter().toMillis() / step.toMillis());
         int recentFrom = Math.max(0, use.length - recentRows);
         double[] r = Arrays.stream(use, recentFrom, use.length).filter(Double::isFinite).toArray();
         double recent = median(r, 0, r.length);
         double peak = Arrays.stream(r).max().orElse(recent);
         // The medians of thirds lag a rise that began within the window's last third: the recent rows are the
-        // better "now" then.
-        level = Math.max(level, recent);
+        // better "now" then, and the spread counts only what rises above that level, not the rise itself again.
+        if (recent > level) {
+            spread -= recent - level;
+            level = recent;
+        }
+        spread = Math.max(0, spread);
         double horizonHours = s.horizon().toMillis() / 3_600_000.0;
         double ahead = level + perHour * horizonHours;
         double need = (Math.max(level, ahead) + spread) * (1 + s.margin());

@@ -1,18 +1,18 @@
 package io.headroom.daemon;
 
+import static io.headroom.daemon.RunningDaemon.allocation;
+import static io.headroom.daemon.RunningDaemon.metrics;
+import static io.headroom.daemon.RunningDaemon.port;
+import static io.headroom.daemon.RunningDaemon.status;
+import static io.headroom.daemon.RunningDaemon.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.headroom.testing.OpenMetricsWriter;
 import io.headroom.testing.Poll;
 import io.headroom.testing.PrometheusExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +21,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,8 +57,6 @@ class EndToEndActuationIT {
     static final Duration DECAY_AFTER = Duration.ofMinutes(1);
     static final long MIB = 1L << 20;
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @RegisterExtension
     static final PrometheusExtension prometheus = PrometheusExtension.builder()
@@ -252,53 +247,6 @@ class EndToEndActuationIT {
         JsonNode s = status(base);
         cycles.put(s.path("cycle").path("number").asLong(), s);
         return s;
-    }
-
-    /** The status API's view of the last cycle. */
-    static JsonNode status(String base) throws Exception {
-        HttpResponse<String> r = get(base + "/api/v1/workloads");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
-    }
-
-    static JsonNode workload(JsonNode status, String name) {
-        for (JsonNode w : status.path("workloads")) {
-            if (w.path("name").asText().equals(name)) {
-                return w;
-            }
-        }
-        throw new AssertionError("no workload " + name + " in " + status);
-    }
-
-    static JsonNode allocation(int vcpus, long memMib) {
-        return JSON.createObjectNode().put("vcpus", vcpus).put("memory_bytes", memMib * MIB);
-    }
-
-    /** The exposition's samples by {@code name{labels}} as written (client_java puts a comma after the last label). */
-    static Map<String, Double> metrics(String base) throws Exception {
-        Map<String, Double> out = new TreeMap<>();
-        for (String line : get(base + "/metrics").body().split("\n")) {
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int space = line.lastIndexOf(' ');
-            out.put(line.substring(0, space).replace(",}", "}"), Double.parseDouble(line.substring(space + 1)));
-        }
-        return out;
-    }
-
-    static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The port from {@code headroom listening on http://127.0.0.1:PORT/metrics}, the first line on stdout. */
-    static int port(Path stdout) throws Exception {
-        Pattern listening = Pattern.compile("headroom listening on http://127\\.0\\.0\\.1:(\\d+)/metrics");
-        Optional<Matcher> m = Poll.until(Duration.ofSeconds(60), "the listening line on stdout", () -> Files.readAllLines(
-                stdout, StandardCharsets.UTF_8).stream().map(listening::matcher).filter(Matcher::find).findFirst(),
-                Optional::isPresent);
-        return Integer.parseInt(m.orElseThrow().group(1));
     }
 
     String tail() {

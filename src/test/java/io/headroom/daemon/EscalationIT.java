@@ -1,8 +1,10 @@
 package io.headroom.daemon;
 
-import static io.headroom.daemon.EndToEndActuationIT.metrics;
-import static io.headroom.daemon.EndToEndActuationIT.port;
-import static io.headroom.daemon.EndToEndActuationIT.workload;
+import static io.headroom.daemon.RunningDaemon.MIB;
+import static io.headroom.daemon.RunningDaemon.metrics;
+import static io.headroom.daemon.RunningDaemon.port;
+import static io.headroom.daemon.RunningDaemon.status;
+import static io.headroom.daemon.RunningDaemon.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,12 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * libvirt's test driver ({@code escalation-node.xml}, two guests of 1400 MiB).
  *
  * <p>Prometheus holds two hours of libvirt-exporter history, backfilled, running on past the test's start (the
- * samples after "now" stand in for live scrapes). leaky's memory in use is about 1 GiB until {@link #CLIMB}, then
- * climbs 0.4 GiB a minute to a plateau of 1.7 GiB, which it holds until {@link #PLATEAU_END}, then drops back.
- * With {@code decide.horizon: 10s} the first raise is sized for the near term: a tier step below the plateau.
- * The use keeps climbing into the allocation it was given, so its pressure outlasts the raise and the guest must be
- * escalated, step by step, to the critical tier (1820 MiB, the only size that holds 1.7 GiB with room), and kept
- * there for as long as the plateau lasts even though its score settles, then given back once the use has dropped.
+ * samples after "now" stand in for live scrapes). leaky's memory in use is about 1 GiB until {@link #JUMP}, when
+ * it steps up to 1.2 GiB; it then creeps up, 0.3 GiB a minute, to a plateau of 1.7 GiB, which it holds until
+ * {@link #PLATEAU_END}, then drops back. The tiers are configured so that the score alone never asks for more than
+ * the medium tier (1470 MiB): the step raises leaky to it, and from then on only the use says the step was not
+ * enough. leaky must be escalated, tier step by tier step, to the critical tier (1820 MiB, the only size that holds
+ * 1.7 GiB), kept there while the plateau lasts, and given back once the use has dropped.
  */
 class EscalationIT {
 
@@ -41,11 +43,11 @@ class EscalationIT {
     static final long END = Instant.now().getEpochSecond() / STEP * STEP;
     static final long START = END - 2 * 3600;
     /** Long enough after the start for training and the first cycles, even on a loaded machine. */
-    static final long CLIMB = END + 45;
-    static final double CLIMB_GIB_PER_SECOND = 0.4 / 60;
-    static final long PLATEAU_END = END + 330;
+    static final long JUMP = END + 45;
+    static final long CREEP = JUMP + 30;
+    static final double CREEP_GIB_PER_SECOND = 0.3 / 60;
+    static final long PLATEAU_END = END + 270;
     static final long LAST = END + 900;
-    static final long MIB = 1L << 20;
     static final double GIB = 1L << 30;
     static final long MAX = 4096 * MIB;
 
@@ -54,11 +56,11 @@ class EscalationIT {
             .backfill(EscalationIT::history).build();
 
     static double memoryInUse(String domain, long t) {
-        double normal = GIB * (1.0 + 0.08 * Math.sin(2 * Math.PI * t / 1800.0));
-        if (!domain.equals("leaky") || t < CLIMB || t >= PLATEAU_END) {
+        double normal = GIB * (1.0 + 0.05 * Math.sin(2 * Math.PI * t / 1800.0));
+        if (!domain.equals("leaky") || t < JUMP || t >= PLATEAU_END) {
             return normal;
         }
-        return Math.min(1.7 * GIB, 1.0 * GIB + (t - CLIMB) * CLIMB_GIB_PER_SECOND * GIB);
+        return Math.min(1.7 * GIB, 1.2 * GIB + Math.max(0, t - CREEP) * CREEP_GIB_PER_SECOND * GIB);
     }
 
     static void history(OpenMetricsWriter out) {
@@ -85,17 +87,20 @@ class EscalationIT {
     void escalatesWhilePressurePersistsAfterARaiseAndHoldsUntilUseDrops(@TempDir Path dir) throws Exception {
         Path node = Path.of(getClass().getResource("/io/headroom/daemon/escalation-node.xml").toURI());
         Path cfg = dir.resolve("headroom.yaml");
-        // Level only, small steps and windows (as in EndToEndActuationIT), so the climb shows at once; a short
-        // horizon sizes the first raise for the next seconds only; decay after a minute of room, in one step.
+        // Level only, at 5 s steps, as in EndToEndActuationIT, so the step shows at once. Scores stay below the
+        // high tier's floor (99 here), so the score never asks for more than the medium tier. A short horizon sizes
+        // the first raise for the next seconds; every cycle of pressure on a raised resource escalates; decay after
+        // a minute of room, in one step.
         Files.writeString(cfg, """
                 prometheus: {url: '%s'}
                 workloads: {source: libvirt, libvirt_uri: 'test://%s'}
                 collection: {interval: 1s, step: 5s, lookback: 10m}
                 features: {rate_window: 20s}
                 detection: {training_window: 2h, min_training_rows: 500, retrain_every: 1h,
-                            engineering: {transforms: [level], window: 1m}, calibration: {quantile: 0.99999}}
+                            engineering: {transforms: [level], window: 1m}}
                 decide: {cooldown: 5s, horizon: 10s, decay: {after: 1m, step: 1.0},
-                         sizing: {window: 5m, saturation_after: 10s}}
+                         tiers: {high: {min_score: 99}, critical: {min_score: 100}},
+                         sizing: {window: 5m, saturation_after: 10s, escalate_after_cycles: 1}}
                 act: {mode: enforce}
                 server: {listen: '127.0.0.1:0'}
                 state_dir: %s
@@ -113,10 +118,12 @@ class EscalationIT {
                     s -> workload(s, "leaky").path("current").path("memory_bytes").asLong() == 1820 * MIB);
             List<JsonNode> raises = changes();
             assertThat(raises).as("a first raise below the critical size, then escalations up to it").hasSizeGreaterThan(1);
-            assertThat(raises.get(0).path("to").path("memory_bytes").asLong()).isLessThan(1820 * MIB);
-            assertThat(cycles.values().stream().map(s -> workload(s, "leaky").path("last_decision").path("reason")
-                    .asText()).filter(r -> r.contains("memory escalated: still under pressure")).findAny())
-                    .as("a decision explains the escalation").isPresent();
+            assertThat(raises.get(0).path("to").path("memory_bytes").asLong()).isEqualTo(1470 * MIB);
+            List<String> escalations = cycles.values().stream().map(s -> workload(s, "leaky").path("last_decision"))
+                    .filter(d -> d.path("reason").asText().contains("memory escalated: "))
+                    .map(d -> d.path("tier").asText() + ": " + d.path("reason").asText()).toList();
+            assertThat(escalations).as("decisions explain the escalations").isNotEmpty()
+                    .as("the score said medium all along").allMatch(e -> e.startsWith("medium: "));
             assertThat(metrics(base).get("headroom_decision_escalations_total{resource=\"memory\"}"))
                     .isGreaterThanOrEqualTo(1.0);
 
@@ -149,7 +156,7 @@ class EscalationIT {
     }
 
     JsonNode observe(String base) throws Exception {
-        JsonNode s = EndToEndActuationIT.status(base);
+        JsonNode s = status(base);
         cycles.put(s.path("cycle").path("number").asLong(), s);
         return s;
     }

@@ -167,6 +167,19 @@ class SizingPolicyTest {
         }
 
         @Test
+        void aNeedBeyondTheRaiseWhileTheScoreIsUpIsAnEscalationAtOnce() {
+            // at the medium tier's 4301 MiB, using 4.2 GiB and the score still medium: the need (4.41 GiB) buys the
+            // high step now, without waiting for the pressure count, and bypassing the cooldown of the last change
+            WorkloadState s = new WorkloadState(Tier.MEDIUM, WorkloadState.Streaks.NONE,
+                    java.util.Optional.of(T0.minusSeconds(60)), java.util.Optional.empty(), java.util.Optional.empty(), 0, 0);
+            PolicyOutcome out = decide(AT_ONCE, Inputs.guest().current(4, 4301).state(s).score(40, memoryAbove())
+                    .usage(new double[0], flat(ROWS, 4.2 * GIB)));
+            assertThat(out.decision().target().memoryBytes()).isEqualTo(4711 * MIB);
+            assertThat(out.escalated()).containsExactly(Resource.MEMORY);
+            assertThat(out.decision().reason()).contains("memory escalated: use outgrew the raise (use 4.20GiB of 4.20GiB");
+        }
+
+        @Test
         void theExplanationSaysWhy() {
             String reason = decide(AT_ONCE, raisedAndNear(1, 10)).decision().reason();
             assertThat(reason).contains("memory escalated: still under pressure 2 cycles after a raise "

@@ -1,0 +1,81 @@
+package io.headroom.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.headroom.testing.Poll;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reading a packaged daemon the tests started: its port from stdout, its status API and its /metrics. A class of
+ * its own, holding no clock: the ITs that use it compute their timelines when they load, and borrowing a helper
+ * from another IT would load that one (and start its clock) too early.
+ */
+final class RunningDaemon {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final long MIB = 1L << 20;
+
+    private RunningDaemon() {}
+
+    /** The status API's view of the last cycle. */
+    static JsonNode status(String base) throws Exception {
+        HttpResponse<String> r = get(base + "/api/v1/workloads");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    static JsonNode workload(JsonNode status, String name) {
+        for (JsonNode w : status.path("workloads")) {
+            if (w.path("name").asText().equals(name)) {
+                return w;
+            }
+        }
+        throw new AssertionError("no workload " + name + " in " + status);
+    }
+
+    static JsonNode allocation(int vcpus, long memMib) {
+        return JSON.createObjectNode().put("vcpus", vcpus).put("memory_bytes", memMib * MIB);
+    }
+
+    /** The exposition's samples by {@code name{labels}} as written (client_java puts a comma after the last label). */
+    static Map<String, Double> metrics(String base) throws Exception {
+        Map<String, Double> out = new TreeMap<>();
+        for (String line : get(base + "/metrics").body().split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            out.put(line.substring(0, space).replace(",}", "}"), Double.parseDouble(line.substring(space + 1)));
+        }
+        return out;
+    }
+
+    static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The port from {@code headroom listening on http://127.0.0.1:PORT/metrics}, the first line on stdout. */
+    static int port(Path stdout) throws Exception {
+        Pattern listening = Pattern.compile("headroom listening on http://127\\.0\\.0\\.1:(\\d+)/metrics");
+        Optional<Matcher> m = Poll.until(Duration.ofSeconds(60), "the listening line on stdout", () -> Files.readAllLines(
+                stdout, StandardCharsets.UTF_8).stream().map(listening::matcher).filter(Matcher::find).findFirst(),
+                Optional::isPresent);
+        return Integer.parseInt(m.orElseThrow().group(1));
+    }
+}
