@@ -37,7 +37,8 @@ final class Sections {
 
     static PrometheusConfig prometheus(ConfigNode n) {
         n.expectMapping();
-        URI url = n.child("url").httpUrl(DEFAULT_PROMETHEUS_URL);
+        // Logged at start and printed by check-config, so it must not carry a password (basic_auth has a file).
+        URI url = n.child("url").httpUrlWithoutCredentials(DEFAULT_PROMETHEUS_URL);
         Duration timeout = n.child("timeout").duration(Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(10));
         Optional<Path> token = n.child("bearer_token_file").readableFile();
         Optional<PrometheusConfig.BasicAuth> basic = basicAuth(n.child("basic_auth"));

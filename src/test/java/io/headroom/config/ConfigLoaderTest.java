@@ -112,6 +112,19 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void credentialsInTheUrlAreRefusedWithoutEchoingThem() {
+            assertThat(problems("prometheus: {url: 'https://admin:hunter2@prom.example:9090'}")).containsExactly(
+                    "prometheus.url: must not contain credentials (got user info in \"prom.example\")");
+        }
+
+        @Test
+        void aUrlThatDoesNotParseIsEchoedWithoutItsUserInfo() {
+            assertThat(problems("prometheus: {url: 'http://admin:hunter2@prom example:9090'}")).singleElement()
+                    .asString().startsWith("prometheus.url: must be an http:// or https:// URL")
+                    .doesNotContain("hunter2");
+        }
+
+        @Test
         void tokenFileMustExist() {
             assertThat(problems("prometheus: {bearer_token_file: /nonexistent/token}")).singleElement().asString()
                     .startsWith("prometheus.bearer_token_file: must be a readable file (got \"/nonexistent/token\"");

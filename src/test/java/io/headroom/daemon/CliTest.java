@@ -114,6 +114,16 @@ class CliTest {
         }
 
         @Test
+        void credentialsInThePrometheusUrlAreRefusedAndNeverPrinted(@TempDir Path dir) throws Exception {
+            Path cfg = dir.resolve("h.yaml");
+            Files.writeString(cfg, "prometheus: {url: 'http://headroom:hunter2@prom:9090'}\n");
+            Run r = run("check-config", "--config", cfg.toString());
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("prometheus.url: must not contain credentials");
+            assertThat(r.out() + r.err()).doesNotContain("hunter2");
+        }
+
+        @Test
         void missingFileExits2(@TempDir Path dir) {
             Run r = run("check-config", "--config", dir.resolve("absent.yaml").toString());
             assertThat(r.exit()).isEqualTo(2);
