@@ -6,6 +6,7 @@ import io.headroom.collect.PrometheusException.Reason;
 import io.headroom.config.PrometheusConfig;
 import io.headroom.config.RetryConfig;
 import io.headroom.http.Metrics;
+import io.headroom.net.HttpClients;
 import io.prometheus.client.Histogram;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -79,16 +80,7 @@ public final class PrometheusClient implements AutoCloseable {
         // Prometheus stops evaluating at `timeout`; waiting up to twice that for the answer lets its own
         // "query timed out" error arrive instead of racing it with a client timeout of the same length.
         Duration answerTimeout = cfg.timeout().multipliedBy(2);
-        OkHttpClient.Builder builder = new OkHttpClient.Builder()
-                .connectTimeout(cfg.timeout())
-                .readTimeout(answerTimeout)
-                .writeTimeout(answerTimeout)
-                .callTimeout(answerTimeout)
-                // Our retry loop is the only one, so every attempt is counted and backed off.
-                .retryOnConnectionFailure(false);
-        cfg.caFile().map(TrustAnchors::fromPem)
-                .ifPresent(ca -> builder.sslSocketFactory(ca.socketFactory(), ca.trustManager()));
-        this.http = builder.build();
+        this.http = HttpClients.create(cfg.timeout(), answerTimeout, cfg.caFile());
     }
 
     /**

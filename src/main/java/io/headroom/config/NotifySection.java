@@ -55,8 +55,10 @@ final class NotifySection {
         }
         Optional<UrlTemplate> dashboard = template(n.child("dashboard_url"), DASHBOARD_PLACEHOLDERS);
         BackoffConfig retry = backoff(n.child("retry"), Duration.ofSeconds(1), Duration.ofMinutes(1));
+        Optional<Path> token = n.child("bearer_token_file").readableFile();
+        Optional<Path> ca = n.child("ca_file").readableFile();
         n.rejectUnknownKeys();
-        return new AlertmanagerConfig(urls, resend, timeout, queueSize, host, dashboard, retry);
+        return new AlertmanagerConfig(urls, resend, timeout, queueSize, host, dashboard, retry, token, ca);
     }
 
     static WebhookConfig webhook(ConfigNode n, ServerConfig server) {
@@ -100,8 +102,9 @@ final class NotifySection {
         Duration maxPause = n.child("max_pause").duration(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1));
         Duration timeout = n.child("timeout").duration(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1));
         BackoffConfig retry = backoff(n.child("retry"), Duration.ofSeconds(1), Duration.ofSeconds(30));
+        Optional<Path> ca = n.child("ca_file").readableFile();
         n.rejectUnknownKeys();
-        return new AdmissionConfig(enabled, hook, method, token, maxPause, timeout, retry);
+        return new AdmissionConfig(enabled, hook, method, token, maxPause, timeout, retry, ca);
     }
 
     private static BackoffConfig backoff(ConfigNode n, Duration defInitial, Duration defMax) {

@@ -2,6 +2,7 @@ package io.headroom.notify;
 
 import io.headroom.config.WebhookConfig;
 import io.headroom.http.Metrics;
+import io.headroom.net.SecretFile;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -49,7 +50,7 @@ public final class WebhookReceiver implements Handler<RoutingContext> {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.expectedAuthorization = cfg.bearerTokenFile()
-                .map(f -> ("Bearer " + TokenFile.read(f)).getBytes(StandardCharsets.UTF_8));
+                .map(f -> ("Bearer " + SecretFile.read(f)).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
