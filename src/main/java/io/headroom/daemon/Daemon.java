@@ -126,8 +126,9 @@ public final class Daemon implements AutoCloseable {
         http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool, mounts);
         vertx.deployVerticle(http).await();
         vertx.deployVerticle(collection).await();
-        vertx.deployVerticle(new TrainingVerticle(training, registry, collection::latest, trainPool,
-                cfg.detection().retrainEvery(), clock)).await();
+        vertx.deployVerticle(new TrainingVerticle(training::run, registry,
+                () -> collection.latest().map(CollectionVerticle.Snapshot::workloads), trainPool,
+                cfg.detection().retrainEvery(), TrainingVerticle.CHECK_EVERY, clock, metrics)).await();
         LOG.info("headroom {} listening on http://{}:{} prometheus={} workloads_from={}", Version.current(),
                 cfg.server().host(), http.actualPort(), cfg.prometheus().url(), cfg.workloads().source());
         return http.actualPort();

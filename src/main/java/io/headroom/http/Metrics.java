@@ -58,6 +58,14 @@ public final class Metrics {
     public final Gauge trainingDuration;
     /** Models that could not be trained in the last training (too little clean history). */
     public final Gauge modelsSkipped;
+    /** Trainings that failed (history fetch, training or saving); each is retried after a growing backoff. */
+    public final Counter trainingFailures;
+    /** Trainings failed in a row since the last success; 0 once one succeeds. */
+    public final Gauge trainingConsecutiveFailures;
+    /** Unix time of the last failed training. */
+    public final Gauge trainingLastFailure;
+    /** Unix time of the next training attempt: the schedule, or the backoff after a failure. */
+    public final Gauge trainingNextAttempt;
     /** libvirt calls that failed, by operation and reason (refused, domain_gone, connection_lost). */
     public final Counter libvirtFailures;
     /** Attempts to open the libvirt connection, by result (ok, failed). */
@@ -223,6 +231,22 @@ public final class Metrics {
         modelsSkipped = Gauge.build()
                 .namespace(NAMESPACE).subsystem("training").name("skipped_models")
                 .help("Models the last training could not train (too little clean history).")
+                .register(registry);
+        trainingFailures = Counter.build()
+                .name("headroom_training_failures_total")
+                .help("Trainings that failed; each is retried after a backoff growing from 30s to detection.retrain_every.")
+                .register(registry);
+        trainingConsecutiveFailures = Gauge.build()
+                .name("headroom_training_consecutive_failures")
+                .help("Trainings failed in a row since the last success (0 after a success).")
+                .register(registry);
+        trainingLastFailure = Gauge.build()
+                .name("headroom_training_last_failure_timestamp_seconds")
+                .help("Unix time of the last failed training.")
+                .register(registry);
+        trainingNextAttempt = Gauge.build()
+                .name("headroom_training_next_attempt_timestamp_seconds")
+                .help("Unix time of the next training attempt (the schedule, or the backoff after a failure).")
                 .register(registry);
         buildInfo = Gauge.build()
                 .namespace(NAMESPACE).name("build_info")
