@@ -30,9 +30,10 @@ final class Sections {
         DecideConfig decide = PolicySection.decide(root.child("decide"));
         ActConfig act = PolicySection.act(root.child("act"));
         NotifyConfig notifications = NotifySection.read(root.child("notify"), server);
+        StateLogsConfig stateLogs = stateLogs(root.child("state_logs"));
         root.rejectUnknownKeys();
         return new HeadroomConfig(prometheus, workloads, collection, features, server, stateDir, detection, decide,
-                act, notifications);
+                act, notifications, stateLogs);
     }
 
     static PrometheusConfig prometheus(ConfigNode n) {
@@ -112,6 +113,22 @@ final class Sections {
         }
         n.rejectUnknownKeys();
         return new CollectionConfig(interval, step, lookback);
+    }
+
+    static StateLogsConfig stateLogs(ConfigNode n) {
+        n.expectMapping();
+        RotationConfig audit = rotation(n.child("audit"), RotationConfig.AUDIT_DEFAULT);
+        RotationConfig failures = rotation(n.child("failures"), RotationConfig.FAILURES_DEFAULT);
+        n.rejectUnknownKeys();
+        return new StateLogsConfig(audit, failures);
+    }
+
+    private static RotationConfig rotation(ConfigNode n, RotationConfig def) {
+        n.expectMapping();
+        long maxSize = n.child("max_size").byteSize(def.maxBytes(), 1L << 20, 64L << 30);
+        int keep = n.child("keep").integer(def.keep(), 1, 100);
+        n.rejectUnknownKeys();
+        return new RotationConfig(maxSize, keep);
     }
 
     static ServerConfig server(ConfigNode n) {

@@ -81,7 +81,8 @@ public final class Daemon implements AutoCloseable {
         this.actuation = ActuationService.create(cfg, gateway, metrics);
         this.registry = new ModelRegistry(cfg.stateDir());
         Files.createDirectories(cfg.stateDir());
-        this.failureLog = FailureLog.open(cfg.stateDir().resolve(FailureLog.FILE_NAME));
+        this.failureLog = FailureLog.open(cfg.stateDir().resolve(FailureLog.FILE_NAME), cfg.stateLogs().failures(),
+                metrics);
         this.notifications = new Notifications(AlertSink.create(cfg.notifications().alertmanager(), metrics),
                 new AdmissionGate(cfg.notifications().admission(), metrics),
                 cfg.features().stream().map(io.headroom.config.FeatureSpec::name).toList());

@@ -58,6 +58,8 @@ public final class Metrics {
     public final Gauge trainingDuration;
     /** Models that could not be trained in the last training (too little clean history). */
     public final Gauge modelsSkipped;
+    /** Lines of a state-dir journal skipped at replay (torn by a crash, not UTF-8, not a record), by journal. */
+    public final Counter journalCorruptLines;
     /** Trainings that failed (history fetch, training or saving); each is retried after a growing backoff. */
     public final Counter trainingFailures;
     /** Trainings failed in a row since the last success; 0 once one succeeds. */
@@ -231,6 +233,11 @@ public final class Metrics {
         modelsSkipped = Gauge.build()
                 .namespace(NAMESPACE).subsystem("training").name("skipped_models")
                 .help("Models the last training could not train (too little clean history).")
+                .register(registry);
+        journalCorruptLines = Counter.build()
+                .name("headroom_journal_corrupt_lines_total")
+                .help("Lines of a state-dir journal skipped at replay (torn by a crash, not UTF-8, not a record).")
+                .labelNames("journal")
                 .register(registry);
         trainingFailures = Counter.build()
                 .name("headroom_training_failures_total")

@@ -332,6 +332,34 @@ class ConfigLoaderTest {
     }
 
     @Nested
+    class StateLogs {
+        @Test
+        void defaults() throws Exception {
+            StateLogsConfig l = parse("").stateLogs();
+            assertThat(l.audit()).isEqualTo(new RotationConfig(64L << 20, 5));
+            assertThat(l.failures()).isEqualTo(new RotationConfig(16L << 20, 5));
+        }
+
+        @Test
+        void readsEveryKey() throws Exception {
+            StateLogsConfig l = parse("state_logs: {audit: {max_size: 1GiB, keep: 10}, failures: {max_size: 2MiB,"
+                    + " keep: 1}}").stateLogs();
+            assertThat(l.audit()).isEqualTo(new RotationConfig(1L << 30, 10));
+            assertThat(l.failures()).isEqualTo(new RotationConfig(2L << 20, 1));
+        }
+
+        @Test
+        void rangesAreCheckedWithTheKeyPath() {
+            assertThat(problems("state_logs: {audit: {max_size: 10KiB, keep: 0}, failures: {size: 1MiB}}"))
+                    .containsExactly(
+                            "state_logs.audit.max_size: must be a size between 1MiB and 64GiB such as 512MiB"
+                                    + " (got \"10KiB\")",
+                            "state_logs.audit.keep: must be a whole number between 1 and 100 (got 0)",
+                            "state_logs.failures.size: unknown key (known keys here: keep, max_size)");
+        }
+    }
+
+    @Nested
     class Sizes {
         @Test
         void parsesBinaryAndDecimalUnits() {

@@ -212,7 +212,7 @@ class WebhookReceiverTest {
             boolean failed;
 
             @Override
-            public List<String> readAll() {
+            public List<String> readAll(io.headroom.journal.RotatingJournal.CorruptLines corrupt) {
                 return List.of();
             }
 
@@ -263,7 +263,7 @@ class WebhookReceiverTest {
                     .setWarningExceptionTime(100).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS));
             Journal slow = new Journal() {
                 @Override
-                public List<String> readAll() {
+                public List<String> readAll(io.headroom.journal.RotatingJournal.CorruptLines corrupt) {
                     return List.of();
                 }
 
