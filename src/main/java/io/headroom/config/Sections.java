@@ -140,8 +140,9 @@ final class Sections {
             listen.problem("must be host:port, e.g. 127.0.0.1:9464 or [::1]:9464, port 0-65535 (got \"" + text + "\")");
             cfg = parseListen(DEFAULT_LISTEN);
         }
+        boolean reload = n.child("enable_reload").bool(false);
         n.rejectUnknownKeys();
-        return cfg;
+        return new ServerConfig(cfg.host(), cfg.port(), reload);
     }
 
     private static ServerConfig parseListen(String text) {

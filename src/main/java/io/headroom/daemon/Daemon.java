@@ -66,6 +66,8 @@ public final class Daemon implements AutoCloseable {
     private final Notifications notifications;
     private HttpServerVerticle http;
     private CollectionVerticle collection;
+    private Optional<ConfigReloader> reloader = Optional.empty();
+    private java.nio.file.Path configFile;
 
     /**
      * @param cfg     validated config
@@ -102,6 +104,25 @@ public final class Daemon implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The file {@code cfg} was loaded from: {@link #reload()} reads it again. Without it (tests building a config in
+     * memory) there is nothing to reload.
+     */
+    public Daemon withConfigFile(java.nio.file.Path file) {
+        this.configFile = file;
+        return this;
+    }
+
+    /**
+     * Re-reads the config file (SIGHUP, {@code POST /-/reload}) and applies what can be applied live; see
+     * {@link ConfigReloader}. Blocking.
+     *
+     * @throws IllegalStateException before {@link #start()} or without {@link #withConfigFile}
+     */
+    ConfigReloader.Result reload() {
+        return reloader.orElseThrow(() -> new IllegalStateException("no config file to reload")).reload();
+    }
+
     /** Starts HTTP and collection; returns the bound HTTP port. Blocks until both are up or failed. */
     public int start() throws Exception {
         metrics.buildInfo.labels(Version.current()).set(1);
@@ -114,7 +135,12 @@ public final class Daemon implements AutoCloseable {
                 new Scorer(cfg.detection(), registry, metrics), actuation, training, acting, notifications, libvirtPool);
         collection = new CollectionVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
                 collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock);
+        if (configFile != null) {
+            reloader = Optional.of(new ConfigReloader(configFile, cfg, List.of(new PrometheusReload(client, cfg),
+                    new NotifyReload(notifications, cfg, metrics)), metrics, clock));
+        }
         List<Consumer<Router>> mounts = new ArrayList<>();
+        mounts.add(new ReloadApi(cfg.server().enableReload() ? reloader : Optional.empty(), httpPool)::mount);
         Map<String, String> otherApiPaths = new HashMap<>();
         if (cfg.notifications().webhook().enabled()) {
             WebhookReceiver webhook = new WebhookReceiver(cfg.notifications().webhook(), failureLog, httpPool, metrics);

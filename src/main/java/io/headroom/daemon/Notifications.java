@@ -29,8 +29,9 @@ final class Notifications implements AutoCloseable {
     static final String ACTUATION_FAILED = "HeadroomActuationFailed";
     static final String PROMETHEUS_UNREACHABLE = "HeadroomPrometheusUnreachable";
 
-    private final AlertSink sink;
-    private final AdmissionGate gate;
+    /** Replaced by a reload ({@link #replace}); guarded by {@code this}, like every method that uses them. */
+    private AlertSink sink;
+    private AdmissionGate gate;
     private final List<String> features;
 
     Notifications(AlertSink sink, AdmissionGate gate, List<String> features) {
@@ -40,7 +41,7 @@ final class Notifications implements AutoCloseable {
     }
 
     /** A cycle that scored and acted. */
-    void afterCycle(Map<String, Scorer.Result> scores, List<WorkloadReport> reports, Instant now) {
+    synchronized void afterCycle(Map<String, Scorer.Result> scores, List<WorkloadReport> reports, Instant now) {
         List<ActiveAlert> active = new ArrayList<>();
         List<String> critical = new ArrayList<>();
         for (WorkloadReport r : reports) {
@@ -64,7 +65,7 @@ final class Notifications implements AutoCloseable {
     }
 
     /** A cycle whose collection failed: nothing was scored, so only the host-wide alert holds. */
-    void afterFailedCycle(String reason, Instant now) {
+    synchronized void afterFailedCycle(String reason, Instant now) {
         sink.update(List.of(ActiveAlert.event(PROMETHEUS_UNREACHABLE, "", ActiveAlert.Severity.WARNING,
                 "collection failed: " + reason)), now);
     }
@@ -104,8 +105,26 @@ final class Notifications implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Puts a new sink and/or gate in place (a reload changed their config or secrets) and returns the old ones, for
+     * the caller to close outside the lock: closing a gate resumes its pauses, which may take seconds. The new ones
+     * get the current conditions from the next cycle on.
+     */
+    synchronized List<AutoCloseable> replace(Optional<AlertSink> newSink, Optional<AdmissionGate> newGate) {
+        List<AutoCloseable> old = new ArrayList<>();
+        if (newSink.isPresent()) {
+            old.add(sink);
+            sink = newSink.get();
+        }
+        if (newGate.isPresent()) {
+            old.add(gate);
+            gate = newGate.get();
+        }
+        return old;
+    }
+
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
         sink.close();
         gate.close();
     }

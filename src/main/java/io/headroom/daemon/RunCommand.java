@@ -10,10 +10,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code headroom run}: the daemon. Stops cleanly on SIGTERM or SIGINT. */
+/** {@code headroom run}: the daemon. Stops cleanly on SIGTERM or SIGINT; SIGHUP reloads the config. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs the daemon: collects on collection.interval and serves /metrics, /-/healthy and",
-                "/-/ready on server.listen. SIGTERM stops it cleanly."})
+                "/-/ready on server.listen. SIGTERM stops it cleanly; SIGHUP re-reads the config file."})
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -25,7 +25,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HeadroomConfig cfg = config.load();
-        Daemon daemon = new Daemon(cfg, new Metrics(CollectorRegistry.defaultRegistry), new VertxOptions()).withJvmMetrics();
+        Daemon daemon = new Daemon(cfg, new Metrics(CollectorRegistry.defaultRegistry), new VertxOptions()).withJvmMetrics()
+                .withConfigFile(config.file);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             daemon.close();
@@ -40,6 +41,8 @@ final class RunCommand implements Callable<Integer> {
             daemon.close();
             throw e;
         }
+        // After start: a SIGHUP before the parts exist would have nothing to reload (and used to kill the JVM).
+        ReloadSignal.install(daemon::reload);
         spec.commandLine().getOut().printf("headroom listening on http://%s:%d/metrics%n", cfg.server().host(), port);
         spec.commandLine().getOut().flush();
         stopped.await();

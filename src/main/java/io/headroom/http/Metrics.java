@@ -58,6 +58,12 @@ public final class Metrics {
     public final Gauge trainingDuration;
     /** Models that could not be trained in the last training (too little clean history). */
     public final Gauge modelsSkipped;
+    /** 1 if the last config reload (SIGHUP or POST /-/reload) succeeded, 0 if it was refused; 1 at start. */
+    public final Gauge configLastReloadSuccessful;
+    /** Unix time of the last successful config load, the one at start included. */
+    public final Gauge configLastReloadSuccess;
+    /** 1 while the config file holds changes that only a restart applies (e.g. server.listen, state_dir). */
+    public final Gauge configRestartRequired;
     /** Lines of a state-dir journal skipped at replay (torn by a crash, not UTF-8, not a record), by journal. */
     public final Counter journalCorruptLines;
     /** Trainings that failed (history fetch, training or saving); each is retried after a growing backoff. */
@@ -233,6 +239,18 @@ public final class Metrics {
         modelsSkipped = Gauge.build()
                 .namespace(NAMESPACE).subsystem("training").name("skipped_models")
                 .help("Models the last training could not train (too little clean history).")
+                .register(registry);
+        configLastReloadSuccessful = Gauge.build()
+                .name("headroom_config_last_reload_successful")
+                .help("1 if the last config reload (SIGHUP or POST /-/reload) succeeded, 0 if the file was refused.")
+                .register(registry);
+        configLastReloadSuccess = Gauge.build()
+                .name("headroom_config_last_reload_success_timestamp_seconds")
+                .help("Unix time of the last successful config load, the one at start included.")
+                .register(registry);
+        configRestartRequired = Gauge.build()
+                .name("headroom_config_restart_required")
+                .help("1 while the loaded config file holds changes only a restart applies (e.g. server.listen).")
                 .register(registry);
         journalCorruptLines = Counter.build()
                 .name("headroom_journal_corrupt_lines_total")

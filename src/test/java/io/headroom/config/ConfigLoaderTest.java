@@ -325,6 +325,15 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void reloadEndpointIsOffUnlessAsked() throws Exception {
+            assertThat(parse("").server().enableReload()).isFalse();
+            assertThat(parse("server: {enable_reload: true}").server())
+                    .isEqualTo(new ServerConfig("127.0.0.1", 9464, true));
+            assertThat(problems("server: {enable_reload: yes please}")).containsExactly(
+                    "server.enable_reload: must be true or false (got \"yes please\")");
+        }
+
+        @Test
         void portRange() {
             assertThat(problems("server: {listen: '127.0.0.1:70000'}")).singleElement().asString()
                     .startsWith("server.listen: must be host:port");

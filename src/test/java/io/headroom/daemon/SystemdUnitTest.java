@@ -34,6 +34,11 @@ class SystemdUnitTest {
     }
 
     @Test
+    void reloadSendsSighupWhichTheDaemonHandles() throws IOException {
+        assertThat(values("ExecReload")).containsExactly("/bin/kill -HUP $MAINPID");
+    }
+
+    @Test
     void libvirtStaysReachable() throws IOException {
         // qemu:///system is a Unix socket: the address families must keep AF_UNIX, and no setting may cut the
         // service off from /run/libvirt or the libvirt group.
