@@ -35,7 +35,12 @@ final class ReloadSignal {
                     (proxy, method, args) -> {
                         if (method.getName().equals("handle")) {
                             LOG.info("SIGHUP: reloading the config");
-                            reload.run();
+                            try {
+                                reload.run();
+                            } catch (RuntimeException e) {
+                                // E.g. a SIGHUP while still starting: nothing to reload yet; never a reason to exit.
+                                LOG.warn("SIGHUP ignored: {}", e.getMessage());
+                            }
                             return null;
                         }
                         // toString, hashCode, equals of the proxy itself.

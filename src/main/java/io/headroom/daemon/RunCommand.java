@@ -33,6 +33,8 @@ final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }, "headroom-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // Before start, so that no SIGHUP, however early, falls to the JVM's default of exiting with 129.
+        ReloadSignal.install(daemon::reload);
         int port;
         try {
             port = daemon.start();
@@ -41,8 +43,6 @@ final class RunCommand implements Callable<Integer> {
             daemon.close();
             throw e;
         }
-        // After start: a SIGHUP before the parts exist would have nothing to reload (and used to kill the JVM).
-        ReloadSignal.install(daemon::reload);
         spec.commandLine().getOut().printf("headroom listening on http://%s:%d/metrics%n", cfg.server().host(), port);
         spec.commandLine().getOut().flush();
         stopped.await();
