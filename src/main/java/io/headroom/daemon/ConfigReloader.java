@@ -41,9 +41,8 @@ final class ConfigReloader {
         // The policy lives in ActuationService, which has no way yet to take new thresholds while running.
         RESTART_ONLY.put("decide", c -> String.valueOf(c.decide()));
         RESTART_ONLY.put("act", c -> String.valueOf(c.act()));
-        // The receiver's route and token are fixed when the HTTP server starts; its token file counts too.
-        RESTART_ONLY.put("notify.webhook", c -> Fingerprint.of(c.notifications().webhook(),
-                List.of(c.notifications().webhook().bearerTokenFile())));
+        // The receiver's route is fixed when the HTTP server starts; its token is reloaded (WebhookReload).
+        RESTART_ONLY.put("notify.webhook", c -> String.valueOf(WebhookReload.withoutToken(c.notifications().webhook())));
     }
 
     /**

@@ -135,18 +135,20 @@ public final class Daemon implements AutoCloseable {
                 new Scorer(cfg.detection(), registry, metrics), actuation, training, acting, notifications, libvirtPool);
         collection = new CollectionVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
                 collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock);
-        if (configFile != null) {
-            reloader = Optional.of(new ConfigReloader(configFile, cfg, List.of(new PrometheusReload(client, cfg),
-                    new NotifyReload(notifications, cfg, metrics)), metrics, clock));
-        }
         List<Consumer<Router>> mounts = new ArrayList<>();
-        mounts.add(new ReloadApi(cfg.server().enableReload() ? reloader : Optional.empty(), httpPool)::mount);
         Map<String, String> otherApiPaths = new HashMap<>();
+        List<Reloadable> live = new ArrayList<>(List.of(new PrometheusReload(client, cfg),
+                new NotifyReload(notifications, cfg, metrics)));
         if (cfg.notifications().webhook().enabled()) {
             WebhookReceiver webhook = new WebhookReceiver(cfg.notifications().webhook(), failureLog, httpPool, metrics);
             mounts.add(webhook::mount);
             otherApiPaths.put(cfg.notifications().webhook().path(), "POST");
+            live.add(new WebhookReload(webhook, cfg));
         }
+        if (configFile != null) {
+            reloader = Optional.of(new ConfigReloader(configFile, cfg, live, metrics, clock));
+        }
+        mounts.add(0, new ReloadApi(cfg.server().enableReload() ? reloader : Optional.empty(), httpPool)::mount);
         // After the webhook: the status API's catch-all answers every other /api path.
         mounts.add(new StatusApi(collection::latest, collection, cfg.act().mode(), cfg.collection().interval(), httpPool,
                 otherApiPaths)::mount);

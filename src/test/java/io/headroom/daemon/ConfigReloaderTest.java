@@ -127,6 +127,21 @@ class ConfigReloaderTest {
     }
 
     @Test
+    void aWebhookPathChangeNeedsARestartButItsTokenFileDoesNot() throws Exception {
+        Files.writeString(dir.resolve("hook-token"), "h\n");
+        write("""
+                prometheus: {url: 'http://127.0.0.1:9', timeout: 5s, bearer_token_file: prom-token}
+                notify: {webhook: {bearer_token_file: hook-token}}
+                """);
+        assertThat(reloader.reload().restartRequired()).isEmpty();
+        write("""
+                prometheus: {url: 'http://127.0.0.1:9', timeout: 5s, bearer_token_file: prom-token}
+                notify: {webhook: {path: /hooks/failures}}
+                """);
+        assertThat(reloader.reload().restartRequired()).containsExactly("notify.webhook");
+    }
+
+    @Test
     void anInvalidFileIsRefusedNamingTheKeyAndNothingChanges() throws Exception {
         write("prometheus: {url: 'http://127.0.0.1:9', timeout: 0s}");
         ConfigReloader.Result r = reloader.reload();
