@@ -135,23 +135,13 @@ public final class Daemon implements AutoCloseable {
                 new Scorer(cfg.detection(), registry, metrics), actuation, training, acting, notifications, libvirtPool);
         collection = new CollectionVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
                 collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock);
-        List<Consumer<Router>> mounts = new ArrayList<>();
-        Map<String, String> otherApiPaths = new HashMap<>();
         List<Reloadable> live = new ArrayList<>(List.of(new PrometheusReload(client, cfg),
                 new NotifyReload(notifications, cfg, metrics)));
-        if (cfg.notifications().webhook().enabled()) {
-            WebhookReceiver webhook = new WebhookReceiver(cfg.notifications().webhook(), failureLog, httpPool, metrics);
-            mounts.add(webhook::mount);
-            otherApiPaths.put(cfg.notifications().webhook().path(), "POST");
-            live.add(new WebhookReload(webhook, cfg));
-        }
+        List<Consumer<Router>> mounts = apiRoutes(live);
         if (configFile != null) {
             reloader = Optional.of(new ConfigReloader(configFile, cfg, live, metrics, clock));
         }
         mounts.add(0, new ReloadApi(cfg.server().enableReload() ? reloader : Optional.empty(), httpPool)::mount);
-        // After the webhook: the status API's catch-all answers every other /api path.
-        mounts.add(new StatusApi(collection::latest, collection, cfg.act().mode(), cfg.collection().interval(), httpPool,
-                otherApiPaths)::mount);
         http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool, mounts);
         vertx.deployVerticle(http).await();
         vertx.deployVerticle(collection).await();
@@ -161,6 +151,22 @@ public final class Daemon implements AutoCloseable {
         LOG.info("headroom {} listening on http://{}:{} prometheus={} workloads_from={}", Version.current(),
                 cfg.server().host(), http.actualPort(), cfg.prometheus().url(), cfg.workloads().source());
         return http.actualPort();
+    }
+
+    /** The webhook (when enabled, its token joining {@code live}) and the status API, in mounting order. */
+    private List<Consumer<Router>> apiRoutes(List<Reloadable> live) {
+        List<Consumer<Router>> mounts = new ArrayList<>();
+        Map<String, String> otherApiPaths = new HashMap<>();
+        if (cfg.notifications().webhook().enabled()) {
+            WebhookReceiver webhook = new WebhookReceiver(cfg.notifications().webhook(), failureLog, httpPool, metrics);
+            mounts.add(webhook::mount);
+            otherApiPaths.put(cfg.notifications().webhook().path(), "POST");
+            live.add(new WebhookReload(webhook, cfg));
+        }
+        // After the webhook: the status API's catch-all answers every other /api path.
+        mounts.add(new StatusApi(collection::latest, collection, cfg.act().mode(), cfg.collection().interval(), httpPool,
+                otherApiPaths)::mount);
+        return mounts;
     }
 
     /** The latest cycle's snapshot, for tests and the status API. */
