@@ -89,6 +89,7 @@ class CliTest {
                     decide: {tiers: {high: {min_score: 60, cpu: 1.3}}, cooldown: 1m, opt_out: 'legacy-.*'}
                     act: {mode: enforce}
                     notify: {alertmanager: {urls: ['http://am-1:9093', 'http://am-2:9093']}, webhook: {enabled: true}}
+                    server: {enable_reload: true}
                     """);
             Run r = run("check-config", "--config", cfg.toString());
             assertThat(r.exit()).as(r.err()).isZero();
@@ -97,7 +98,8 @@ class CliTest {
                             + "max by (domain) (up{job=\"guest\"} == 0)\n",
                     "high >=60 x1.3/x1.15", "cooldown 1m", "; opt_out /legacy-.*/",
                     "act:         enforce (guests are resized live)",
-                    "notify:      alertmanager 2 url(s), webhook on at /api/v1/alerts/webhook, admission off");
+                    "notify:      alertmanager 2 url(s), webhook on at /api/v1/alerts/webhook, admission off",
+                    "/api/v1/workloads, POST /-/reload)");
             assertThat(r.out().lines().count()).as("fits on one screen").isLessThanOrEqualTo(24);
         }
 
