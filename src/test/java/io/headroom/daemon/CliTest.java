@@ -123,6 +123,11 @@ class CliTest {
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.err()).contains("prometheus.url: must not contain credentials");
             assertThat(r.out() + r.err()).doesNotContain("hunter2");
+
+            Run start = run("run", "--config", cfg.toString());
+            assertThat(start.exit()).as("the daemon refuses to start on it").isEqualTo(2);
+            assertThat(start.err()).contains("prometheus.url: must not contain credentials");
+            assertThat(start.out() + start.err()).doesNotContain("hunter2");
         }
 
         @Test
