@@ -2,6 +2,8 @@ package io.headroom.act;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.headroom.config.RotationConfig;
+import io.headroom.journal.RotatingJournal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,12 +13,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * The actuation stage's files under {@code <state_dir>/actuation}: {@code state.json}, a snapshot of baselines,
  * applied changes and policy state, replaced atomically (write a temp file, fsync it, rename it over the old one,
  * fsync the directory) so that a crash leaves either the old or the new snapshot, never half of one; and
- * {@code audit.jsonl}, an append-only log with one JSON object per line for every change, each line fsynced.
+ * {@code audit.jsonl}, an append-only log with one JSON object per line for every change, each line fsynced and
+ * the file rotated by size ({@code state_logs.audit}) so that it cannot fill the disk.
  *
  * <p>The snapshot is the source of truth on restart; the audit log is for people.
  */
@@ -26,15 +30,30 @@ public final class StateStore {
     static final String AUDIT = "audit.jsonl";
 
     private final Path dir;
+    private final RotatingJournal audit;
 
-    /** @param dir the directory of the files; created on first use */
-    public StateStore(Path dir) {
+    /**
+     * @param dir   the directory of the files; created on first use
+     * @param audit rotation of the audit log
+     */
+    public StateStore(Path dir, RotationConfig audit) {
         this.dir = dir;
+        this.audit = new RotatingJournal(dir.resolve(AUDIT), audit);
+    }
+
+    /** With the default rotation of the audit log. */
+    public StateStore(Path dir) {
+        this(dir, RotationConfig.AUDIT_DEFAULT);
+    }
+
+    /** The store under {@code <stateDir>/actuation}, with the default rotation of the audit log. */
+    public static StateStore under(Path stateDir) {
+        return under(stateDir, RotationConfig.AUDIT_DEFAULT);
     }
 
     /** The store under {@code <stateDir>/actuation}. */
-    public static StateStore under(Path stateDir) {
-        return new StateStore(stateDir.resolve("actuation"));
+    public static StateStore under(Path stateDir, RotationConfig audit) {
+        return new StateStore(stateDir.resolve("actuation"), audit);
     }
 
     public Path snapshotFile() {
@@ -84,15 +103,9 @@ public final class StateStore {
         }
     }
 
-    /** Appends one event as a line and forces it to disk before returning. */
+    /** Appends one event as a line and forces it to disk before returning; rotates the log first if it is full. */
     public void append(ObjectNode event) throws IOException {
-        Files.createDirectories(dir);
-        byte[] line = (StateCodec.JSON.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(auditFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            writeFully(ch, line);
-            ch.force(false);
-        }
+        audit.append(List.of(StateCodec.JSON.writeValueAsString(event)));
     }
 
     private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {

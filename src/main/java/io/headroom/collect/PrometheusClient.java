@@ -6,6 +6,7 @@ import io.headroom.collect.PrometheusException.Reason;
 import io.headroom.config.PrometheusConfig;
 import io.headroom.config.RetryConfig;
 import io.headroom.http.Metrics;
+import io.headroom.net.HttpClients;
 import io.prometheus.client.Histogram;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -54,12 +55,33 @@ public final class PrometheusClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrometheusClient.class);
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
-    private final PrometheusConfig cfg;
     private final Metrics metrics;
-    private final OkHttpClient http;
-    private final HttpUrl baseUrl;
-    private final RequestHeaders headers;
-    private final String timeoutParam;
+    /**
+     * Swapped whole by {@link #reconfigure}. A call running across a swap may use parts of both (say, the old URL and
+     * the new headers) for one attempt; each part is valid on its own and the next attempt uses the new one.
+     */
+    private volatile Connection connection;
+
+    /**
+     * Where and how to call: the config and what is built from it (secrets read, CA loaded). Immutable.
+     */
+    private record Connection(PrometheusConfig cfg, OkHttpClient http, HttpUrl baseUrl, RequestHeaders headers,
+                              String timeoutParam) {
+
+        static Connection of(PrometheusConfig cfg) {
+            Objects.requireNonNull(cfg, "cfg");
+            if (cfg.maxPointsPerQuery() < 1) {
+                throw new IllegalArgumentException("maxPointsPerQuery must be >= 1, got " + cfg.maxPointsPerQuery());
+            }
+            HttpUrl baseUrl = HttpUrl.get(cfg.url());
+            RequestHeaders headers = RequestHeaders.from(cfg);
+            // Prometheus stops evaluating at `timeout`; waiting up to twice that for the answer lets its own
+            // "query timed out" error arrive instead of racing it with a client timeout of the same length.
+            Duration answerTimeout = cfg.timeout().multipliedBy(2);
+            return new Connection(cfg, HttpClients.create(cfg.timeout(), answerTimeout, cfg.caFile()), baseUrl,
+                    headers, seconds(cfg.timeout().toMillis()));
+        }
+    }
 
     /**
      * Reads the secret files and the CA file now, so that configuration problems surface at start.
@@ -68,27 +90,35 @@ public final class PrometheusClient implements AutoCloseable {
      * @throws IllegalArgumentException     if the URL, a secret or the CA file is unusable
      */
     public PrometheusClient(PrometheusConfig cfg, Metrics metrics) {
-        this.cfg = Objects.requireNonNull(cfg, "cfg");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        if (cfg.maxPointsPerQuery() < 1) {
-            throw new IllegalArgumentException("maxPointsPerQuery must be >= 1, got " + cfg.maxPointsPerQuery());
-        }
-        this.baseUrl = HttpUrl.get(cfg.url());
-        this.headers = RequestHeaders.from(cfg);
-        this.timeoutParam = seconds(cfg.timeout().toMillis());
-        // Prometheus stops evaluating at `timeout`; waiting up to twice that for the answer lets its own
-        // "query timed out" error arrive instead of racing it with a client timeout of the same length.
-        Duration answerTimeout = cfg.timeout().multipliedBy(2);
-        OkHttpClient.Builder builder = new OkHttpClient.Builder()
-                .connectTimeout(cfg.timeout())
-                .readTimeout(answerTimeout)
-                .writeTimeout(answerTimeout)
-                .callTimeout(answerTimeout)
-                // Our retry loop is the only one, so every attempt is counted and backed off.
-                .retryOnConnectionFailure(false);
-        cfg.caFile().map(TrustAnchors::fromPem)
-                .ifPresent(ca -> builder.sslSocketFactory(ca.socketFactory(), ca.trustManager()));
-        this.http = builder.build();
+        this.connection = Connection.of(cfg);
+    }
+
+    /**
+     * Uses {@code cfg} from the next call on: a reload's new URL, timeouts, headers, retry policy, and the secret and
+     * CA files read again. Everything is built before anything is swapped, so a bad new secret leaves the client as it
+     * was. Calls already running finish on the old connection.
+     *
+     * @throws java.io.UncheckedIOException if a secret or CA file cannot be read
+     * @throws IllegalArgumentException     if the URL, a secret or the CA file is unusable
+     */
+    public void reconfigure(PrometheusConfig cfg) {
+        prepare(cfg).run();
+    }
+
+    /**
+     * The first half of {@link #reconfigure}: builds the new connection now (reading the secret and CA files, so that
+     * this is what throws) and returns the swap, to run once every other part of a reload is ready too. Dropping the
+     * returned swap unused leaves nothing to close: the new client holds no connection yet.
+     */
+    public Runnable prepare(PrometheusConfig cfg) {
+        Connection next = Connection.of(cfg);
+        return () -> {
+            Connection old = connection;
+            connection = next;
+            // Idle connections only: a call still running on the old client keeps its own.
+            old.http().connectionPool().evictAll();
+        };
     }
 
     /**
@@ -100,7 +130,7 @@ public final class PrometheusClient implements AutoCloseable {
      *                                  whole number of milliseconds
      */
     public List<Series> queryRange(String query, Instant start, Instant end, Duration step) {
-        List<StepGrid> chunks = new StepGrid(start, end, step).split(cfg.maxPointsPerQuery());
+        List<StepGrid> chunks = new StepGrid(start, end, step).split(connection.cfg().maxPointsPerQuery());
         if (chunks.size() == 1) {
             return queryRangeChunk(query, chunks.get(0));
         }
@@ -119,7 +149,7 @@ public final class PrometheusClient implements AutoCloseable {
                 .add("start", seconds(chunk.start().toEpochMilli()))
                 .add("end", seconds(chunk.end().toEpochMilli()))
                 .add("step", seconds(chunk.step().toMillis()))
-                .add("timeout", timeoutParam)
+                .add("timeout", connection.timeoutParam())
                 .build();
         Request request = request(url("query_range")).post(form).build();
         return call(QUERY_RANGE, query, request, Shape.QUERY_RESULT, response -> {
@@ -138,7 +168,7 @@ public final class PrometheusClient implements AutoCloseable {
         FormBody form = new FormBody.Builder()
                 .add("query", query)
                 .add("time", seconds(time.toEpochMilli()))
-                .add("timeout", timeoutParam)
+                .add("timeout", connection.timeoutParam())
                 .build();
         Request request = request(url("query")).post(form).build();
         return call(QUERY, query, request, Shape.QUERY_RESULT, response -> {
@@ -171,7 +201,7 @@ public final class PrometheusClient implements AutoCloseable {
      * {@code start} and {@code end}.
      */
     public List<String> labelValues(String label, List<String> matchers, Instant start, Instant end) {
-        HttpUrl.Builder url = baseUrl.newBuilder()
+        HttpUrl.Builder url = connection.baseUrl().newBuilder()
                 .addPathSegments("api/v1/label").addPathSegment(label).addPathSegment("values");
         String what = "label " + label + " match[]=" + matchers;
         return call(LABEL_VALUES, what, request(withRange(url, matchers, start, end).build()).get().build(),
@@ -181,12 +211,11 @@ public final class PrometheusClient implements AutoCloseable {
     /** Releases connections and threads; calls in flight may fail. */
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        HttpClients.close(connection.http());
     }
 
     private HttpUrl url(String endpointPath) {
-        return baseUrl.newBuilder().addPathSegments("api/v1/" + endpointPath).build();
+        return connection.baseUrl().newBuilder().addPathSegments("api/v1/" + endpointPath).build();
     }
 
     private HttpUrl.Builder withRange(HttpUrl.Builder url, List<String> matchers, Instant start, Instant end) {
@@ -195,11 +224,11 @@ public final class PrometheusClient implements AutoCloseable {
         }
         return url.addQueryParameter("start", seconds(start.toEpochMilli()))
                 .addQueryParameter("end", seconds(end.toEpochMilli()))
-                .addQueryParameter("timeout", timeoutParam);
+                .addQueryParameter("timeout", connection.timeoutParam());
     }
 
     private Request.Builder request(HttpUrl url) {
-        return new Request.Builder().url(url).headers(headers.headers());
+        return new Request.Builder().url(url).headers(connection.headers().headers());
     }
 
     private static void requireMatrix(ApiResponse response) {
@@ -213,7 +242,7 @@ public final class PrometheusClient implements AutoCloseable {
 
     /** Runs attempts until one succeeds, the error is not retryable or the attempts are used up. */
     private <T> T call(String endpoint, String what, Request request, Shape shape, ResultMapper<T> mapper) {
-        RetryConfig retry = cfg.retry();
+        RetryConfig retry = connection.cfg().retry();
         int maxAttempts = Math.max(1, retry.maxAttempts());
         for (int attempt = 1; ; attempt++) {
             try {
@@ -240,7 +269,7 @@ public final class PrometheusClient implements AutoCloseable {
     private <T> T attempt(String endpoint, String what, Request request, Shape shape, ResultMapper<T> mapper) {
         metrics.prometheusRequests.labels(endpoint).inc();
         Histogram.Timer timer = metrics.prometheusRequestDuration.labels(endpoint).startTimer();
-        try (Response response = http.newCall(request).execute()) {
+        try (Response response = connection.http().newCall(request).execute()) {
             int status = response.code();
             if (status < 200 || status > 299) {
                 throw httpError(endpoint, what, status, response);
@@ -251,19 +280,20 @@ public final class PrometheusClient implements AutoCloseable {
                 return mapper.map(body);
             } catch (ApiErrorException | BadShapeException e) {
                 Reason reason = e instanceof ApiErrorException ? Reason.API_ERROR : Reason.BAD_RESPONSE;
-                throw new PrometheusException(reason, endpoint, what, status, headers.redact(e.getMessage()), null);
+                throw new PrometheusException(reason, endpoint, what, status,
+                        connection.headers().redact(e.getMessage()), null);
             }
         } catch (JsonProcessingException e) {
             // Jackson quotes fragments of the body, which could be a prefix of an echoed credential: drop them,
             // and do not chain the exception, whose message still has them.
             String message = e.getOriginalMessage().replaceAll("'[^']*'", "'…'");
             throw new PrometheusException(Reason.BAD_RESPONSE, endpoint, what, 0,
-                    headers.redact("unreadable response: " + message), null);
+                    connection.headers().redact("unreadable response: " + message), null);
         } catch (InterruptedIOException e) {
             // SocketTimeoutException (connect/read) and OkHttp's call timeout both land here.
             throw new PrometheusException(Reason.TIMEOUT, endpoint, what, 0,
                     "timed out talking to " + origin() + " (" + e.getMessage() + "; query timeout "
-                            + cfg.timeout().toMillis() + " ms)", e);
+                            + connection.cfg().timeout().toMillis() + " ms)", e);
         } catch (IOException e) {
             throw new PrometheusException(Reason.CONNECT, endpoint, what, 0,
                     "cannot talk to " + origin() + ": " + e, e);
@@ -289,7 +319,7 @@ public final class PrometheusClient implements AutoCloseable {
     private PrometheusException httpError(String endpoint, String what, int status, Response response)
             throws IOException {
         // Redacted before anything is cut from it, so that no partial credential can survive.
-        String text = headers.redact(response.peekBody(ERROR_BODY_LIMIT).string());
+        String text = connection.headers().redact(response.peekBody(ERROR_BODY_LIMIT).string());
         String detail;
         try {
             ApiResponse body = ApiResponseReader.read(
@@ -306,7 +336,7 @@ public final class PrometheusClient implements AutoCloseable {
 
     /** Scheme, host and port only: the configured URL may carry user info that must not be logged. */
     private String origin() {
-        return baseUrl.scheme() + "://" + baseUrl.host() + ":" + baseUrl.port();
+        return connection.baseUrl().scheme() + "://" + connection.baseUrl().host() + ":" + connection.baseUrl().port();
     }
 
     /** Prometheus accepts times and durations as decimal seconds; milliseconds are its precision. */

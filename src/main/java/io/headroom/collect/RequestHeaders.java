@@ -1,11 +1,8 @@
 package io.headroom.collect;
 
 import io.headroom.config.PrometheusConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.headroom.net.SecretFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +44,13 @@ final class RequestHeaders {
         }
         List<String> secrets = new ArrayList<>();
         if (cfg.bearerTokenFile().isPresent()) {
-            String token = readSecret(cfg.bearerTokenFile().get());
+            String token = SecretFile.read(cfg.bearerTokenFile().get());
             secrets.add(token);
             headers.set("Authorization", "Bearer " + token);
         }
         if (cfg.basicAuth().isPresent()) {
             PrometheusConfig.BasicAuth basic = cfg.basicAuth().get();
-            String password = readSecret(basic.passwordFile());
+            String password = SecretFile.read(basic.passwordFile());
             String value = Credentials.basic(basic.username(), password, StandardCharsets.UTF_8);
             secrets.add(password);
             secrets.add(value.substring("Basic ".length()));
@@ -77,19 +74,5 @@ final class RequestHeaders {
             result = result.replace(secret, REDACTED);
         }
         return result;
-    }
-
-    /** Trimmed, because secret files written by editors and tools usually end with a newline. */
-    private static String readSecret(Path file) {
-        String secret;
-        try {
-            secret = Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read secret file " + file, e);
-        }
-        if (secret.isEmpty()) {
-            throw new IllegalArgumentException("secret file " + file + " is empty");
-        }
-        return secret;
     }
 }

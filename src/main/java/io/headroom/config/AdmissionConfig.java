@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param maxPause        a pause is lifted after this long even if the workload is still critical
  * @param timeout         connect and whole-call timeout of one hook call
  * @param retry           backoff between failed calls, until the call succeeds or is superseded
+ * @param caFile          PEM bundle trusted for https instead of the system CAs
  */
 public record AdmissionConfig(
         boolean enabled,
@@ -23,7 +24,8 @@ public record AdmissionConfig(
         Optional<Path> bearerTokenFile,
         Duration maxPause,
         Duration timeout,
-        BackoffConfig retry) {
+        BackoffConfig retry,
+        Optional<Path> caFile) {
 
     /** HTTP methods the hook may use; POST and PUT carry a JSON body. */
     public enum Method { POST, PUT, GET, DELETE }

@@ -1,6 +1,7 @@
 package io.headroom.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import java.util.Optional;
  * @param dashboardUrl   link put in the {@code dashboard} annotation and {@code generatorURL}; placeholders
  *                       {@code {workload}}, {@code {host}}, {@code {alertname}}
  * @param retry          backoff while no Alertmanager accepts a batch
+ * @param bearerTokenFile file holding a token sent as {@code Authorization: Bearer} on every post
+ * @param caFile         PEM bundle trusted for https instead of the system CAs
  */
 public record AlertmanagerConfig(
         List<URI> urls,
@@ -24,7 +27,9 @@ public record AlertmanagerConfig(
         int queueSize,
         String host,
         Optional<UrlTemplate> dashboardUrl,
-        BackoffConfig retry) {
+        BackoffConfig retry,
+        Optional<Path> bearerTokenFile,
+        Optional<Path> caFile) {
 
     public AlertmanagerConfig {
         urls = List.copyOf(urls);

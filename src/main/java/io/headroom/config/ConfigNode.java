@@ -51,6 +51,11 @@ final class ConfigNode {
         problems.add(new ConfigException.Problem(path, message));
     }
 
+    /** Problems found so far in the whole document, to tell whether a read just added one. */
+    int problemCount() {
+        return problems.size();
+    }
+
     /** Records every key path that any reader asks for, into {@code sink} (used to list the schema). */
     ConfigNode recordingKnownPaths(Set<String> sink) {
         this.knownPaths = sink;
@@ -227,13 +232,30 @@ final class ConfigNode {
         try {
             URI u = new URI(s);
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                problem("must be an http:// or https:// URL with a host (got \"" + s + "\")");
+                problem("must be an http:// or https:// URL with a host (got \"" + withoutUserInfo(s) + "\")");
             }
             return u;
         } catch (URISyntaxException e) {
-            problem("must be an http:// or https:// URL (got \"" + s + "\")");
+            problem("must be an http:// or https:// URL (got \"" + withoutUserInfo(s) + "\")");
             return URI.create(def);
         }
+    }
+
+    /**
+     * An http(s) URL that must not carry {@code user:password@}: such URLs end up in logs, metric labels and
+     * {@code check-config}'s summary, so credentials belong in a file key instead. The message names only the host.
+     */
+    URI httpUrlWithoutCredentials(String def) {
+        URI u = httpUrl(def);
+        if (u.getRawUserInfo() != null) {
+            problem("must not contain credentials (got user info in \"" + u.getHost() + "\")");
+        }
+        return u;
+    }
+
+    /** {@code text} with anything between {@code //} and {@code @} hidden, for echoing a URL that failed to parse. */
+    static String withoutUserInfo(String text) {
+        return text.replaceAll("//[^/?#]*@", "//<redacted>@");
     }
 
     /** A file that must exist and be readable now; relative paths are relative to the config file. */

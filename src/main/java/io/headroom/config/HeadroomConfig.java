@@ -16,6 +16,7 @@ import java.util.List;
  * @param decide     tiers and guardrails that turn scores into decisions
  * @param act        whether and how decisions change guests
  * @param notifications alerts to Alertmanager, the failure webhook and the admission pause
+ * @param stateLogs  rotation of the audit and failure logs in the state dir
  */
 public record HeadroomConfig(
         PrometheusConfig prometheus,
@@ -27,7 +28,8 @@ public record HeadroomConfig(
         DetectionConfig detection,
         DecideConfig decide,
         ActConfig act,
-        NotifyConfig notifications) {
+        NotifyConfig notifications,
+        StateLogsConfig stateLogs) {
 
     public HeadroomConfig {
         features = List.copyOf(features);

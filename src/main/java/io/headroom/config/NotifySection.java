@@ -37,11 +37,10 @@ final class NotifySection {
         n.expectMapping();
         List<URI> urls = new ArrayList<>();
         for (ConfigNode item : n.child("urls").list()) {
-            URI u = item.httpUrl("http://127.0.0.1:9093");
-            if (u.getRawUserInfo() != null) {
-                // The URL becomes a metric label and appears in logs, so it must not carry a password.
-                item.problem("must not contain credentials (got user info in \"" + u.getHost() + "\")");
-            } else if (urls.contains(u)) {
+            // The URL becomes a metric label and appears in logs, so it must not carry a password.
+            int before = item.problemCount();
+            URI u = item.httpUrlWithoutCredentials("http://127.0.0.1:9093");
+            if (item.problemCount() == before && urls.contains(u)) {
                 item.problem("is listed twice (got \"" + u + "\")");
             }
             urls.add(u);
@@ -56,8 +55,10 @@ final class NotifySection {
         }
         Optional<UrlTemplate> dashboard = template(n.child("dashboard_url"), DASHBOARD_PLACEHOLDERS);
         BackoffConfig retry = backoff(n.child("retry"), Duration.ofSeconds(1), Duration.ofMinutes(1));
+        Optional<Path> token = n.child("bearer_token_file").readableFile();
+        Optional<Path> ca = n.child("ca_file").readableFile();
         n.rejectUnknownKeys();
-        return new AlertmanagerConfig(urls, resend, timeout, queueSize, host, dashboard, retry);
+        return new AlertmanagerConfig(urls, resend, timeout, queueSize, host, dashboard, retry, token, ca);
     }
 
     static WebhookConfig webhook(ConfigNode n, ServerConfig server) {
@@ -101,8 +102,9 @@ final class NotifySection {
         Duration maxPause = n.child("max_pause").duration(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1));
         Duration timeout = n.child("timeout").duration(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1));
         BackoffConfig retry = backoff(n.child("retry"), Duration.ofSeconds(1), Duration.ofSeconds(30));
+        Optional<Path> ca = n.child("ca_file").readableFile();
         n.rejectUnknownKeys();
-        return new AdmissionConfig(enabled, hook, method, token, maxPause, timeout, retry);
+        return new AdmissionConfig(enabled, hook, method, token, maxPause, timeout, retry, ca);
     }
 
     private static BackoffConfig backoff(ConfigNode n, Duration defInitial, Duration defMax) {

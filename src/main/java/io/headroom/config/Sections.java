@@ -30,14 +30,16 @@ final class Sections {
         DecideConfig decide = PolicySection.decide(root.child("decide"));
         ActConfig act = PolicySection.act(root.child("act"));
         NotifyConfig notifications = NotifySection.read(root.child("notify"), server);
+        StateLogsConfig stateLogs = stateLogs(root.child("state_logs"));
         root.rejectUnknownKeys();
         return new HeadroomConfig(prometheus, workloads, collection, features, server, stateDir, detection, decide,
-                act, notifications);
+                act, notifications, stateLogs);
     }
 
     static PrometheusConfig prometheus(ConfigNode n) {
         n.expectMapping();
-        URI url = n.child("url").httpUrl(DEFAULT_PROMETHEUS_URL);
+        // Logged at start and printed by check-config, so it must not carry a password (basic_auth has a file).
+        URI url = n.child("url").httpUrlWithoutCredentials(DEFAULT_PROMETHEUS_URL);
         Duration timeout = n.child("timeout").duration(Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(10));
         Optional<Path> token = n.child("bearer_token_file").readableFile();
         Optional<PrometheusConfig.BasicAuth> basic = basicAuth(n.child("basic_auth"));
@@ -113,6 +115,22 @@ final class Sections {
         return new CollectionConfig(interval, step, lookback);
     }
 
+    static StateLogsConfig stateLogs(ConfigNode n) {
+        n.expectMapping();
+        RotationConfig audit = rotation(n.child("audit"), RotationConfig.AUDIT_DEFAULT);
+        RotationConfig failures = rotation(n.child("failures"), RotationConfig.FAILURES_DEFAULT);
+        n.rejectUnknownKeys();
+        return new StateLogsConfig(audit, failures);
+    }
+
+    private static RotationConfig rotation(ConfigNode n, RotationConfig def) {
+        n.expectMapping();
+        long maxSize = n.child("max_size").byteSize(def.maxBytes(), 1L << 20, 64L << 30);
+        int keep = n.child("keep").integer(def.keep(), 1, 100);
+        n.rejectUnknownKeys();
+        return new RotationConfig(maxSize, keep);
+    }
+
     static ServerConfig server(ConfigNode n) {
         n.expectMapping();
         ConfigNode listen = n.child("listen");
@@ -122,8 +140,9 @@ final class Sections {
             listen.problem("must be host:port, e.g. 127.0.0.1:9464 or [::1]:9464, port 0-65535 (got \"" + text + "\")");
             cfg = parseListen(DEFAULT_LISTEN);
         }
+        boolean reload = n.child("enable_reload").bool(false);
         n.rejectUnknownKeys();
-        return cfg;
+        return new ServerConfig(cfg.host(), cfg.port(), reload);
     }
 
     private static ServerConfig parseListen(String text) {

@@ -3,7 +3,15 @@ package io.headroom.config;
 /**
  * The HTTP listener for /metrics, /-/healthy and /-/ready.
  *
- * @param host address to bind; loopback by default so nothing is exposed unless asked
- * @param port TCP port (0 picks a free one)
+ * @param host         address to bind; loopback by default so nothing is exposed unless asked
+ * @param port         TCP port (0 picks a free one)
+ * @param enableReload serve {@code POST /-/reload}; off by default because anyone who can reach the port could
+ *                     otherwise make the daemon re-read its files (Prometheus' {@code --web.enable-lifecycle})
  */
-public record ServerConfig(String host, int port) {}
+public record ServerConfig(String host, int port, boolean enableReload) {
+
+    /** A listener without the reload endpoint. */
+    public ServerConfig(String host, int port) {
+        this(host, port, false);
+    }
+}

@@ -56,8 +56,9 @@ final class ConfigSummary {
         sb.append(String.format(Locale.ROOT, "notify:      alertmanager %d url(s), webhook %s, admission %s%n",
                 n.alertmanager().urls().size(), n.webhook().enabled() ? "on at " + n.webhook().path() : "off",
                 n.admission().enabled() ? "on" : "off"));
-        sb.append(String.format(Locale.ROOT, "server:      http://%s:%d (/metrics, /-/healthy, /-/ready, /api/v1/workloads)%n",
-                c.server().host().contains(":") ? "[" + c.server().host() + "]" : c.server().host(), c.server().port()));
+        sb.append(String.format(Locale.ROOT, "server:      http://%s:%d (/metrics, /-/healthy, /-/ready, /api/v1/workloads%s)%n",
+                c.server().host().contains(":") ? "[" + c.server().host() + "]" : c.server().host(), c.server().port(),
+                c.server().enableReload() ? ", POST /-/reload" : ""));
         sb.append(String.format(Locale.ROOT, "state_dir:   %s%n", c.stateDir()));
         return sb.toString();
     }

@@ -66,6 +66,8 @@ public final class Daemon implements AutoCloseable {
     private final Notifications notifications;
     private HttpServerVerticle http;
     private CollectionVerticle collection;
+    private Optional<ConfigReloader> reloader = Optional.empty();
+    private java.nio.file.Path configFile;
 
     /**
      * @param cfg     validated config
@@ -81,7 +83,8 @@ public final class Daemon implements AutoCloseable {
         this.actuation = ActuationService.create(cfg, gateway, metrics);
         this.registry = new ModelRegistry(cfg.stateDir());
         Files.createDirectories(cfg.stateDir());
-        this.failureLog = FailureLog.open(cfg.stateDir().resolve(FailureLog.FILE_NAME));
+        this.failureLog = FailureLog.open(cfg.stateDir().resolve(FailureLog.FILE_NAME), cfg.stateLogs().failures(),
+                metrics);
         this.notifications = new Notifications(AlertSink.create(cfg.notifications().alertmanager(), metrics),
                 new AdmissionGate(cfg.notifications().admission(), metrics),
                 cfg.features().stream().map(io.headroom.config.FeatureSpec::name).toList());
@@ -101,6 +104,25 @@ public final class Daemon implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The file {@code cfg} was loaded from: {@link #reload()} reads it again. Without it (tests building a config in
+     * memory) there is nothing to reload.
+     */
+    public Daemon withConfigFile(java.nio.file.Path file) {
+        this.configFile = file;
+        return this;
+    }
+
+    /**
+     * Re-reads the config file (SIGHUP, {@code POST /-/reload}) and applies what can be applied live; see
+     * {@link ConfigReloader}. Blocking.
+     *
+     * @throws IllegalStateException before {@link #start()} or without {@link #withConfigFile}
+     */
+    ConfigReloader.Result reload() {
+        return reloader.orElseThrow(() -> new IllegalStateException("no config file to reload")).reload();
+    }
+
     /** Starts HTTP and collection; returns the bound HTTP port. Blocks until both are up or failed. */
     public int start() throws Exception {
         metrics.buildInfo.labels(Version.current()).set(1);
@@ -113,24 +135,38 @@ public final class Daemon implements AutoCloseable {
                 new Scorer(cfg.detection(), registry, metrics), actuation, training, acting, notifications, libvirtPool);
         collection = new CollectionVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
                 collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock);
+        List<Reloadable> live = new ArrayList<>(List.of(new PrometheusReload(client, cfg),
+                new NotifyReload(notifications, cfg, metrics)));
+        List<Consumer<Router>> mounts = apiRoutes(live);
+        if (configFile != null) {
+            reloader = Optional.of(new ConfigReloader(configFile, cfg, live, metrics, clock));
+        }
+        mounts.add(0, new ReloadApi(cfg.server().enableReload() ? reloader : Optional.empty(), httpPool)::mount);
+        http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool, mounts);
+        vertx.deployVerticle(http).await();
+        vertx.deployVerticle(collection).await();
+        vertx.deployVerticle(new TrainingVerticle(training::run, registry,
+                () -> collection.latest().map(CollectionVerticle.Snapshot::workloads), trainPool,
+                cfg.detection().retrainEvery(), TrainingVerticle.CHECK_EVERY, clock, metrics)).await();
+        LOG.info("headroom {} listening on http://{}:{} prometheus={} workloads_from={}", Version.current(),
+                cfg.server().host(), http.actualPort(), cfg.prometheus().url(), cfg.workloads().source());
+        return http.actualPort();
+    }
+
+    /** The webhook (when enabled, its token joining {@code live}) and the status API, in mounting order. */
+    private List<Consumer<Router>> apiRoutes(List<Reloadable> live) {
         List<Consumer<Router>> mounts = new ArrayList<>();
         Map<String, String> otherApiPaths = new HashMap<>();
         if (cfg.notifications().webhook().enabled()) {
             WebhookReceiver webhook = new WebhookReceiver(cfg.notifications().webhook(), failureLog, httpPool, metrics);
             mounts.add(webhook::mount);
             otherApiPaths.put(cfg.notifications().webhook().path(), "POST");
+            live.add(new WebhookReload(webhook, cfg));
         }
         // After the webhook: the status API's catch-all answers every other /api path.
         mounts.add(new StatusApi(collection::latest, collection, cfg.act().mode(), cfg.collection().interval(), httpPool,
                 otherApiPaths)::mount);
-        http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool, mounts);
-        vertx.deployVerticle(http).await();
-        vertx.deployVerticle(collection).await();
-        vertx.deployVerticle(new TrainingVerticle(training, registry, collection::latest, trainPool,
-                cfg.detection().retrainEvery(), clock)).await();
-        LOG.info("headroom {} listening on http://{}:{} prometheus={} workloads_from={}", Version.current(),
-                cfg.server().host(), http.actualPort(), cfg.prometheus().url(), cfg.workloads().source());
-        return http.actualPort();
+        return mounts;
     }
 
     /** The latest cycle's snapshot, for tests and the status API. */

@@ -19,19 +19,27 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
- * After each cycle: the alerts that hold now (critical anomalies, failed changes, Prometheus unreachable) go to
- * the alert sink, which posts, re-posts and resolves them; critical workloads go to the admission gate. Both
- * only enqueue, so the cycle never waits on Alertmanager or a load balancer.
+ * After each cycle: the alerts that hold now (critical anomalies, failed changes, a failed stage) go to the alert
+ * sink, which posts, re-posts and resolves them; critical workloads go to the admission gate. Both only enqueue, so
+ * the cycle never waits on Alertmanager or a load balancer.
+ *
+ * <p>A failed cycle scored nothing, so it cannot tell whether a critical workload has recovered: its anomaly alerts
+ * stay as the last good cycle left them (resolving them, then firing them again with a new startsAt a cycle later,
+ * paged twice for one incident), and the admission gate keeps its pauses (bounded by {@code max_pause}). The failure
+ * itself is alerted under the name of the stage that failed ({@link FailedStage}).
  */
 final class Notifications implements AutoCloseable {
 
     static final String CRITICAL_ANOMALY = "HeadroomCriticalAnomaly";
     static final String ACTUATION_FAILED = "HeadroomActuationFailed";
-    static final String PROMETHEUS_UNREACHABLE = "HeadroomPrometheusUnreachable";
+    static final String PROMETHEUS_UNREACHABLE = FailedStage.PROMETHEUS.alertname;
 
-    private final AlertSink sink;
-    private final AdmissionGate gate;
+    /** Replaced by a reload ({@link #replace}); guarded by {@code this}, like every method that uses them. */
+    private AlertSink sink;
+    private AdmissionGate gate;
     private final List<String> features;
+    /** The anomaly alerts of the last good cycle, held through failed cycles until a good one says otherwise. */
+    private List<ActiveAlert> anomalies = List.of();
 
     Notifications(AlertSink sink, AdmissionGate gate, List<String> features) {
         this.sink = sink;
@@ -40,7 +48,7 @@ final class Notifications implements AutoCloseable {
     }
 
     /** A cycle that scored and acted. */
-    void afterCycle(Map<String, Scorer.Result> scores, List<WorkloadReport> reports, Instant now) {
+    synchronized void afterCycle(Map<String, Scorer.Result> scores, List<WorkloadReport> reports, Instant now) {
         List<ActiveAlert> active = new ArrayList<>();
         List<String> critical = new ArrayList<>();
         for (WorkloadReport r : reports) {
@@ -59,14 +67,32 @@ final class Notifications implements AutoCloseable {
                 }
             }
         }
+        anomalies = active.stream().filter(a -> a.alertname().equals(CRITICAL_ANOMALY)).toList();
         sink.update(active, now);
         gate.update(critical);
     }
 
-    /** A cycle whose collection failed: nothing was scored, so only the host-wide alert holds. */
-    void afterFailedCycle(String reason, Instant now) {
-        sink.update(List.of(ActiveAlert.event(PROMETHEUS_UNREACHABLE, "", ActiveAlert.Severity.WARNING,
-                "collection failed: " + reason)), now);
+    /**
+     * A cycle that failed: the alert of the stage {@code cause} points at, and the anomaly alerts of the last good
+     * cycle, unchanged.
+     */
+    synchronized void afterFailedCycle(Throwable cause, Instant now) {
+        FailedStage stage = FailedStage.of(cause);
+        failed(stage, stage.summary + ": " + cause.getMessage(), now);
+    }
+
+    /**
+     * A failed cycle known only by its message. It cannot say which stage failed, so it keeps the old name,
+     * {@code HeadroomPrometheusUnreachable}; {@link #afterFailedCycle(Throwable, Instant)} names the right stage.
+     */
+    synchronized void afterFailedCycle(String reason, Instant now) {
+        failed(FailedStage.PROMETHEUS, "collection failed: " + reason, now);
+    }
+
+    private void failed(FailedStage stage, String description, Instant now) {
+        List<ActiveAlert> active = new ArrayList<>(anomalies);
+        active.add(ActiveAlert.event(stage.alertname, "", ActiveAlert.Severity.WARNING, description));
+        sink.update(active, now);
     }
 
     private List<String> top(Scorer.Result s) {
@@ -104,8 +130,26 @@ final class Notifications implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Puts a new sink and/or gate in place (a reload changed their config or secrets) and returns the old ones, for
+     * the caller to close outside the lock: closing a gate resumes its pauses, which may take seconds. The new ones
+     * get the current conditions from the next cycle on.
+     */
+    synchronized List<AutoCloseable> replace(Optional<AlertSink> newSink, Optional<AdmissionGate> newGate) {
+        List<AutoCloseable> old = new ArrayList<>();
+        if (newSink.isPresent()) {
+            old.add(sink);
+            sink = newSink.get();
+        }
+        if (newGate.isPresent()) {
+            old.add(gate);
+            gate = newGate.get();
+        }
+        return old;
+    }
+
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
         sink.close();
         gate.close();
     }

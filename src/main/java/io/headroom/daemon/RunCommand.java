@@ -10,10 +10,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code headroom run}: the daemon. Stops cleanly on SIGTERM or SIGINT. */
+/** {@code headroom run}: the daemon. Stops cleanly on SIGTERM or SIGINT; SIGHUP reloads the config. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs the daemon: collects on collection.interval and serves /metrics, /-/healthy and",
-                "/-/ready on server.listen. SIGTERM stops it cleanly."})
+                "/-/ready on server.listen. SIGTERM stops it cleanly; SIGHUP re-reads the config file."})
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -25,13 +25,16 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HeadroomConfig cfg = config.load();
-        Daemon daemon = new Daemon(cfg, new Metrics(CollectorRegistry.defaultRegistry), new VertxOptions()).withJvmMetrics();
+        Daemon daemon = new Daemon(cfg, new Metrics(CollectorRegistry.defaultRegistry), new VertxOptions()).withJvmMetrics()
+                .withConfigFile(config.file);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             daemon.close();
             stopped.countDown();
         }, "headroom-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // Before start, so that no SIGHUP, however early, falls to the JVM's default of exiting with 129.
+        ReloadSignal.install(daemon::reload);
         int port;
         try {
             port = daemon.start();

@@ -2,12 +2,15 @@ package io.headroom.daemon;
 
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.WorkloadModel;
+import io.headroom.http.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -16,37 +19,55 @@ import org.slf4j.LoggerFactory;
 /**
  * Retrains on {@code detection.retrain_every}, in the background on the {@code headroom-train} pool; scoring
  * keeps using the previous models until the new ones are swapped in. At start, models loaded from the state dir
- * count as trained when they were, so a restart neither waits for nor repeats a recent training.
+ * count as trained when they were, so a restart neither waits for nor repeats a recent training. A failed training
+ * is retried after a backoff ({@link RetrainSchedule}), counted and logged; the previous models keep scoring.
  */
 final class TrainingVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingVerticle.class);
-    private static final long CHECK_MILLIS = 5_000;
+    static final Duration CHECK_EVERY = Duration.ofSeconds(5);
 
-    private final Training training;
+    /** One training over the given workloads at the given time; blocking. */
+    @FunctionalInterface
+    interface Trainer {
+        void train(SortedSet<String> workloads, Instant now) throws Exception;
+    }
+
+    private final Trainer trainer;
     private final ModelRegistry registry;
-    private final Supplier<Optional<CollectionVerticle.Snapshot>> latest;
+    private final Supplier<Optional<SortedSet<String>>> workloads;
     private final WorkerExecutor pool;
-    private final java.time.Duration every;
+    private final Duration every;
+    private final Duration checkEvery;
     private final Clock clock;
+    private final Metrics metrics;
     private final AtomicBoolean running = new AtomicBoolean();
-    private volatile Instant lastTraining;
+    private RetrainSchedule schedule;
     private long timerId = -1;
 
-    TrainingVerticle(Training training, ModelRegistry registry, Supplier<Optional<CollectionVerticle.Snapshot>> latest,
-                     WorkerExecutor pool, java.time.Duration every, Clock clock) {
-        this.training = training;
+    /**
+     * @param workloads  the workloads of the latest good cycle; training waits for the first one
+     * @param checkEvery how often the schedule is looked at (tests shorten it; the clock decides what is due)
+     */
+    TrainingVerticle(Trainer trainer, ModelRegistry registry, Supplier<Optional<SortedSet<String>>> workloads,
+                     WorkerExecutor pool, Duration every, Duration checkEvery, Clock clock, Metrics metrics) {
+        this.trainer = trainer;
         this.registry = registry;
-        this.latest = latest;
+        this.workloads = workloads;
         this.pool = pool;
         this.every = every;
+        this.checkEvery = checkEvery;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
     public Future<?> start() {
-        lastTraining = registry.all().values().stream().map(WorkloadModel::trainedAt).max(Instant::compareTo).orElse(null);
-        timerId = vertx.setPeriodic(0, Math.min(CHECK_MILLIS, every.toMillis()), id -> check());
+        Optional<Instant> trained = registry.all().values().stream().map(WorkloadModel::trainedAt).max(Instant::compareTo);
+        schedule = new RetrainSchedule(every, trained);
+        exportNext();
+        long period = Math.max(1, Math.min(checkEvery.toMillis(), every.toMillis()));
+        timerId = vertx.setPeriodic(0, period, id -> check());
         return Future.succeededFuture();
     }
 
@@ -58,20 +79,32 @@ final class TrainingVerticle extends VerticleBase {
 
     private void check() {
         Instant now = clock.instant();
-        Optional<CollectionVerticle.Snapshot> snap = latest.get();
-        boolean due = lastTraining == null || !now.isBefore(lastTraining.plus(every));
+        Optional<SortedSet<String>> names = workloads.get();
         // Training needs the list of workloads, which the first good cycle provides.
-        if (!due || snap.isEmpty() || !running.compareAndSet(false, true)) {
+        if (!schedule.due(now) || names.isEmpty() || !running.compareAndSet(false, true)) {
             return;
         }
-        pool.executeBlocking(() -> training.run(snap.get().workloads(), now), false).onComplete(ar -> {
+        pool.executeBlocking(() -> {
+            trainer.train(names.get(), now);
+            return null;
+        }, false).onComplete(ar -> {
             running.set(false);
             if (ar.succeeded()) {
-                lastTraining = now;
+                schedule.succeeded(now);
             } else {
-                // Retried on the next check; the previous models keep scoring meanwhile.
-                LOG.warn("training failed, keeping the current models: {}", String.valueOf(ar.cause().getMessage()));
+                schedule.failed(now);
+                metrics.trainingFailures.inc();
+                metrics.trainingLastFailure.set(now.toEpochMilli() / 1000.0);
+                LOG.warn("training failed ({} in a row), keeping the current models; next attempt at {}: {}",
+                        schedule.consecutiveFailures(), schedule.next().orElse(now),
+                        String.valueOf(ar.cause().getMessage()));
             }
+            metrics.trainingConsecutiveFailures.set(schedule.consecutiveFailures());
+            exportNext();
         });
+    }
+
+    private void exportNext() {
+        metrics.trainingNextAttempt.set(schedule.next().orElse(clock.instant()).toEpochMilli() / 1000.0);
     }
 }

@@ -58,6 +58,22 @@ public final class Metrics {
     public final Gauge trainingDuration;
     /** Models that could not be trained in the last training (too little clean history). */
     public final Gauge modelsSkipped;
+    /** 1 if the last config reload (SIGHUP or POST /-/reload) succeeded, 0 if it was refused; 1 at start. */
+    public final Gauge configLastReloadSuccessful;
+    /** Unix time of the last successful config load, the one at start included. */
+    public final Gauge configLastReloadSuccess;
+    /** 1 while the config file holds changes that only a restart applies (e.g. server.listen, state_dir). */
+    public final Gauge configRestartRequired;
+    /** Lines of a state-dir journal skipped at replay (torn by a crash, not UTF-8, not a record), by journal. */
+    public final Counter journalCorruptLines;
+    /** Trainings that failed (history fetch, training or saving); each is retried after a growing backoff. */
+    public final Counter trainingFailures;
+    /** Trainings failed in a row since the last success; 0 once one succeeds. */
+    public final Gauge trainingConsecutiveFailures;
+    /** Unix time of the last failed training. */
+    public final Gauge trainingLastFailure;
+    /** Unix time of the next training attempt: the schedule, or the backoff after a failure. */
+    public final Gauge trainingNextAttempt;
     /** libvirt calls that failed, by operation and reason (refused, domain_gone, connection_lost). */
     public final Counter libvirtFailures;
     /** Attempts to open the libvirt connection, by result (ok, failed). */
@@ -225,6 +241,39 @@ public final class Metrics {
         modelsSkipped = Gauge.build()
                 .namespace(NAMESPACE).subsystem("training").name("skipped_models")
                 .help("Models the last training could not train (too little clean history).")
+                .register(registry);
+        configLastReloadSuccessful = Gauge.build()
+                .name("headroom_config_last_reload_successful")
+                .help("1 if the last config reload (SIGHUP or POST /-/reload) succeeded, 0 if the file was refused.")
+                .register(registry);
+        configLastReloadSuccess = Gauge.build()
+                .name("headroom_config_last_reload_success_timestamp_seconds")
+                .help("Unix time of the last successful config load, the one at start included.")
+                .register(registry);
+        configRestartRequired = Gauge.build()
+                .name("headroom_config_restart_required")
+                .help("1 while the loaded config file holds changes only a restart applies (e.g. server.listen).")
+                .register(registry);
+        journalCorruptLines = Counter.build()
+                .name("headroom_journal_corrupt_lines_total")
+                .help("Lines of a state-dir journal skipped at replay (torn by a crash, not UTF-8, not a record).")
+                .labelNames("journal")
+                .register(registry);
+        trainingFailures = Counter.build()
+                .name("headroom_training_failures_total")
+                .help("Trainings that failed; each is retried after a backoff growing from 30s to detection.retrain_every.")
+                .register(registry);
+        trainingConsecutiveFailures = Gauge.build()
+                .name("headroom_training_consecutive_failures")
+                .help("Trainings failed in a row since the last success (0 after a success).")
+                .register(registry);
+        trainingLastFailure = Gauge.build()
+                .name("headroom_training_last_failure_timestamp_seconds")
+                .help("Unix time of the last failed training.")
+                .register(registry);
+        trainingNextAttempt = Gauge.build()
+                .name("headroom_training_next_attempt_timestamp_seconds")
+                .help("Unix time of the next training attempt (the schedule, or the backoff after a failure).")
                 .register(registry);
         buildInfo = Gauge.build()
                 .namespace(NAMESPACE).name("build_info")

@@ -3,6 +3,8 @@ package io.headroom.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.headroom.config.AdmissionConfig;
 import io.headroom.http.Metrics;
+import io.headroom.net.HttpClients;
+import io.headroom.net.SecretFile;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
@@ -52,22 +54,16 @@ final class AdmissionHook implements AutoCloseable {
     private final OkHttpClient http;
     private final Optional<String> authorization;
 
-    /** Reads the token file now, so that a missing or empty one stops the daemon at start. */
+    /** Reads the token and CA files now, so that a missing or empty one stops the daemon at start. */
     AdmissionHook(AdmissionConfig cfg, Metrics metrics) {
         if (cfg.hookUrl().isEmpty()) {
             throw new IllegalArgumentException("the admission gate needs notify.admission.hook_url");
         }
         this.cfg = cfg;
         this.metrics = metrics;
-        this.authorization = cfg.bearerTokenFile().map(f -> "Bearer " + TokenFile.read(f));
-        this.http = new OkHttpClient.Builder()
-                .connectTimeout(cfg.timeout())
-                .readTimeout(cfg.timeout())
-                .writeTimeout(cfg.timeout())
-                .callTimeout(cfg.timeout())
-                // The gate's backoff is the only retry, so that each attempt is counted.
-                .retryOnConnectionFailure(false)
-                .build();
+        this.authorization = cfg.bearerTokenFile().map(f -> "Bearer " + SecretFile.read(f));
+        // The gate's backoff is the only retry, so that each attempt is counted.
+        this.http = HttpClients.create(cfg.timeout(), cfg.timeout(), cfg.caFile());
     }
 
     Result call(String workload, Action action) {
@@ -109,7 +105,6 @@ final class AdmissionHook implements AutoCloseable {
 
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        HttpClients.close(http);
     }
 }

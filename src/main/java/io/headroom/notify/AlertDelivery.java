@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.headroom.config.AlertmanagerConfig;
 import io.headroom.config.BackoffConfig;
 import io.headroom.http.Metrics;
+import io.headroom.net.HttpClients;
+import io.headroom.net.SecretFile;
 import io.prometheus.client.Histogram;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +57,8 @@ final class AlertDelivery implements AutoCloseable {
     private final Duration timeout;
     private final Metrics metrics;
     private final OkHttpClient http;
+    /** {@code Authorization} of every post, from {@code bearer_token_file}; read once, never logged. */
+    private final Optional<String> authorization;
     private final BlockingQueue<PostableAlert> queue;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread sender;
@@ -64,14 +69,9 @@ final class AlertDelivery implements AutoCloseable {
         this.backoff = cfg.retry();
         this.timeout = cfg.timeout();
         this.metrics = metrics;
-        this.http = new OkHttpClient.Builder()
-                .connectTimeout(cfg.timeout())
-                .readTimeout(cfg.timeout())
-                .writeTimeout(cfg.timeout())
-                .callTimeout(cfg.timeout())
-                // Our loop is the only retry, so that every attempt is counted and backed off.
-                .retryOnConnectionFailure(false)
-                .build();
+        this.authorization = cfg.bearerTokenFile().map(f -> "Bearer " + SecretFile.read(f));
+        // Our loop is the only retry, so that every attempt is counted and backed off.
+        this.http = HttpClients.create(cfg.timeout(), cfg.timeout(), cfg.caFile());
         this.queue = new ArrayBlockingQueue<>(cfg.queueSize());
         metrics.notificationQueueCapacity.set(cfg.queueSize());
         this.sender = new Thread(this::run, "headroom-alertmanager");
@@ -107,8 +107,7 @@ final class AlertDelivery implements AutoCloseable {
         if (sender.isAlive()) {
             sender.interrupt();
         }
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        HttpClients.close(http);
     }
 
     private void run() {
@@ -180,7 +179,9 @@ final class AlertDelivery implements AutoCloseable {
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         for (Target t : targets) {
-            Request request = new Request.Builder().url(t.api()).post(RequestBody.create(body, JSON_TYPE)).build();
+            Request.Builder builder = new Request.Builder().url(t.api()).post(RequestBody.create(body, JSON_TYPE));
+            authorization.ifPresent(a -> builder.header("Authorization", a));
+            Request request = builder.build();
             Histogram.Timer timer = metrics.notificationDuration.labels(t.label()).startTimer();
             http.newCall(request).enqueue(new Callback() {
                 @Override

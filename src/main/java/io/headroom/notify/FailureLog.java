@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.headroom.config.RotationConfig;
+import io.headroom.http.Metrics;
+import io.headroom.journal.RotatingJournal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -47,18 +50,43 @@ public final class FailureLog implements AutoCloseable {
         DUPLICATE
     }
 
+    /** The {@code journal} label of {@code headroom_journal_corrupt_lines_total}. */
+    static final String JOURNAL_LABEL = "failures";
+
     private final Journal journal;
+    private final Metrics metrics;
     /** By {@link FailureSignal#key()}, in the order first received. */
     private final Map<String, FailureInterval> intervals = new LinkedHashMap<>();
 
-    /** Opens (creating if needed) the journal at {@code file} and replays it. Blocking. */
+    /**
+     * Opens the journal at {@code file} (and its rotated files) and replays it. A line that is torn, not UTF-8 or not
+     * a failure record is skipped, logged and counted in {@code headroom_journal_corrupt_lines_total}: one bad line
+     * must not keep the daemon from starting. Blocking.
+     */
+    public static FailureLog open(Path file, RotationConfig rotation, Metrics metrics) throws IOException {
+        return new FailureLog(new FileJournal(file, rotation), metrics);
+    }
+
+    /** With the default rotation and metrics of its own, for reading a log outside the daemon. */
     public static FailureLog open(Path file) throws IOException {
-        return new FailureLog(new FileJournal(file));
+        return open(file, RotationConfig.FAILURES_DEFAULT, Metrics.isolated());
+    }
+
+    FailureLog(Journal journal, Metrics metrics) throws IOException {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        metrics.journalCorruptLines.labels(JOURNAL_LABEL).inc(0);
+        replay(journal.readAll(this::skipped));
     }
 
     FailureLog(Journal journal) throws IOException {
-        this.journal = Objects.requireNonNull(journal, "journal");
-        replay(journal.readAll());
+        this(journal, Metrics.isolated());
+    }
+
+    private void skipped(RotatingJournal.CorruptLine line) {
+        metrics.journalCorruptLines.labels(JOURNAL_LABEL).inc();
+        LOG.warn("{} line {}: {}, skipped (a crash mid-write or a damaged disk leaves such lines)", line.file(),
+                line.line(), line.reason());
     }
 
     /**
@@ -116,7 +144,8 @@ public final class FailureLog implements AutoCloseable {
             Optional<FailureSignal> s = parse(lines.get(i));
             if (s.isEmpty()) {
                 skipped++;
-                LOG.warn("{} line {}: not a failure record, skipped (a line cut short by a crash looks like this): {}",
+                metrics.journalCorruptLines.labels(JOURNAL_LABEL).inc();
+                LOG.warn("{} entry {}: not a failure record, skipped (a line cut short by a crash looks like this): {}",
                         journal, i + 1, HttpFailures.abbreviate(lines.get(i), 200));
                 continue;
             }

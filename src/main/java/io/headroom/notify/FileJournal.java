@@ -1,79 +1,41 @@
 package io.headroom.notify;
 
+import io.headroom.config.RotationConfig;
+import io.headroom.journal.RotatingJournal;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A JSON-lines file appended with one write and one fsync per batch, so that an accepted webhook call survives a
- * crash. A line cut short by a crash is tolerated: the next append starts on a fresh line, and readers skip it.
+ * {@link FailureLog}'s journal on disk: a {@link RotatingJournal}, so that each accepted webhook call is on disk before
+ * it is answered, the file cannot grow without bound, and a torn line is skipped at replay.
  */
 final class FileJournal implements Journal {
 
-    private final Path file;
-    private final FileChannel channel;
-    private boolean needsNewline;
+    private final RotatingJournal file;
 
-    FileJournal(Path file) throws IOException {
-        this.file = file;
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
-        this.needsNewline = endsMidLine(file);
+    FileJournal(Path file, RotationConfig rotation) {
+        this.file = new RotatingJournal(file, rotation);
     }
 
-    private static boolean endsMidLine(Path file) throws IOException {
-        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = reader.size();
-            if (size == 0) {
-                return false;
-            }
-            ByteBuffer last = ByteBuffer.allocate(1);
-            reader.read(last, size - 1);
-            return last.get(0) != '\n';
-        }
+    /** With the default rotation of the failure log. */
+    FileJournal(Path file) {
+        this(file, RotationConfig.FAILURES_DEFAULT);
     }
 
     @Override
-    public List<String> readAll() throws IOException {
-        List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                lines.add(line);
-            }
-        }
-        return lines;
+    public List<String> readAll(RotatingJournal.CorruptLines corrupt) throws IOException {
+        return file.readAll(corrupt);
     }
 
     @Override
-    public synchronized void append(List<String> lines) throws IOException {
-        if (lines.isEmpty()) {
-            return;
-        }
-        StringBuilder sb = new StringBuilder(needsNewline ? "\n" : "");
-        for (String line : lines) {
-            sb.append(line).append('\n');
-        }
-        ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-        while (buf.hasRemaining()) {
-            channel.write(buf);
-        }
-        channel.force(false);
-        needsNewline = false;
+    public void append(List<String> lines) throws IOException {
+        file.append(lines);
     }
 
     @Override
-    public void close() throws IOException {
-        channel.close();
+    public void close() {
+        // Nothing held open: the file is opened per append.
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.headroom.notify;
 
 import io.headroom.config.WebhookConfig;
 import io.headroom.http.Metrics;
+import io.headroom.net.SecretFile;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +37,8 @@ public final class WebhookReceiver implements Handler<RoutingContext> {
     private final FailureLog log;
     private final WorkerExecutor pool;
     private final Metrics metrics;
-    private final Optional<byte[]> expectedAuthorization;
+    /** Replaced when a reload brings a new token ({@link #prepareToken}); read on the event loop. */
+    private volatile Optional<byte[]> expectedAuthorization;
 
     /**
      * Reads the token file now, so that a missing or empty one stops the daemon at start.
@@ -48,8 +50,20 @@ public final class WebhookReceiver implements Handler<RoutingContext> {
         this.log = Objects.requireNonNull(log, "log");
         this.pool = Objects.requireNonNull(pool, "pool");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.expectedAuthorization = cfg.bearerTokenFile()
-                .map(f -> ("Bearer " + TokenFile.read(f)).getBytes(StandardCharsets.UTF_8));
+        this.expectedAuthorization = authorization(cfg);
+    }
+
+    private static Optional<byte[]> authorization(WebhookConfig cfg) {
+        return cfg.bearerTokenFile().map(f -> ("Bearer " + SecretFile.read(f)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Reads the token file of {@code next} now (so a missing or empty one throws here) and returns the swap that
+     * makes callers need that token from then on. Only the token can change this way: the route is fixed.
+     */
+    public Runnable prepareToken(WebhookConfig next) {
+        Optional<byte[]> token = authorization(next);
+        return () -> expectedAuthorization = token;
     }
 
     /**
@@ -107,14 +121,15 @@ public final class WebhookReceiver implements Handler<RoutingContext> {
     }
 
     private void authorize(RoutingContext ctx) {
-        if (expectedAuthorization.isEmpty()) {
+        Optional<byte[]> expected = expectedAuthorization; // one read: a reload may swap it meanwhile
+        if (expected.isEmpty()) {
             ctx.next();
             return;
         }
         String given = ctx.request().getHeader("Authorization");
         byte[] normalized = given == null ? new byte[0] : normalize(given).getBytes(StandardCharsets.UTF_8);
         // Constant-time, so response timing does not reveal how much of a guess was right.
-        if (MessageDigest.isEqual(normalized, expectedAuthorization.get())) {
+        if (MessageDigest.isEqual(normalized, expected.get())) {
             ctx.next();
             return;
         }

@@ -107,4 +107,19 @@ class StateStoreTest {
                 "{\"time\":\"2026-11-28T10:00:00Z\",\"workload\":\"web-1\",\"event\":\"intent\"}",
                 "{\"time\":\"2026-11-28T10:00:01Z\",\"workload\":\"web-1\",\"event\":\"result\"}");
     }
+
+    @Test
+    void theAuditLogRotatesBySizeKeepingTheNewestFiles() throws IOException {
+        // Each event line is 69 bytes: two fit under 150, the third rotates.
+        StateStore store = StateStore.under(dir, new io.headroom.config.RotationConfig(150, 2));
+        for (int i = 0; i < 7; i++) {
+            store.append(StateCodec.event(T0.plusSeconds(i), "web-" + i, "intent"));
+        }
+        Path rotated1 = store.auditFile().resolveSibling("audit.jsonl.1");
+        Path rotated2 = store.auditFile().resolveSibling("audit.jsonl.2");
+        assertThat(Files.readAllLines(store.auditFile())).singleElement().asString().contains("web-6");
+        assertThat(Files.readAllLines(rotated1)).hasSize(2).last().asString().contains("web-5");
+        assertThat(Files.readAllLines(rotated2)).hasSize(2).first().asString().contains("web-2");
+        assertThat(store.auditFile().resolveSibling("audit.jsonl.3")).as("beyond keep: deleted").doesNotExist();
+    }
 }

@@ -112,6 +112,19 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void credentialsInTheUrlAreRefusedWithoutEchoingThem() {
+            assertThat(problems("prometheus: {url: 'https://admin:hunter2@prom.example:9090'}")).containsExactly(
+                    "prometheus.url: must not contain credentials (got user info in \"prom.example\")");
+        }
+
+        @Test
+        void aUrlThatDoesNotParseIsEchoedWithoutItsUserInfo() {
+            assertThat(problems("prometheus: {url: 'http://admin:hunter2@prom example:9090'}")).singleElement()
+                    .asString().startsWith("prometheus.url: must be an http:// or https:// URL")
+                    .doesNotContain("hunter2");
+        }
+
+        @Test
         void tokenFileMustExist() {
             assertThat(problems("prometheus: {bearer_token_file: /nonexistent/token}")).singleElement().asString()
                     .startsWith("prometheus.bearer_token_file: must be a readable file (got \"/nonexistent/token\"");
@@ -343,9 +356,46 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void reloadEndpointIsOffUnlessAsked() throws Exception {
+            assertThat(parse("").server().enableReload()).isFalse();
+            assertThat(parse("server: {enable_reload: true}").server())
+                    .isEqualTo(new ServerConfig("127.0.0.1", 9464, true));
+            assertThat(problems("server: {enable_reload: yes please}")).containsExactly(
+                    "server.enable_reload: must be true or false (got \"yes please\")");
+        }
+
+        @Test
         void portRange() {
             assertThat(problems("server: {listen: '127.0.0.1:70000'}")).singleElement().asString()
                     .startsWith("server.listen: must be host:port");
+        }
+    }
+
+    @Nested
+    class StateLogs {
+        @Test
+        void defaults() throws Exception {
+            StateLogsConfig l = parse("").stateLogs();
+            assertThat(l.audit()).isEqualTo(new RotationConfig(64L << 20, 5));
+            assertThat(l.failures()).isEqualTo(new RotationConfig(16L << 20, 5));
+        }
+
+        @Test
+        void readsEveryKey() throws Exception {
+            StateLogsConfig l = parse("state_logs: {audit: {max_size: 1GiB, keep: 10}, failures: {max_size: 2MiB,"
+                    + " keep: 1}}").stateLogs();
+            assertThat(l.audit()).isEqualTo(new RotationConfig(1L << 30, 10));
+            assertThat(l.failures()).isEqualTo(new RotationConfig(2L << 20, 1));
+        }
+
+        @Test
+        void rangesAreCheckedWithTheKeyPath() {
+            assertThat(problems("state_logs: {audit: {max_size: 10KiB, keep: 0}, failures: {size: 1MiB}}"))
+                    .containsExactly(
+                            "state_logs.audit.max_size: must be a size between 1MiB and 64GiB such as 512MiB"
+                                    + " (got \"10KiB\")",
+                            "state_logs.audit.keep: must be a whole number between 1 and 100 (got 0)",
+                            "state_logs.failures.size: unknown key (known keys here: keep, max_size)");
         }
     }
 

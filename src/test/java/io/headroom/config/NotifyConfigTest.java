@@ -61,6 +61,30 @@ class NotifyConfigTest {
             assertThat(a.host()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
             assertThat(a.dashboardUrl()).isEmpty();
             assertThat(a.retry()).isEqualTo(new BackoffConfig(Duration.ofSeconds(1), Duration.ofMinutes(1)));
+            assertThat(a.bearerTokenFile()).isEmpty();
+            assertThat(a.caFile()).isEmpty();
+        }
+
+        @Test
+        void tokenAndCaFilesResolveAgainstTheConfigDir(@TempDir Path dir) throws Exception {
+            Files.writeString(dir.resolve("am-token"), "t");
+            Files.writeString(dir.resolve("am-ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+            AlertmanagerConfig a = parse("""
+                    notify:
+                      alertmanager: {urls: [https://am:9093], bearer_token_file: am-token, ca_file: am-ca.pem}
+                    """, dir).alertmanager();
+            assertThat(a.bearerTokenFile()).contains(dir.resolve("am-token"));
+            assertThat(a.caFile()).contains(dir.resolve("am-ca.pem"));
+        }
+
+        @Test
+        void missingTokenAndCaFilesAreReportedWithTheirKeys() {
+            assertThat(problems("""
+                    notify:
+                      alertmanager: {bearer_token_file: /nonexistent/t, ca_file: /nonexistent/ca.pem}
+                    """)).satisfiesExactly(
+                    p -> assertThat(p).startsWith("notify.alertmanager.bearer_token_file: must be a readable file"),
+                    p -> assertThat(p).startsWith("notify.alertmanager.ca_file: must be a readable file"));
         }
 
         @Test
@@ -132,8 +156,8 @@ class NotifyConfigTest {
         @Test
         void unknownKeyIsAnError() {
             assertThat(problems("notify:\n  alertmanager:\n    url: http://am:9093\n")).singleElement().asString()
-                    .startsWith("notify.alertmanager.url: unknown key (known keys here: dashboard_url, host,"
-                            + " queue_size, resend_interval, retry, timeout, urls)");
+                    .startsWith("notify.alertmanager.url: unknown key (known keys here: bearer_token_file, ca_file,"
+                            + " dashboard_url, host, queue_size, resend_interval, retry, timeout, urls)");
         }
     }
 
@@ -229,6 +253,13 @@ class NotifyConfigTest {
             assertThat(a.maxPause()).isEqualTo(Duration.ofMinutes(10));
             assertThat(a.timeout()).isEqualTo(Duration.ofSeconds(5));
             assertThat(a.retry()).isEqualTo(new BackoffConfig(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+            assertThat(a.caFile()).isEmpty();
+        }
+
+        @Test
+        void caFileMustBeReadable() {
+            assertThat(problems("notify:\n  admission: {ca_file: /nonexistent/ca.pem}\n")).singleElement().asString()
+                    .startsWith("notify.admission.ca_file: must be a readable file (got \"/nonexistent/ca.pem\"");
         }
 
         @Test
@@ -240,6 +271,7 @@ class NotifyConfigTest {
         @Test
         void everyKeySet(@TempDir Path dir) throws Exception {
             Files.writeString(dir.resolve("lb-token"), "t");
+            Files.writeString(dir.resolve("lb-ca.pem"), "-----BEGIN CERTIFICATE-----\n");
             AdmissionConfig a = parse("""
                     notify:
                       admission:
@@ -247,6 +279,7 @@ class NotifyConfigTest {
                         hook_url: https://lb.example/backends/{workload}/{action}
                         method: put
                         bearer_token_file: lb-token
+                        ca_file: lb-ca.pem
                         max_pause: 90s
                         timeout: 1s
                         retry: {initial_backoff: 50ms, max_backoff: 2s}
@@ -255,6 +288,7 @@ class NotifyConfigTest {
                     .isEqualTo("https://lb.example/backends/db-1/pause");
             assertThat(a.method()).isEqualTo(AdmissionConfig.Method.PUT);
             assertThat(a.bearerTokenFile()).contains(dir.resolve("lb-token"));
+            assertThat(a.caFile()).contains(dir.resolve("lb-ca.pem"));
             assertThat(a.maxPause()).isEqualTo(Duration.ofSeconds(90));
             assertThat(a.timeout()).isEqualTo(Duration.ofSeconds(1));
             assertThat(a.retry()).isEqualTo(new BackoffConfig(Duration.ofMillis(50), Duration.ofSeconds(2)));

@@ -89,6 +89,7 @@ class CliTest {
                     decide: {tiers: {high: {min_score: 60, cpu: 1.3}}, cooldown: 1m, opt_out: 'legacy-.*'}
                     act: {mode: enforce}
                     notify: {alertmanager: {urls: ['http://am-1:9093', 'http://am-2:9093']}, webhook: {enabled: true}}
+                    server: {enable_reload: true}
                     """);
             Run r = run("check-config", "--config", cfg.toString());
             assertThat(r.exit()).as(r.err()).isZero();
@@ -97,7 +98,8 @@ class CliTest {
                             + "max by (domain) (up{job=\"guest\"} == 0)\n",
                     "high >=60 x1.3/x1.15", "cooldown 1m", "; opt_out /legacy-.*/",
                     "act:         enforce (guests are resized live)",
-                    "notify:      alertmanager 2 url(s), webhook on at /api/v1/alerts/webhook, admission off");
+                    "notify:      alertmanager 2 url(s), webhook on at /api/v1/alerts/webhook, admission off",
+                    "/api/v1/workloads, POST /-/reload)");
             assertThat(r.out().lines().count()).as("fits on one screen").isLessThanOrEqualTo(24);
         }
 
@@ -111,6 +113,21 @@ class CliTest {
                     "prometheus.url: must be an http:// or https:// URL with a host (got \"nope\")",
                     "prometheus.timeout: must be a duration between 100ms and 10m (got \"0s\")",
                     "colection: unknown key");
+        }
+
+        @Test
+        void credentialsInThePrometheusUrlAreRefusedAndNeverPrinted(@TempDir Path dir) throws Exception {
+            Path cfg = dir.resolve("h.yaml");
+            Files.writeString(cfg, "prometheus: {url: 'http://headroom:hunter2@prom:9090'}\n");
+            Run r = run("check-config", "--config", cfg.toString());
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("prometheus.url: must not contain credentials");
+            assertThat(r.out() + r.err()).doesNotContain("hunter2");
+
+            Run start = run("run", "--config", cfg.toString());
+            assertThat(start.exit()).as("the daemon refuses to start on it").isEqualTo(2);
+            assertThat(start.err()).contains("prometheus.url: must not contain credentials");
+            assertThat(start.out() + start.err()).doesNotContain("hunter2");
         }
 
         @Test

@@ -95,6 +95,10 @@ class DebianPackageIT {
         assertThat(mode(LAUNCHER)).isEqualTo("rwxr-xr-x");
         assertThat(UNIT).hasSameTextualContentAs(BASEDIR.resolve("systemd/headroom.service"));
         assertThat(CONFIG).hasSameTextualContentAs(BASEDIR.resolve("daemon/headroom.yaml"));
+        PosixFileAttributes config = Files.readAttributes(CONFIG, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        assertThat(config.owner().getName()).isEqualTo("root");
+        assertThat(config.group().getName()).as("readable by the service, not by everyone").isEqualTo("headroom");
+        assertThat(PosixFilePermissions.toString(config.permissions())).isEqualTo("rw-r-----");
         assertThat(README).isRegularFile();
         // Rules and dashboards ship for the Prometheus and Grafana servers; the rules' promtool tests do not.
         for (String asset : List.of("rules/headroom.rules.yml", "rules/headroom.alerts.yml", "rules/alertmanager.yml",
@@ -141,6 +145,8 @@ class DebianPackageIT {
         assertThat(CONFIG).doesNotExist();
         assertThat(CONFIG.getParent()).doesNotExist();
         assertThat(STATE).doesNotExist();
+        assertThat(run("dpkg-statoverride", "--list", CONFIG.toString()).exit()).as("purge drops the statoverride")
+                .isNotZero();
     }
 
     static boolean installed() throws Exception {

@@ -98,4 +98,59 @@ class NotificationsTest {
                 .containsExactly(Notifications.CRITICAL_ANOMALY, Notifications.ACTUATION_FAILED);
         assertThat(posted.get(0).changes()).isEmpty();
     }
+
+    static WorkloadReport calm(String workload) {
+        Decision d = new Decision(workload, T, OptionalDouble.of(12), Tier.NONE, Decision.Action.HOLD, TWO, TWO, TWO,
+                Set.of(), "score 12", List.of());
+        return new WorkloadReport(workload, T, WorkloadReport.Outcome.DECIDED, Optional.of(TWO), Optional.of(TWO),
+                Optional.of(d), List.of(), Optional.empty(), List.of());
+    }
+
+    static List<String> names(List<ActiveAlert> alerts) {
+        return alerts.stream().map(a -> a.alertname() + "/" + a.workload()).toList();
+    }
+
+    @Test
+    void aCriticalAnomalyOutlivesAFailedCycleAndClearsOnlyWhenAGoodCycleSaysSo() {
+        notifications.afterCycle(score(), List.of(critical(THREE, List.of())), T);
+        ActiveAlert anomaly = posted.get(0);
+
+        notifications.afterFailedCycle(new java.io.UncheckedIOException("cannot save state.json",
+                new java.io.IOException("No space left on device")), T.plusSeconds(30));
+        assertThat(names(posted)).containsExactly("HeadroomCriticalAnomaly/web-2", "HeadroomStateUnwritable/");
+        assertThat(posted.get(0)).as("the same alert, so its startsAt stays").isEqualTo(anomaly);
+
+        notifications.afterFailedCycle(new io.headroom.collect.PrometheusException(
+                io.headroom.collect.PrometheusException.Reason.CONNECT, "query_range", "up", 0, "refused", null),
+                T.plusSeconds(60));
+        assertThat(names(posted)).containsExactly("HeadroomCriticalAnomaly/web-2", "HeadroomPrometheusUnreachable/");
+
+        notifications.afterCycle(score(), List.of(calm("web-2")), T.plusSeconds(90));
+        assertThat(posted).as("a good cycle without the anomaly resolves it, and the failure").isEmpty();
+    }
+
+    @Test
+    void theFailureAlertIsNamedForTheStageThatFailed() {
+        notifications.afterFailedCycle(new io.headroom.act.LibvirtFailure(
+                io.headroom.act.LibvirtFailure.Kind.CONNECTION_LOST, "cannot connect to qemu:///system", null), T);
+        assertThat(posted).singleElement().satisfies(a -> {
+            assertThat(a.alertname()).isEqualTo("HeadroomLibvirtUnreachable");
+            assertThat(a.description()).isEqualTo("libvirt could not be reached: cannot connect to qemu:///system");
+        });
+
+        notifications.afterFailedCycle(new io.headroom.collect.CollectionException("cpu_cores_used",
+                new io.headroom.collect.PrometheusException(io.headroom.collect.PrometheusException.Reason.HTTP_5XX,
+                        "query_range", "q", 503, "unavailable", null)), T);
+        assertThat(names(posted)).containsExactly("HeadroomPrometheusUnreachable/");
+
+        notifications.afterFailedCycle(new IllegalStateException("model has 7 columns, matrix has 8"), T);
+        assertThat(names(posted)).containsExactly("HeadroomCycleFailed/");
+    }
+
+    @Test
+    void aFailureKnownOnlyByItsMessageKeepsTheOldNameAndTheAnomalies() {
+        notifications.afterCycle(score(), List.of(critical(THREE, List.of())), T);
+        notifications.afterFailedCycle("timeout", T.plusSeconds(30));
+        assertThat(names(posted)).containsExactly("HeadroomCriticalAnomaly/web-2", "HeadroomPrometheusUnreachable/");
+    }
 }

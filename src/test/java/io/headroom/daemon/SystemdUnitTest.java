@@ -25,6 +25,36 @@ class SystemdUnitTest {
     }
 
     @Test
+    void ipTrafficIsLoopbackOnlyAndProcHidesOtherProcesses() throws IOException {
+        assertThat(values("IPAddressDeny")).containsExactly("any");
+        assertThat(values("IPAddressAllow")).containsExactly("localhost");
+        assertThat(values("ProtectProc")).containsExactly("invisible");
+        // The README and the unit tell operators to allow remote servers with a drop-in; the comment must say how.
+        assertThat(Files.readString(UNIT)).contains("#   IPAddressAllow=");
+    }
+
+    @Test
+    void reloadSendsSighupWhichTheDaemonHandles() throws IOException {
+        assertThat(values("ExecReload")).containsExactly("/bin/kill -HUP $MAINPID");
+    }
+
+    @Test
+    void libvirtStaysReachable() throws IOException {
+        // qemu:///system is a Unix socket: the address families must keep AF_UNIX, and no setting may cut the
+        // service off from /run/libvirt or the libvirt group.
+        assertThat(values("RestrictAddressFamilies")).singleElement().asString().contains("AF_UNIX");
+        assertThat(values("SupplementaryGroups")).containsExactly("libvirt");
+        assertThat(Files.readString(UNIT)).doesNotContain("PrivateNetwork=yes", "InaccessiblePaths=/run",
+                "RestrictAddressFamilies=AF_INET AF_INET6\n");
+    }
+
+    /** The values of every active (uncommented) {@code key=} line, in order. */
+    static java.util.List<String> values(String key) throws IOException {
+        return Files.readAllLines(UNIT).stream().filter(l -> l.startsWith(key + "="))
+                .map(l -> l.substring(key.length() + 1)).toList();
+    }
+
+    @Test
     void systemdAnalyzeVerifyAcceptsTheUnit(@TempDir Path dir) throws Exception {
         Path analyze = Path.of("/usr/bin/systemd-analyze");
         Assumptions.assumeTrue(Files.isExecutable(analyze),

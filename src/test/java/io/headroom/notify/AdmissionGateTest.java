@@ -67,7 +67,7 @@ class AdmissionGateTest {
         String url = hook.url("/lb/").toString() + "{workload}/{action}?key=query-secret";
         gate = new AdmissionGate(new AdmissionConfig(true, Optional.of(new UrlTemplate(url)), method,
                 Optional.of(token), maxPause, Duration.ofSeconds(2),
-                new BackoffConfig(initialBackoff, initialBackoff.multipliedBy(10))), metrics);
+                new BackoffConfig(initialBackoff, initialBackoff.multipliedBy(10)), Optional.empty()), metrics);
         return gate;
     }
 
@@ -261,7 +261,7 @@ class AdmissionGateTest {
     void aDisabledGateCallsNothing() {
         gate = new AdmissionGate(new AdmissionConfig(false, Optional.empty(), AdmissionConfig.Method.POST,
                 Optional.empty(), Duration.ofMinutes(10), Duration.ofSeconds(5),
-                new BackoffConfig(Duration.ofSeconds(1), Duration.ofSeconds(30))), metrics);
+                new BackoffConfig(Duration.ofSeconds(1), Duration.ofSeconds(30)), Optional.empty()), metrics);
 
         gate.update(List.of("web-1"));
         gate.close();

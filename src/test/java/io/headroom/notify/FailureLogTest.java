@@ -131,13 +131,52 @@ class FailureLogTest {
     }
 
     @Test
+    void aLineThatIsNotUtf8DoesNotStopTheStartItIsSkippedCountedAndTheRestReplayed() throws Exception {
+        Path file = dir.resolve("state").resolve(FailureLog.FILE_NAME);
+        try (FailureLog log = open()) {
+            log.record(List.of(firing("a1", "web-1", T0)));
+        }
+        // A torn write of a workload name with a multi-byte character (C3 of "é" without its A9), then a newline.
+        Files.write(file, new byte[] {'{', '"', 'f', 'i', 'n', 'g', 'e', 'r', 'p', 'r', 'i', 'n', 't', '"', ':', '"',
+                'b', '1', '"', ',', '"', 'w', 'o', 'r', 'k', 'l', 'o', 'a', 'd', '"', ':', '"', 'c', 'a', 'f',
+                (byte) 0xC3, '\n'}, StandardOpenOption.APPEND);
+        try (FailureLog log = open()) {
+            log.record(List.of(firing("c1", "db-1", T0)));
+        }
+        io.headroom.http.Metrics metrics = io.headroom.http.Metrics.isolated();
+        try (FailureLog log = FailureLog.open(file, io.headroom.config.RotationConfig.FAILURES_DEFAULT, metrics)) {
+            assertThat(log.between(T0, T0.plusSeconds(60))).extracting(FailureInterval::workload)
+                    .containsExactly("web-1", "db-1");
+        }
+        assertThat(metrics.registry().getSampleValue("headroom_journal_corrupt_lines_total", new String[] {"journal"},
+                new String[] {"failures"})).isEqualTo(1.0);
+    }
+
+    @Test
+    void intervalsInRotatedFilesAreReplayedToo() throws Exception {
+        Path file = dir.resolve("state").resolve(FailureLog.FILE_NAME);
+        io.headroom.config.RotationConfig small = new io.headroom.config.RotationConfig(200, 3);
+        io.headroom.http.Metrics metrics = io.headroom.http.Metrics.isolated();
+        try (FailureLog log = FailureLog.open(file, small, metrics)) {
+            for (int i = 0; i < 4; i++) {
+                log.record(List.of(firing("f" + i, "web-" + i, T0)));
+            }
+        }
+        assertThat(file.resolveSibling(FailureLog.FILE_NAME + ".1")).as("rotated").exists();
+        try (FailureLog log = FailureLog.open(file, small, metrics)) {
+            assertThat(log.between(T0, T0.plusSeconds(60))).extracting(FailureInterval::workload)
+                    .containsExactly("web-0", "web-1", "web-2", "web-3");
+        }
+    }
+
+    @Test
     void whenTheJournalCannotBeWrittenNothingIsRecorded() throws Exception {
         List<String> written = new ArrayList<>();
         Journal failing = new Journal() {
             boolean fail = true;
 
             @Override
-            public List<String> readAll() {
+            public List<String> readAll(io.headroom.journal.RotatingJournal.CorruptLines corrupt) {
                 return List.of();
             }
 

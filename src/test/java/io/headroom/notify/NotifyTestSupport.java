@@ -15,7 +15,8 @@ final class NotifyTestSupport {
 
     static AlertmanagerConfig alertmanager(List<URI> urls, int queueSize) {
         return new AlertmanagerConfig(urls, Duration.ofMinutes(1), Duration.ofSeconds(2), queueSize, "kvm-test",
-                Optional.empty(), new BackoffConfig(Duration.ofMillis(20), Duration.ofMillis(200)));
+                Optional.empty(), new BackoffConfig(Duration.ofMillis(20), Duration.ofMillis(200)), Optional.empty(),
+                Optional.empty());
     }
 
     static double value(Metrics metrics, String name, String[] labels, String... values) {

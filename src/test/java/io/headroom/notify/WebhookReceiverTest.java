@@ -5,6 +5,7 @@ import static io.headroom.notify.WebhookPayloads.json;
 import static io.headroom.notify.WebhookPayloads.notification;
 import static io.headroom.notify.WebhookPayloads.resolved;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -51,6 +52,7 @@ class WebhookReceiverTest {
 
     final Metrics metrics = Metrics.isolated();
     FailureLog log;
+    WebhookReceiver receiver;
     int port;
 
     @AfterEach
@@ -68,7 +70,8 @@ class WebhookReceiverTest {
         log = new FailureLog(journal);
         WorkerExecutor pool = vertx.createSharedWorkerExecutor("headroom-webhook-test", 1);
         Router router = Router.router(vertx);
-        new WebhookReceiver(cfg, log, pool, metrics).mount(router);
+        receiver = new WebhookReceiver(cfg, log, pool, metrics);
+        receiver.mount(router);
         port = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .map(HttpServer::actualPort).await();
     }
@@ -185,6 +188,26 @@ class WebhookReceiverTest {
     }
 
     @Test
+    void aReloadedTokenIsRequiredFromTheSwapOnAndAnEmptyOneIsRefusedBeforeIt(Vertx vertx) throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, "old-token\n");
+        start(vertx, config(Optional.of(tokenFile), 1 << 20));
+        String body = json(notification(List.of(firing("web-1", T0, "f1"))));
+
+        Files.writeString(tokenFile, "\n");
+        assertThatThrownBy(() -> receiver.prepareToken(config(Optional.of(tokenFile), 1 << 20)))
+                .hasMessageContaining("is empty");
+        assertThat(post(body, "Authorization", "Bearer old-token").statusCode()).as("still the old token").isEqualTo(200);
+
+        Files.writeString(tokenFile, "new-token\n");
+        Runnable swap = receiver.prepareToken(config(Optional.of(tokenFile), 1 << 20));
+        assertThat(post(body, "Authorization", "Bearer old-token").statusCode()).as("not before the swap").isEqualTo(200);
+        swap.run();
+        assertThat(post(body, "Authorization", "Bearer old-token").statusCode()).isEqualTo(401);
+        assertThat(post(body, "Authorization", "Bearer new-token").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void withATokenOnlyTheRightBearerIsAcceptedAndTheTokenIsNeverLogged(Vertx vertx) throws Exception {
         Path tokenFile = dir.resolve("token");
         Files.writeString(tokenFile, "hunter2-s3cret\n");
@@ -212,7 +235,7 @@ class WebhookReceiverTest {
             boolean failed;
 
             @Override
-            public List<String> readAll() {
+            public List<String> readAll(io.headroom.journal.RotatingJournal.CorruptLines corrupt) {
                 return List.of();
             }
 
@@ -263,7 +286,7 @@ class WebhookReceiverTest {
                     .setWarningExceptionTime(100).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS));
             Journal slow = new Journal() {
                 @Override
-                public List<String> readAll() {
+                public List<String> readAll(io.headroom.journal.RotatingJournal.CorruptLines corrupt) {
                     return List.of();
                 }
 

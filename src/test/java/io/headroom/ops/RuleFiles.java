@@ -23,7 +23,8 @@ final class RuleFiles {
     static final Path ALERTMANAGER_EXAMPLE = DIR.resolve("alertmanager.yml");
     /** Alerts Headroom posts to Alertmanager itself (daemon.Notifications); the runbook covers them too. */
     static final List<String> DIRECT_ALERTS =
-            List.of("HeadroomCriticalAnomaly", "HeadroomActuationFailed", "HeadroomPrometheusUnreachable");
+            List.of("HeadroomCriticalAnomaly", "HeadroomActuationFailed", "HeadroomPrometheusUnreachable",
+                    "HeadroomLibvirtUnreachable", "HeadroomStateUnwritable", "HeadroomCycleFailed");
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

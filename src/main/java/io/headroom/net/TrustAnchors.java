@@ -1,4 +1,4 @@
-package io.headroom.collect;
+package io.headroom.net;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,10 +17,11 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * TLS trust built from a PEM bundle alone: the JVM's default CAs are deliberately left out, so a Prometheus
- * behind a private CA cannot be impersonated by anyone holding a certificate from a public one.
+ * TLS trust built from a PEM bundle alone: the JVM's default CAs are deliberately left out, so a server
+ * (Prometheus, Alertmanager, an admission hook) behind a private CA cannot be impersonated by anyone holding a
+ * certificate from a public one.
  */
-final class TrustAnchors {
+public final class TrustAnchors {
 
     private final X509TrustManager trustManager;
     private final SSLSocketFactory socketFactory;
@@ -31,7 +32,7 @@ final class TrustAnchors {
     }
 
     /** Loads every certificate of the PEM file {@code caFile} as a trust anchor. */
-    static TrustAnchors fromPem(Path caFile) {
+    public static TrustAnchors fromPem(Path caFile) {
         try (InputStream in = Files.newInputStream(caFile)) {
             Collection<? extends Certificate> certificates =
                     CertificateFactory.getInstance("X.509").generateCertificates(in);
@@ -66,11 +67,11 @@ final class TrustAnchors {
         throw new IllegalStateException("the default TrustManagerFactory returned no X509TrustManager");
     }
 
-    X509TrustManager trustManager() {
+    public X509TrustManager trustManager() {
         return trustManager;
     }
 
-    SSLSocketFactory socketFactory() {
+    public SSLSocketFactory socketFactory() {
         return socketFactory;
     }
 }

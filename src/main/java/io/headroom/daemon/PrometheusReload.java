@@ -1,0 +1,52 @@
+package io.headroom.daemon;
+
+import io.headroom.collect.PrometheusClient;
+import io.headroom.config.HeadroomConfig;
+import io.headroom.config.PrometheusConfig;
+import java.util.List;
+
+/**
+ * Applies the {@code prometheus} section live (URL, timeout, retries, headers) and re-reads its token, password and
+ * CA files when they changed; scoring, training and discovery share the one client, so all of them follow.
+ */
+final class PrometheusReload implements Reloadable {
+
+    private final PrometheusClient client;
+    private String current;
+
+    PrometheusReload(PrometheusClient client, HeadroomConfig started) {
+        this.client = client;
+        this.current = fingerprint(started.prometheus());
+    }
+
+    static String fingerprint(PrometheusConfig c) {
+        return Fingerprint.of(c, List.of(c.bearerTokenFile(), c.basicAuth().map(PrometheusConfig.BasicAuth::passwordFile),
+                c.caFile()));
+    }
+
+    @Override
+    public Prepared prepare(HeadroomConfig next) {
+        String print = fingerprint(next.prometheus());
+        if (print.equals(current)) {
+            return Prepared.nothing();
+        }
+        Runnable swap = client.prepare(next.prometheus());
+        return new Prepared() {
+            @Override
+            public List<String> changes() {
+                return List.of("prometheus");
+            }
+
+            @Override
+            public void commit() {
+                current = print;
+                swap.run();
+            }
+
+            @Override
+            public void discard() {
+                // The unused client holds no connection yet.
+            }
+        };
+    }
+}

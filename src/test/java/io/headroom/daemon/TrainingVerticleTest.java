@@ -1,0 +1,141 @@
+package io.headroom.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headroom.detect.ModelRegistry;
+import io.headroom.http.Metrics;
+import io.headroom.testing.Poll;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The training verticle on a real Vert.x with a clock the test sets and a trainer that fails on demand: a failed
+ * training is retried after 30s, 1m, ... and not at every check, and the metrics say so.
+ */
+@ExtendWith(VertxExtension.class)
+class TrainingVerticleTest {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
+
+    final SetClock clock = new SetClock(T0);
+    final Metrics metrics = Metrics.isolated();
+    final AtomicInteger trainings = new AtomicInteger();
+    final AtomicLong checks = new AtomicLong();
+    volatile boolean failing = true;
+    WorkerExecutor pool;
+
+    @BeforeEach
+    void deploy(Vertx vertx, @TempDir Path state) throws Exception {
+        pool = vertx.createSharedWorkerExecutor("test-train", 1);
+        TrainingVerticle.Trainer trainer = (workloads, now) -> {
+            trainings.incrementAndGet();
+            if (failing) {
+                throw new IOException("query_range: 422 exceeded maximum resolution");
+            }
+        };
+        SortedSet<String> workloads = new TreeSet<>(java.util.List.of("web-1"));
+        vertx.deployVerticle(new TrainingVerticle(trainer, new ModelRegistry(state), () -> {
+            checks.incrementAndGet();
+            return Optional.of(workloads);
+        }, pool, Duration.ofHours(1), Duration.ofMillis(5), clock, metrics)).await();
+    }
+
+    @AfterEach
+    void close() {
+        pool.close();
+    }
+
+    double metric(String name) {
+        Double v = metrics.registry().getSampleValue(name);
+        return v == null ? Double.NaN : v;
+    }
+
+    /** The next attempt is the last metric a finished training sets, so waiting for it waits for all. */
+    void awaitNextAttempt(long epochSecond) throws InterruptedException {
+        Poll.until(WAIT, "next attempt at " + epochSecond, () -> metric("headroom_training_next_attempt_timestamp_seconds"),
+                v -> v == epochSecond);
+    }
+
+    /** A few checks at the current time, so that "no training" means the schedule said no, not "not looked yet". */
+    void awaitChecks() throws InterruptedException {
+        long seen = checks.get();
+        Poll.until(WAIT, "three more checks", checks::get, c -> c >= seen + 3);
+    }
+
+    @Test
+    void aFailingTrainingIsRetriedWithBackoffNotAtEveryCheck() throws Exception {
+        awaitNextAttempt(T0.getEpochSecond() + 30);
+        assertThat(metric("headroom_training_failures_total")).isEqualTo(1);
+        assertThat(metric("headroom_training_consecutive_failures")).isEqualTo(1);
+        assertThat(metric("headroom_training_last_failure_timestamp_seconds")).isEqualTo(T0.getEpochSecond());
+
+        clock.set(T0.plusSeconds(29));
+        awaitChecks();
+        assertThat(trainings).as("still backing off").hasValue(1);
+
+        clock.set(T0.plusSeconds(30));
+        awaitNextAttempt(T0.getEpochSecond() + 90);
+        assertThat(metric("headroom_training_consecutive_failures")).isEqualTo(2);
+        clock.set(T0.plusSeconds(89));
+        awaitChecks();
+        assertThat(trainings).as("the second wait is twice the first").hasValue(2);
+
+        failing = false;
+        clock.set(T0.plusSeconds(90));
+        awaitNextAttempt(T0.getEpochSecond() + 90 + 3600);
+        assertThat(trainings).hasValue(3);
+        assertThat(metric("headroom_training_consecutive_failures")).as("reset by the success").isZero();
+        assertThat(metric("headroom_training_failures_total")).isEqualTo(2);
+
+        clock.set(T0.plusSeconds(90 + 3599));
+        awaitChecks();
+        assertThat(trainings).as("back on retrain_every").hasValue(3);
+    }
+
+    /** A clock the test sets; read from the event loop, so the instant is volatile. */
+    static final class SetClock extends Clock {
+        private volatile Instant now;
+
+        SetClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant t) {
+            now = t;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
