@@ -55,7 +55,7 @@ public final class ActuationService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActuationService.class);
 
-    private final TierPolicy policy;
+    private TierPolicy policy;
     private final ActConfig act;
     private final Duration forgetAfter;
     private final LibvirtGateway gateway;
@@ -98,7 +98,16 @@ public final class ActuationService {
     public static ActuationService create(HeadroomConfig cfg, LibvirtGateway gateway, Metrics metrics) throws IOException {
         Actuator actuator = cfg.act().mode() == ActConfig.Mode.ENFORCE ? new LibvirtActuator(gateway) : new DryRunActuator();
         return new ActuationService(cfg.decide(), cfg.act(), gateway, actuator,
-                StateStore.under(cfg.stateDir()), metrics);
+                StateStore.under(cfg.stateDir(), cfg.stateLogs().audit()), metrics);
+    }
+
+    /**
+     * Takes new {@code decide} settings (a config reload): the next cycle decides with them. The policy keeps nothing
+     * between cycles (its memory is each workload's persisted state), and cycles hold this lock, so the swap lands
+     * between two of them.
+     */
+    public synchronized void reconfigure(DecideConfig decide) {
+        policy = new TierPolicy(decide);
     }
 
     /** The mode decisions are carried out in. */

@@ -157,7 +157,7 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
                     } else {
                         lastError.set(String.valueOf(ar.cause().getMessage()));
                         LOG.warn("cycle failed, nothing scored or changed: {}", ar.cause().getMessage());
-                        stages.ifPresent(st -> st.notifications().afterFailedCycle(lastError.get(), now));
+                        stages.ifPresent(st -> st.notifications().afterFailedCycle(ar.cause(), now));
                     }
                 });
     }

@@ -38,8 +38,7 @@ final class ConfigReloader {
         RESTART_ONLY.put("state_dir", c -> String.valueOf(c.stateDir()));
         RESTART_ONLY.put("state_logs", c -> String.valueOf(c.stateLogs()));
         RESTART_ONLY.put("detection", c -> String.valueOf(c.detection()));
-        // The policy lives in ActuationService, which has no way yet to take new thresholds while running.
-        RESTART_ONLY.put("decide", c -> String.valueOf(c.decide()));
+        // decide is applied live (DecideReload).
         RESTART_ONLY.put("act", c -> String.valueOf(c.act()));
         // The receiver's route is fixed when the HTTP server starts; its token is reloaded (WebhookReload).
         RESTART_ONLY.put("notify.webhook", c -> String.valueOf(WebhookReload.withoutToken(c.notifications().webhook())));

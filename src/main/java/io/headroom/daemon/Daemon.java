@@ -136,7 +136,7 @@ public final class Daemon implements AutoCloseable {
         collection = new CollectionVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
                 collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock);
         List<Reloadable> live = new ArrayList<>(List.of(new PrometheusReload(client, cfg),
-                new NotifyReload(notifications, cfg, metrics)));
+                new NotifyReload(notifications, cfg, metrics), new DecideReload(actuation, cfg)));
         List<Consumer<Router>> mounts = apiRoutes(live);
         if (configFile != null) {
             reloader = Optional.of(new ConfigReloader(configFile, cfg, live, metrics, clock));

@@ -81,14 +81,6 @@ final class Notifications implements AutoCloseable {
         failed(stage, stage.summary + ": " + cause.getMessage(), now);
     }
 
-    /**
-     * A failed cycle known only by its message. It cannot say which stage failed, so it keeps the old name,
-     * {@code HeadroomPrometheusUnreachable}; {@link #afterFailedCycle(Throwable, Instant)} names the right stage.
-     */
-    synchronized void afterFailedCycle(String reason, Instant now) {
-        failed(FailedStage.PROMETHEUS, "collection failed: " + reason, now);
-    }
-
     private void failed(FailedStage stage, String description, Instant now) {
         List<ActiveAlert> active = new ArrayList<>(anomalies);
         active.add(ActiveAlert.event(stage.alertname, "", ActiveAlert.Severity.WARNING, description));

@@ -99,12 +99,12 @@ class ConfigReloaderTest {
         write("""
                 prometheus: {url: 'http://127.0.0.1:9', timeout: 7s, bearer_token_file: prom-token}
                 notify: {alertmanager: {urls: ['http://127.0.0.1:9']}}
-                decide: {cooldown: 1m}
+                act: {forget_after: 2d}
                 """);
         ConfigReloader.Result r = reloader.reload();
         assertThat(r.ok()).as(r.message()).isTrue();
         assertThat(r.applied()).containsExactly("prometheus", "notify.alertmanager");
-        assertThat(r.restartRequired()).as("no live hook for the policy yet").containsExactly("decide");
+        assertThat(r.restartRequired()).as("the act section is read at start only").containsExactly("act");
         assertThat(commits).containsExactly("PT7S");
         assertThat(metric("headroom_config_restart_required")).isEqualTo(1);
     }

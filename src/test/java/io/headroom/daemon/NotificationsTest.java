@@ -147,10 +147,4 @@ class NotificationsTest {
         assertThat(names(posted)).containsExactly("HeadroomCycleFailed/");
     }
 
-    @Test
-    void aFailureKnownOnlyByItsMessageKeepsTheOldNameAndTheAnomalies() {
-        notifications.afterCycle(score(), List.of(critical(THREE, List.of())), T);
-        notifications.afterFailedCycle("timeout", T.plusSeconds(30));
-        assertThat(names(posted)).containsExactly("HeadroomCriticalAnomaly/web-2", "HeadroomPrometheusUnreachable/");
-    }
 }
