@@ -2,7 +2,6 @@ package io.headroom.daemon;
 
 import io.headroom.act.ActuationService;
 import io.headroom.config.HeadroomConfig;
-import java.util.List;
 
 /**
  * Applies the {@code decide} section live: tiers, guardrails and sizing take effect from the next cycle. Nothing
@@ -24,22 +23,9 @@ final class DecideReload implements Reloadable {
         if (print.equals(current)) {
             return Prepared.nothing();
         }
-        return new Prepared() {
-            @Override
-            public List<String> changes() {
-                return List.of("decide");
-            }
-
-            @Override
-            public void commit() {
-                current = print;
-                actuation.reconfigure(next.decide());
-            }
-
-            @Override
-            public void discard() {
-                // Nothing was built.
-            }
-        };
+        return Prepared.of("decide", () -> {
+            current = print;
+            actuation.reconfigure(next.decide());
+        });
     }
 }

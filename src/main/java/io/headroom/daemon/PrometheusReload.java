@@ -31,22 +31,9 @@ final class PrometheusReload implements Reloadable {
             return Prepared.nothing();
         }
         Runnable swap = client.prepare(next.prometheus());
-        return new Prepared() {
-            @Override
-            public List<String> changes() {
-                return List.of("prometheus");
-            }
-
-            @Override
-            public void commit() {
-                current = print;
-                swap.run();
-            }
-
-            @Override
-            public void discard() {
-                // The unused client holds no connection yet.
-            }
-        };
+        return Prepared.of("prometheus", () -> {
+            current = print;
+            swap.run();
+        });
     }
 }

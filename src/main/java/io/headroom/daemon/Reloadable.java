@@ -28,6 +28,26 @@ interface Reloadable {
         /** Releases what {@link Reloadable#prepare} built, when another part failed to prepare. */
         void discard();
 
+        /** A change named {@code change} that {@code commit} puts in place, having built nothing to release. */
+        static Prepared of(String change, Runnable commit) {
+            return new Prepared() {
+                @Override
+                public List<String> changes() {
+                    return List.of(change);
+                }
+
+                @Override
+                public void commit() {
+                    commit.run();
+                }
+
+                @Override
+                public void discard() {
+                    // Nothing held that outlives the prepared value.
+                }
+            };
+        }
+
         /** Nothing to change. */
         static Prepared nothing() {
             return new Prepared() {

@@ -36,22 +36,9 @@ final class WebhookReload implements Reloadable {
             return Prepared.nothing();
         }
         Runnable swap = receiver.prepareToken(next.notifications().webhook());
-        return new Prepared() {
-            @Override
-            public List<String> changes() {
-                return List.of("notify.webhook.bearer_token_file");
-            }
-
-            @Override
-            public void commit() {
-                current = print;
-                swap.run();
-            }
-
-            @Override
-            public void discard() {
-                // Only a token was read.
-            }
-        };
+        return Prepared.of("notify.webhook.bearer_token_file", () -> {
+            current = print;
+            swap.run();
+        });
     }
 }

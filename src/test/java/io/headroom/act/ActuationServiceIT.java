@@ -12,6 +12,7 @@ import io.headroom.decide.Clamp;
 import io.headroom.decide.Decision;
 import io.headroom.decide.WorkloadScore;
 import io.headroom.http.Metrics;
+import io.headroom.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,6 @@ package io.headroom.daemon;
 
 import static io.headroom.daemon.RunningDaemon.allocation;
 import static io.headroom.daemon.RunningDaemon.metrics;
-import static io.headroom.daemon.RunningDaemon.port;
 import static io.headroom.daemon.RunningDaemon.status;
 import static io.headroom.daemon.RunningDaemon.workload;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +12,6 @@ import io.headroom.testing.Poll;
 import io.headroom.testing.PrometheusExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +90,6 @@ class EndToEndActuationIT {
 
     /** Every status answer seen, by cycle number: the API describes one cycle at a time. */
     final TreeMap<Long, JsonNode> cycles = new TreeMap<>();
-    Path log;
 
     @Test
     void raisesTheSurgingGuestWithinTwoCyclesAndReturnsItToBaselineAfterTheDecayTime(@TempDir Path dir)
@@ -116,23 +112,15 @@ class EndToEndActuationIT {
                 server: {listen: '127.0.0.1:0'}
                 state_dir: %s
                 """.formatted(prometheus.baseUrl(), node.toAbsolutePath(), DECAY_AFTER.toSeconds(), dir.resolve("state")));
-        log = dir.resolve("headroom.log");
-        Path stdout = dir.resolve("stdout.txt");
-        String jar = System.getProperty("headroom.jar", "target/headroom.jar");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-jar", jar, "run", "--config", cfg.toString())
-                .redirectOutput(stdout.toFile()).redirectError(log.toFile()).start();
+        RunningDaemon.Started daemon = RunningDaemon.start(cfg, dir);
         try {
-            String base = "http://127.0.0.1:" + port(stdout);
+            String base = daemon.base();
             raised(base);
             decayed(base);
         } catch (AssertionError | Exception e) {
-            throw new AssertionError(e.getMessage() + "\n--- headroom log (tail) ---\n" + tail(), e);
+            throw daemon.failed(e);
         } finally {
-            p.destroy();
-            if (!p.waitFor(45, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            daemon.stop();
         }
     }
 
@@ -249,12 +237,4 @@ class EndToEndActuationIT {
         return s;
     }
 
-    String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (Exception e) {
-            return "(no log: " + e + ")";
-        }
-    }
 }

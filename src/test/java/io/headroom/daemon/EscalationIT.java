@@ -2,7 +2,6 @@ package io.headroom.daemon;
 
 import static io.headroom.daemon.RunningDaemon.MIB;
 import static io.headroom.daemon.RunningDaemon.metrics;
-import static io.headroom.daemon.RunningDaemon.port;
 import static io.headroom.daemon.RunningDaemon.status;
 import static io.headroom.daemon.RunningDaemon.workload;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.headroom.testing.OpenMetricsWriter;
 import io.headroom.testing.Poll;
 import io.headroom.testing.PrometheusExtension;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,14 +102,9 @@ class EscalationIT {
                 server: {listen: '127.0.0.1:0'}
                 state_dir: %s
                 """.formatted(prometheus.baseUrl(), node.toAbsolutePath(), dir.resolve("state")));
-        Path log = dir.resolve("headroom.log");
-        Path stdout = dir.resolve("stdout.txt");
-        String jar = System.getProperty("headroom.jar", "target/headroom.jar");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-jar", jar, "run", "--config", cfg.toString())
-                .redirectOutput(stdout.toFile()).redirectError(log.toFile()).start();
+        RunningDaemon.Started daemon = RunningDaemon.start(cfg, dir);
         try {
-            String base = "http://127.0.0.1:" + port(stdout);
+            String base = daemon.base();
             JsonNode atCritical = Poll.until(Duration.ofSeconds(PLATEAU_END - Instant.now().getEpochSecond()),
                     "leaky at the critical tier's 1820 MiB", () -> observe(base),
                     s -> workload(s, "leaky").path("current").path("memory_bytes").asLong() == 1820 * MIB);
@@ -146,12 +138,9 @@ class EscalationIT {
             assertThat(cycles.values()).as("steady is never changed").allSatisfy(s ->
                     assertThat(workload(s, "steady").path("last_change").isNull()).isTrue());
         } catch (AssertionError | Exception e) {
-            throw new AssertionError(e.getMessage() + "\n--- headroom log (tail) ---\n" + tail(log), e);
+            throw daemon.failed(e);
         } finally {
-            p.destroy();
-            if (!p.waitFor(45, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            daemon.stop();
         }
     }
 
@@ -173,12 +162,4 @@ class EscalationIT {
         return out;
     }
 
-    static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (Exception e) {
-            return "(no log: " + e + ")";
-        }
-    }
 }

@@ -13,9 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +33,54 @@ final class RunningDaemon {
     static final long MIB = 1L << 20;
 
     private RunningDaemon() {}
+
+    /** {@code headroom run --config cfg} from the packaged jar, its stdout and log under {@code dir}. */
+    static Started start(Path cfg, Path dir) throws Exception {
+        Path log = dir.resolve("headroom.log");
+        Path stdout = dir.resolve("stdout.txt");
+        String jar = System.getProperty("headroom.jar", "target/headroom.jar");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-jar", jar, "run", "--config", cfg.toString())
+                .redirectOutput(stdout.toFile()).redirectError(log.toFile()).start();
+        return new Started(p, stdout, log);
+    }
+
+    /**
+     * A daemon the test started.
+     *
+     * @param process the JVM
+     * @param stdout  its standard output (the listening line)
+     * @param log     its log (standard error)
+     */
+    record Started(Process process, Path stdout, Path log) {
+
+        /** The base URL, once the daemon says where it listens. */
+        String base() throws Exception {
+            return "http://127.0.0.1:" + port(stdout);
+        }
+
+        /** {@code e} with the log's last lines, which say what the daemon did. */
+        AssertionError failed(Throwable e) {
+            return new AssertionError(e.getMessage() + "\n--- headroom log (tail) ---\n" + tail(), e);
+        }
+
+        /** SIGTERM, then a kill if it has not stopped within 45 s. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(45, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+
+        String tail() {
+            try {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+            } catch (Exception e) {
+                return "(no log: " + e + ")";
+            }
+        }
+    }
 
     /** The status API's view of the last cycle. */
     static JsonNode status(String base) throws Exception {

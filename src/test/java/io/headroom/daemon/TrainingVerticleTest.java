@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.detect.ModelRegistry;
 import io.headroom.http.Metrics;
+import io.headroom.testing.MutableClock;
 import io.headroom.testing.Poll;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -36,7 +34,7 @@ class TrainingVerticleTest {
     static final Duration WAIT = Duration.ofSeconds(10);
     static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
 
-    final SetClock clock = new SetClock(T0);
+    final MutableClock clock = new MutableClock(T0);
     final Metrics metrics = Metrics.isolated();
     final AtomicInteger trainings = new AtomicInteger();
     final AtomicLong checks = new AtomicLong();
@@ -112,30 +110,4 @@ class TrainingVerticleTest {
     }
 
     /** A clock the test sets; read from the event loop, so the instant is volatile. */
-    static final class SetClock extends Clock {
-        private volatile Instant now;
-
-        SetClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 }

@@ -1,4 +1,4 @@
-package io.headroom.act;
+package io.headroom.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,16 +7,21 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that tests move by hand, so that backoff and cooldown are tested without sleeping. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
-    private Instant now;
+    // Read by worker threads while the test thread moves it.
+    private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
+    }
+
+    public void set(Instant t) {
+        now = t;
     }
 
     @Override
