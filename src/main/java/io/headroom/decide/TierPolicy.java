@@ -4,7 +4,6 @@ import io.headroom.config.DecideConfig;
 import io.headroom.config.Durations;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -62,9 +61,14 @@ public final class TierPolicy {
         }
         List<String> notes = new ArrayList<>();
         TierTracker.Step step = tiers.next(in.state(), score.score());
-        Optional<Resource> saturated = Arrays.stream(Resource.values())
-                .filter(r -> use.get(r).map(UseReading::saturated).orElse(false))
-                .filter(r -> pressure.shareAnySide(r) >= cfg.pressureShare()).findFirst();
+        Set<Resource> about = EnumSet.noneOf(Resource.class);
+        for (Resource r : Resource.values()) {
+            if (pressure.shareAnySide(r) >= cfg.pressureShare()) {
+                about.add(r);
+            }
+        }
+        Optional<Resource> saturated = about.stream()
+                .filter(r -> use.get(r).map(UseReading::saturated).orElse(false)).findFirst();
         if (step.raw().compareTo(step.effective()) > 0 && saturated.isPresent()) {
             // Hysteresis guards against a score that wobbles across a floor; use saturated at the allocation, on the
             // resource the anomaly is about, corroborates it. A surge fails within minutes: no cycle to wait.
@@ -83,8 +87,8 @@ public final class TierPolicy {
                 got.put(r, in.current().get(r));
                 continue;
             }
-            boolean about = pressure.shareAnySide(r) >= cfg.pressureShare();
-            ResourceStep rs = resource(r, in, step, attributed.contains(r), about, use.get(r), clamps, notes);
+            ResourceStep rs = resource(r, in, step, attributed.contains(r), about.contains(r), use.get(r), clamps,
+                    notes);
             got.put(r, rs.got());
             steps.put(r, rs);
             if (rs.pressured()) {
