@@ -235,9 +235,11 @@ public final class TierPolicy {
         if (use.saturated()) {
             why += ", saturated at " + UseReading.fmt(r, use.recent()) + " of " + UseReading.fmt(r, use.allocation());
             if (current <= baseline) {
-                // Censored: use at the allocation says demand is at least that, not how much more: one step more.
-                // A resource already raised and still saturated escalates instead, after escalate_after_cycles.
-                wanted = Math.max(wanted, sizing.nextAbove(r, current, baseline));
+                // Censored: use at the allocation says demand is at least that, not how much more, and a CPU surge
+                // fails within minutes of pinning the vCPUs. Two tier steps, not one: a step too small costs the
+                // guest, a step too large costs resource-hours until use lets it decay. A resource already raised
+                // and still saturated escalates instead, after escalate_after_cycles.
+                wanted = Math.max(wanted, sizing.nextAbove(r, sizing.nextAbove(r, current, baseline), baseline));
             }
         }
         if (wanted > tierTarget || use.saturated()) {

@@ -93,9 +93,10 @@ class SizingPolicyTest {
     class Saturation {
         @ParameterizedTest(name = "cores used {0} of 4, score {1}, attribution {2} -> {3} vCPUs")
         @CsvSource({
-                // pinned at the vCPUs: censored, so one step more than the guest has, although inside the range
-                "4.0,  40, cpu,  5",
-                "3.9,  40, cpu,  5",
+                // pinned at the vCPUs: censored, so two tier steps more than the guest has (medium gives 5,
+                // high 5 too, critical 6), although inside the range
+                "4.0,  40, cpu,  6",
+                "3.9,  40, cpu,  6",
                 // not near the allocation: inside the range means no pressure
                 "3.0,  40, cpu,  4",
                 // saturated, but the anomaly is about the disk: CPU is not what the score says is wrong
@@ -114,7 +115,7 @@ class SizingPolicyTest {
         @ParameterizedTest(name = "first cycle at score 40, cores used {0}, about {1} -> {2} vCPUs")
         @CsvSource({
                 // saturation on the resource the anomaly is about corroborates the score: no cycle of hysteresis
-                "4.0, cpu,  5",
+                "4.0, cpu,  6",
                 // without it, the tier waits for decide.hysteresis.escalate_after_cycles as ever
                 "3.0, cpu,  4",
                 "4.0, disk, 4"})
@@ -134,7 +135,7 @@ class SizingPolicyTest {
                 cores[i] = 4.0;
             }
             Decision d = decide(AT_ONCE, Inputs.guest().score(40, cpuInside()).usage(cores, new double[0])).decision();
-            assertThat(d.target().vcpus()).isEqualTo(5);
+            assertThat(d.target().vcpus()).isEqualTo(6);
             assertThat(d.reason()).contains("saturated at 4.00 cores of 4.00 cores");
         }
     }
