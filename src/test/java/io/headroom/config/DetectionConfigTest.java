@@ -82,14 +82,14 @@ class DetectionConfigTest {
                         transforms: [level, fourier]
                         per_feature: {cpu: [level]}
                     """)).containsExactly(
-                    "detection.engineering.transforms[1]: must be one of level, deviation, variability, rate, seasonal (got \"fourier\")",
+                    "detection.engineering.transforms[1]: must be one of level, deviation, variability, rate, seasonal, shift (got \"fourier\")",
                     "detection.engineering.per_feature.cpu: names no configured feature (got \"cpu\")");
         }
 
         @Test
         void emptyTransforms() {
             assertThat(problems("detection: {engineering: {transforms: []}}")).containsExactly(
-                    "detection.engineering.transforms: must list at least one of level, deviation, variability, rate, seasonal (got none)");
+                    "detection.engineering.transforms: must list at least one of level, deviation, variability, rate, seasonal, shift (got none)");
         }
     }
 }
