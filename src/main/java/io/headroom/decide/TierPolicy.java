@@ -209,8 +209,8 @@ public final class TierPolicy {
             long lower = Math.max(need, current - Targets.decayStep(r, baseline, cfg.decayStep()));
             // No decay under pressure: only use that stays below the next lower size starts the timer, never a
             // dip in the score. Without a measure of use, the tier's need is all there is to go by.
-            boolean calm = use.map(u -> u.calmBelow(Sizing.toUse(r, in, lower), sizing.config().decayMargin(),
-                    sizing.config().horizon())).orElse(true);
+            boolean calm = use.map(u -> u.calmBelow(Sizing.toUse(r, in, lower), sizing.config().decayMargin()))
+                    .orElse(true);
             if (calm) {
                 calmSince = Optional.of(in.state().calmSince(r).orElse(in.now()));
                 got = decay(r, in, current, baseline, need, calmSince.get(), clamps, notes);
@@ -230,7 +230,8 @@ public final class TierPolicy {
         long current = in.current().get(r);
         long units = Sizing.toUnits(r, in, use.need());
         long wanted = sizing.snap(r, units, baseline);
-        String why = "need " + UseReading.fmt(r, use.need()) + " by +" + Durations.format(sizing.config().horizon())
+        String why = "need " + UseReading.fmt(r, use.need()) + " by +"
+                + Durations.format(java.time.Duration.ofSeconds(Math.round(use.horizonHours() * 3600)))
                 + " (" + use.describe(r) + ", +" + Math.round(sizing.config().margin() * 100) + "%)";
         if (use.saturated()) {
             why += ", saturated at " + UseReading.fmt(r, use.recent()) + " of " + UseReading.fmt(r, use.allocation());

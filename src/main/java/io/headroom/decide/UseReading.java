@@ -22,9 +22,12 @@ import java.util.Optional;
  * @param saturated  {@code recent} is at or above {@code near} of the allocation: a censored metric (cores used
  *                   cannot pass the vCPUs) says nothing about demand beyond it, so this is pressure
  * @param reaches    the trend reaches the allocation within the horizon
+ * @param horizonHours how far ahead the trend was read: {@code decide.horizon}, but never further than the window it
+ *                   was measured over (a ten-minute slope says nothing about the next hour: an hourly wave would
+ *                   read as a leak)
  */
 record UseReading(double level, double perHour, double spread, double need, double allocation, double recent,
-                  double recentPeak, boolean saturated, boolean reaches) {
+                  double recentPeak, boolean saturated, boolean reaches, double horizonHours) {
 
     /** Fewer rows than this make no trend. */
     static final int MIN_ROWS = 6;
@@ -78,12 +81,13 @@ record UseReading(double level, double perHour, double spread, double need, doub
             level = recent;
         }
         spread = Math.max(0, spread);
-        double horizonHours = s.horizon().toMillis() / 3_600_000.0;
+        double horizonHours = Math.min(s.horizon().toMillis() / 3_600_000.0, -t[0] + stepHours);
         double ahead = level + perHour * horizonHours;
         double need = (Math.max(level, ahead) + spread) * (1 + s.margin());
         boolean saturated = recent >= s.near() * allocation;
         boolean reaches = perHour > 0 && ahead >= allocation;
-        return Optional.of(new UseReading(level, perHour, spread, need, allocation, recent, peak, saturated, reaches));
+        return Optional.of(new UseReading(level, perHour, spread, need, allocation, recent, peak, saturated, reaches,
+                horizonHours));
     }
 
     /** True if use puts the resource under pressure: saturated, or its trend reaches the allocation in time. */
@@ -95,9 +99,9 @@ record UseReading(double level, double perHour, double spread, double need, doub
      * True if use has room below {@code lower} (an allocation in the same units) with {@code margin} to spare: the
      * recent rows and the trend at the horizon both stay under {@code lower * (1 - margin)}.
      */
-    boolean calmBelow(double lower, double margin, Duration horizon) {
+    boolean calmBelow(double lower, double margin) {
         double limit = lower * (1 - margin);
-        double ahead = level + Math.max(0, perHour) * horizon.toMillis() / 3_600_000.0;
+        double ahead = level + Math.max(0, perHour) * horizonHours;
         return recentPeak <= limit && ahead <= limit;
     }
 

@@ -280,6 +280,16 @@ class SizingPolicyTest {
         }
 
         @Test
+        void aShortWindowIsNotExtrapolatedBeyondItsOwnLength() {
+            // ten minutes of an hourly wave rising 1.2 a hour: read ten minutes ahead, not decide.horizon's hour
+            UseReading r = UseReading.of(rising(20, 3.0, 0.01), Duration.ofSeconds(30), 4, SIZING).orElseThrow();
+            assertThat(r.horizonHours()).isCloseTo(10.0 / 60, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(r.need()).isCloseTo((3.0 + 1.2 / 6) * 1.05, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(r.calmBelow(3.8, 0.1)).as("3.2 ten minutes ahead fits under 3.42").isTrue();
+            assertThat(r.reaches()).isFalse();
+        }
+
+        @Test
         void aSpikeDoesNotFakeATrend() {
             double[] use = flat(ROWS, 2.0);
             use[10] = 50;
