@@ -79,6 +79,11 @@ record UseReading(double level, double perHour, double spread, double need, doub
         if (recent > level) {
             spread -= recent - level;
             level = recent;
+        } else if (recent < m3 && perHour > 0) {
+            // They lag a fall too: rows newer than the newest third's median and below it mean the rise is over (a
+            // surge that ended). Extrapolating it would keep a guest that has calmed down from ever decaying.
+            perHour = 0;
+            level = recent;
         }
         spread = Math.max(0, spread);
         double horizonHours = Math.min(s.horizon().toMillis() / 3_600_000.0, -t[0] + stepHours);

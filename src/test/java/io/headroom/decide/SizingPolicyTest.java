@@ -290,6 +290,19 @@ class SizingPolicyTest {
         }
 
         @Test
+        void aSurgeThatEndedIsNotExtrapolated() {
+            // calm at 1.0, a surge at 3.0 through most of the newest third, then calm again for the last two minutes
+            double[] use = flat(ROWS, 1.0);
+            for (int i = ROWS - 40; i < ROWS - 4; i++) {
+                use[i] = 3.0;
+            }
+            UseReading r = UseReading.of(use, Duration.ofSeconds(30), 4, SIZING).orElseThrow();
+            assertThat(r.perHour()).isZero();
+            assertThat(r.level()).isEqualTo(1.0);
+            assertThat(r.calmBelow(2.0, 0.1)).isTrue();
+        }
+
+        @Test
         void aSpikeDoesNotFakeATrend() {
             double[] use = flat(ROWS, 2.0);
             use[10] = 50;
