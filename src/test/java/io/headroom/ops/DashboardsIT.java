@@ -106,9 +106,9 @@ class DashboardsIT {
                 detection: {training_window: 5h, min_training_rows: 200, retrain_every: 1h,
                             failure_query: 'max by (domain) (guest_failing)', failure_margin: 5m}
                 act: {mode: enforce}
-                # A cap web-2's raise runs into, so the guardrail panels have a clamp to show (a saturated surge
+                # Caps web-2's raise runs into, so the guardrail panels have a clamp to show (a saturated surge
                 # skips the hysteresis cycle, which used to provide one).
-                decide: {caps: [{match: 'web-2', max_vcpus: 2}]}
+                decide: {caps: [{match: 'web-2', max_vcpus: 2, max_memory: 2300MiB}]}
                 notify:
                   alertmanager: {urls: ['%s'], resend_interval: 5s, host: kvm-healthy}
                   webhook: {enabled: true}
