@@ -41,7 +41,6 @@ import org.libvirt.SchedParameter;
 class RealGuestPipelineIT {
 
     static final long MIB = 1L << 20;
-    /** Quota and memory at the high tier (x1.25, x1.15 of 0.5 cores and 256 MiB, rounded up) and at critical. */
     static final long STEP = 15;
     static long end;
 
