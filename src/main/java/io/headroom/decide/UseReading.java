@@ -102,12 +102,12 @@ record UseReading(double level, double perHour, double spread, double need, doub
 
     /**
      * True if use has room below {@code lower} (an allocation in the same units) with {@code margin} to spare: the
-     * recent rows and the trend at the horizon both stay under {@code lower * (1 - margin)}.
+     * recent rows stay under {@code lower * (1 - margin)}.
      */
     boolean calmBelow(double lower, double margin) {
-        double limit = lower * (1 - margin);
-        double ahead = level + Math.max(0, perHour) * horizonHours;
-        return recentPeak <= limit && ahead <= limit;
+        // The recent rows only: a trend read over an hour still carries an incident that has ended for most of
+        // that hour, and would hold a calmed guest raised; the decay timer itself asks for decay.after of calm.
+        return recentPeak <= lower * (1 - margin);
     }
 
     /** E.g. {@code use 8.1GiB of 9.2GiB, trend +0.62GiB/h, spread 0.05GiB}. */
