@@ -157,7 +157,14 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
                     if (ar.succeeded()) {
                         latest.set(ar.result());
                         metrics.cyclesCompleted.inc();
-                        stages.ifPresent(st -> st.notifications().afterCycle(ar.result().scores(), ar.result().reports(), now));
+                        stages.ifPresent(st -> {
+                            // Empty reports from a cycle that did not act would resolve every alert and lift every pause.
+                            if (freshness.notReadyReason().isPresent()) {
+                                st.notifications().afterStaleCycle(now);
+                            } else {
+                                st.notifications().afterCycle(ar.result().scores(), ar.result().reports(), now);
+                            }
+                        });
                     } else {
                         lastError.set(String.valueOf(ar.cause().getMessage()));
                         LOG.warn("cycle failed, nothing scored or changed: {}", ar.cause().getMessage());
