@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Failures are retried per {@link PrometheusConfig#retry()} for connection errors, timeouts, 5xx and 429, and
  * then thrown as {@link PrometheusException}. Each HTTP attempt is counted in {@code prometheusRequests} and
  * timed in {@code prometheusRequestDuration}; each failed attempt is counted in {@code prometheusRequestErrors}.
+ * Warnings in a successful answer (it may be partial) are counted in {@code prometheusWarnings} and logged at WARN.
  */
 public final class PrometheusClient implements AutoCloseable {
 
