@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -44,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Failures are retried per {@link PrometheusConfig#retry()} for connection errors, timeouts, 5xx and 429, and
  * then thrown as {@link PrometheusException}. Each HTTP attempt is counted in {@code prometheusRequests} and
  * timed in {@code prometheusRequestDuration}; each failed attempt is counted in {@code prometheusRequestErrors}.
+ * Warnings in a successful answer (it may be partial) are counted in {@code prometheusWarnings} and logged at WARN.
  */
 public final class PrometheusClient implements AutoCloseable {
 
@@ -54,8 +56,11 @@ public final class PrometheusClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PrometheusClient.class);
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
+    /** How often the same Prometheus warning is logged again while it keeps coming. */
+    static final Duration WARNING_LOG_EVERY = Duration.ofMinutes(10);
 
     private final Metrics metrics;
+    private final WarningLog warningLog;
     /**
      * Swapped whole by {@link #reconfigure}. A call running across a swap may use parts of both (say, the old URL and
      * the new headers) for one attempt; each part is valid on its own and the next attempt uses the new one.
@@ -90,7 +95,13 @@ public final class PrometheusClient implements AutoCloseable {
      * @throws IllegalArgumentException     if the URL, a secret or the CA file is unusable
      */
     public PrometheusClient(PrometheusConfig cfg, Metrics metrics) {
+        this(cfg, metrics, Clock.systemUTC());
+    }
+
+    /** {@code clock} times how often a repeated warning is logged. */
+    PrometheusClient(PrometheusConfig cfg, Metrics metrics, Clock clock) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.warningLog = new WarningLog(clock, WARNING_LOG_EVERY);
         this.connection = Connection.of(cfg);
     }
 
@@ -277,7 +288,9 @@ public final class PrometheusClient implements AutoCloseable {
             ApiResponse body = ApiResponseReader.read(response.body().byteStream(), shape);
             try {
                 checkStatus(body);
-                return mapper.map(body);
+                T result = mapper.map(body);
+                warnings(endpoint, what, body);
+                return result;
             } catch (ApiErrorException | BadShapeException e) {
                 Reason reason = e instanceof ApiErrorException ? Reason.API_ERROR : Reason.BAD_RESPONSE;
                 throw new PrometheusException(reason, endpoint, what, status,
@@ -310,8 +323,25 @@ public final class PrometheusClient implements AutoCloseable {
         if (!"success".equals(body.status)) {
             throw new BadShapeException("expected status success or error, got " + body.status);
         }
-        if (!body.warnings.isEmpty()) {
-            log.debug("Prometheus warnings: {}", body.warnings);
+    }
+
+    /**
+     * A successful answer with warnings may be partial (Thanos with a store down, a limit hit): the data is used, as
+     * Prometheus meant it to be, but the warnings are counted and logged so that a gap in it has a visible cause.
+     */
+    private void warnings(String endpoint, String what, ApiResponse body) {
+        if (body.warnings.isEmpty()) {
+            return;
+        }
+        metrics.prometheusWarnings.labels(endpoint).inc(body.warnings.size());
+        for (String warning : body.warnings) {
+            String text = connection.headers().redact(warning);
+            if (warningLog.due(text)) {
+                log.warn("Prometheus answered {} for {} with a warning, the data may be partial: {} (logged at most "
+                        + "once per {} min while it repeats; counted in headroom_prometheus_warnings_total)",
+                        endpoint, Texts.abbreviate(what, 200), Texts.abbreviate(text, 500),
+                        WARNING_LOG_EVERY.toMinutes());
+            }
         }
     }
 

@@ -15,10 +15,13 @@ import java.time.Duration;
  * @param memoryFloor             ballooning down never leaves a guest less than this beyond what it uses (balloon
  *                                stats), nor less than this in all where it reports no stats
  * @param memoryReadbackTimeout   how long a memory change is polled until the balloon shows it
+ * @param maxDataAge              no change is made from a cycle's data once this long has passed since it was asked
+ *                                for: slow queries, retries and a busy libvirt pool must not resize guests on what
+ *                                was true minutes ago
  */
 public record ActConfig(Mode mode, Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, Duration forgetAfter,
                         CpuStrategy cpuStrategy, double quotaBaselineShare, long memoryFloor,
-                        Duration memoryReadbackTimeout) {
+                        Duration memoryReadbackTimeout, Duration maxDataAge) {
 
     /** Whether decisions change guests. */
     public enum Mode { OBSERVE, ENFORCE }

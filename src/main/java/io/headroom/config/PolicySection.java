@@ -84,7 +84,8 @@ final class PolicySection {
         return new DecideConfig.Sizing(horizon, window, margin, near, saturation, escalate, decayMargin);
     }
 
-    static ActConfig act(ConfigNode n) {
+    /** {@code interval} is {@code collection.interval}: data is never fresher than one. */
+    static ActConfig act(ConfigNode n, Duration interval) {
         n.expectMapping();
         ActConfig.Mode mode = n.child("mode").enumValue(ActConfig.Mode.class, ActConfig.Mode.OBSERVE);
         ConfigNode r = n.child("reconnect");
@@ -104,8 +105,16 @@ final class PolicySection {
         long floor = n.child("memory_floor").byteSize(256 * MIB, 0, TIB);
         Duration readback = n.child("memory_readback_timeout").duration(Duration.ofSeconds(5), Duration.ZERO,
                 Duration.ofMinutes(1));
+        // Two intervals by default: a cycle may take one interval and still act, one that takes two has data a
+        // whole cycle old. Less than one interval would skip every cycle that is not instant.
+        Duration maxAge = n.child("max_data_age").duration(interval.multipliedBy(2), Duration.ofSeconds(1),
+                Duration.ofDays(1));
+        if (maxAge.compareTo(interval) < 0) {
+            n.child("max_data_age").problem("must be at least collection.interval " + Durations.format(interval)
+                    + " (got " + Durations.format(maxAge) + ")");
+        }
         n.rejectUnknownKeys();
-        return new ActConfig(mode, initial, max, forget, strategy, share, floor, readback);
+        return new ActConfig(mode, initial, max, forget, strategy, share, floor, readback, maxAge);
     }
 
     private static DecideConfig.Tiers tiers(ConfigNode n) {

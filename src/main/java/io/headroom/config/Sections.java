@@ -28,7 +28,7 @@ final class Sections {
         Path stateDir = root.child("state_dir").directory(DEFAULT_STATE_DIR);
         DetectionConfig detection = DetectionSection.read(root.child("detection"), features);
         DecideConfig decide = PolicySection.decide(root.child("decide"));
-        ActConfig act = PolicySection.act(root.child("act"));
+        ActConfig act = PolicySection.act(root.child("act"), collection.interval());
         NotifyConfig notifications = NotifySection.read(root.child("notify"), server);
         StateLogsConfig stateLogs = stateLogs(root.child("state_logs"));
         root.rejectUnknownKeys();

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * feature over the trailing {@code collection.lookback}), score the newest row of each workload, then decide and
  * act. Discovery runs on the discovery pool (the libvirt pool when workloads come from libvirt), collection and
  * scoring on {@code headroom-collect}, decisions and libvirt changes on {@code headroom-libvirt}; the event loop
- * only schedules them. A failed collection ends the cycle: nothing is scored or changed on stale data. A cycle
- * still running when the next tick comes makes that tick skip (counted).
+ * only schedules them. A failed collection ends the cycle: nothing is scored or changed on stale data. Nor is
+ * anything decided or changed once the cycle's data is older than {@code act.max_data_age} (see
+ * {@link DataFreshness}). A cycle still running when the next tick comes makes that tick skip (counted).
  */
 final class CollectionVerticle extends VerticleBase implements Readiness {
 
@@ -83,6 +84,7 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
     private final WorkerExecutor collectPool;
     private final Optional<Stages> stages;
     private final Clock clock;
+    private final DataFreshness freshness;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<Snapshot> latest = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>("no collection cycle has finished yet");
@@ -99,6 +101,7 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
         this.collectPool = collectPool;
         this.stages = stages;
         this.clock = clock;
+        this.freshness = new DataFreshness(cfg.act().maxDataAge(), clock, metrics);
     }
 
     @Override
@@ -134,7 +137,8 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
             return Optional.of("last successful collection is " + age.toSeconds() + "s old (limit " + limit.toSeconds()
                     + "s); last error: " + lastError.get());
         }
-        return Optional.empty();
+        // Collecting is not enough: data that arrives too late to act on leaves the guests unmanaged.
+        return stages.isPresent() ? freshness.notReadyReason() : Optional.empty();
     }
 
     private void tick() {
@@ -153,7 +157,14 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
                     if (ar.succeeded()) {
                         latest.set(ar.result());
                         metrics.cyclesCompleted.inc();
-                        stages.ifPresent(st -> st.notifications().afterCycle(ar.result().scores(), ar.result().reports(), now));
+                        stages.ifPresent(st -> {
+                            // Empty reports from a cycle that did not act would resolve every alert and lift every pause.
+                            if (freshness.notReadyReason().isPresent()) {
+                                st.notifications().afterStaleCycle(now);
+                            } else {
+                                st.notifications().afterCycle(ar.result().scores(), ar.result().reports(), now);
+                            }
+                        });
                     } else {
                         lastError.set(String.valueOf(ar.cause().getMessage()));
                         LOG.warn("cycle failed, nothing scored or changed: {}", ar.cause().getMessage());
@@ -194,19 +205,22 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
             return Future.succeededFuture(s);
         }
         Stages st = stages.get();
-        return st.libvirtPool().executeBlocking(() -> {
-            List<WorkloadReport> reports;
-            try {
-                reports = st.actuation().cycle(s.workloads(), Scores.forPolicy(s.scores(), cfg.features(), cfg.collection().step()), s.takenAt());
-                st.acting().update(st.actuation().records(), s.takenAt());
-            } catch (LibvirtFailure e) {
-                LOG.warn("actuation skipped this cycle: {}", e.getMessage());
-                // The workloads handled before libvirt went away still have this cycle's reports.
-                reports = st.actuation().lastReports().values().stream()
-                        .filter(r -> r.at().equals(s.takenAt())).toList();
-            }
-            SortedMap<String, WorkloadRecord> records = st.actuation().records();
-            return s.withActuation(reports, records, LastChange.next(s.changes(), reports, records));
-        }, false);
+        return st.libvirtPool().executeBlocking(() -> freshness.ifFresh(s.takenAt(), () -> actOn(s, st)).orElse(s),
+                false);
+    }
+
+    private Snapshot actOn(Snapshot s, Stages st) {
+        List<WorkloadReport> reports;
+        try {
+            reports = st.actuation().cycle(s.workloads(), Scores.forPolicy(s.scores(), cfg.features(), cfg.collection().step()), s.takenAt());
+            st.acting().update(st.actuation().records(), s.takenAt());
+        } catch (LibvirtFailure e) {
+            LOG.warn("actuation skipped this cycle: {}", e.getMessage());
+            // The workloads handled before libvirt went away still have this cycle's reports.
+            reports = st.actuation().lastReports().values().stream()
+                    .filter(r -> r.at().equals(s.takenAt())).toList();
+        }
+        SortedMap<String, WorkloadRecord> records = st.actuation().records();
+        return s.withActuation(reports, records, LastChange.next(s.changes(), reports, records));
     }
 }

@@ -26,7 +26,8 @@ import java.util.stream.IntStream;
  * <p>A failed cycle scored nothing, so it cannot tell whether a critical workload has recovered: its anomaly alerts
  * stay as the last good cycle left them (resolving them, then firing them again with a new startsAt a cycle later,
  * paged twice for one incident), and the admission gate keeps its pauses (bounded by {@code max_pause}). The failure
- * itself is alerted under the name of the stage that failed ({@link FailedStage}).
+ * itself is alerted under the name of the stage that failed ({@link FailedStage}). A cycle whose data came too late
+ * to act on ({@code act.max_data_age}) decided nothing either: every alert and pause stays as it was.
  */
 final class Notifications implements AutoCloseable {
 
@@ -40,6 +41,8 @@ final class Notifications implements AutoCloseable {
     private final List<String> features;
     /** The anomaly alerts of the last good cycle, held through failed cycles until a good one says otherwise. */
     private List<ActiveAlert> anomalies = List.of();
+    /** Everything last handed to the sink, held as it is through a cycle that decided nothing. */
+    private List<ActiveAlert> posted = List.of();
 
     Notifications(AlertSink sink, AdmissionGate gate, List<String> features) {
         this.sink = sink;
@@ -68,8 +71,21 @@ final class Notifications implements AutoCloseable {
             }
         }
         anomalies = active.stream().filter(a -> a.alertname().equals(CRITICAL_ANOMALY)).toList();
-        sink.update(active, now);
+        post(active, now);
         gate.update(critical);
+    }
+
+    /**
+     * A cycle that collected but decided nothing, its data too old to act on: it knows no more than the last one, so
+     * alerts are posted again unchanged (their startsAt kept) and the gate's pauses stay.
+     */
+    synchronized void afterStaleCycle(Instant now) {
+        post(posted, now);
+    }
+
+    private void post(List<ActiveAlert> active, Instant now) {
+        posted = List.copyOf(active);
+        sink.update(posted, now);
     }
 
     /**
@@ -84,7 +100,7 @@ final class Notifications implements AutoCloseable {
     private void failed(FailedStage stage, String description, Instant now) {
         List<ActiveAlert> active = new ArrayList<>(anomalies);
         active.add(ActiveAlert.event(stage.alertname, "", ActiveAlert.Severity.WARNING, description));
-        sink.update(active, now);
+        post(active, now);
     }
 
     private List<String> top(Scorer.Result s) {

@@ -25,6 +25,7 @@ final class Scores {
                 continue;
             }
             List<FeatureAttribution> attribution = new ArrayList<>();
+            int newest = r.rows().length - features.size();
             for (int f = 0; f < features.size(); f++) {
                 double side = r.direction()[f];
                 FeatureSpec spec = features.get(f);
@@ -32,8 +33,11 @@ final class Scores {
                 // the pressure share of the others, but it cannot ask for resources itself.
                 FeatureAttribution.Side s = side > 0 ? FeatureAttribution.Side.ABOVE
                         : side < 0 ? FeatureAttribution.Side.BELOW : FeatureAttribution.Side.INSIDE;
+                // The model scored the newest row with the training median in this feature's place: the policy must
+                // know, or a gap in a resource's own measure reads as an ordinary row.
+                boolean imputed = newest >= 0 && Double.isNaN(r.rows()[newest + f]);
                 attribution.add(new FeatureAttribution(spec.name(), spec.pressure(), spec.direction(), s,
-                        r.attribution()[f]));
+                        r.attribution()[f], imputed));
             }
             out.put(r.workload(), new WorkloadScore(Math.max(0, Math.min(100, r.score())), attribution,
                     usage(r.rows(), features, step)));

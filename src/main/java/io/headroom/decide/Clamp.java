@@ -14,6 +14,8 @@ public record Clamp(Resource resource, long wanted, long got, Reason reason) {
     public enum Reason {
         /** The tier has not held long enough to escalate, or the score is not low enough to step down. */
         HYSTERESIS,
+        /** A feature measuring the resource's pressure had no value in the newest row: no raise from a guess. */
+        IMPUTED,
         /** The domain's maximum vCPUs or memory. */
         DOMAIN_MAX,
         /** A configured per-workload cap ({@code decide.caps}). */

@@ -10,9 +10,17 @@ import io.headroom.config.FeatureSpec;
  * @param direction which side of normal is the feature's pressure side
  * @param deviation on which side of normal the feature was when scored
  * @param weight    the feature's contribution, any non-negative scale (only shares matter)
+ * @param imputed   the feature had no value in the scored (newest) row: the model saw its training median there, so
+ *                  the score says nothing about the resource it measures
  */
 public record FeatureAttribution(String feature, FeatureSpec.Pressure pressure, FeatureSpec.Direction direction,
-                                 Side deviation, double weight) {
+                                 Side deviation, double weight, boolean imputed) {
+
+    /** A feature that had a value in the scored row. */
+    public FeatureAttribution(String feature, FeatureSpec.Pressure pressure, FeatureSpec.Direction direction,
+                              Side deviation, double weight) {
+        this(feature, pressure, direction, deviation, weight, false);
+    }
 
     /**
      * Which side of its normal range a value lies on; {@code INSIDE} when it is within it (or unknown): such a

@@ -144,6 +144,7 @@ public final class TierPolicy {
         boolean uncapped = r == Resource.CPU_QUOTA && current == 0;
         Tier tier = step.effective();
         boolean measured = use.map(UseReading::pressure).orElse(false);
+        List<String> imputed = in.score().orElseThrow().imputed(r);
         // Saturation is pressure: a censored metric (cores used cannot pass the vCPUs) sits inside its training
         // range exactly when demand is beyond it. Measured pressure raises only while the score is up and its
         // attribution is about this resource, though: a noisy guest at its daily peak is near its vCPUs every day.
@@ -160,7 +161,7 @@ public final class TierPolicy {
             }
             if (tier != Tier.NONE && use.isPresent()) {
                 long sized = sized(r, in, use.get(), need, notes);
-                if (raised && sized > Math.max(need, current)) {
+                if (raised && sized > Math.max(need, current) && imputed.isEmpty()) {
                     // The use outgrew the step it was given: unrelieved pressure, whatever tier the score is in.
                     notes.add(r.label() + " escalated: use outgrew the raise (" + use.get().describe(r) + ")");
                     escalated = true;
@@ -177,7 +178,7 @@ public final class TierPolicy {
         // Escalation: a raised resource whose use stays near its allocation, or trends to it, gets the next step
         // whatever the score says; the score only says that something is unusual, use says whether it was enough.
         int cycles = raised && measured ? Math.min(in.state().pressureCycles(r) + 1, 1_000_000) : 0;
-        if (cycles >= sizing.config().escalateAfterCycles() && !escalated) {
+        if (cycles >= sizing.config().escalateAfterCycles() && !escalated && imputed.isEmpty()) {
             long next = Math.max(need, sizing.nextAbove(r, current, baseline));
             if (next > current) {
                 notes.add(r.label() + " escalated: still under pressure " + cycles + " cycles after a raise ("
@@ -194,6 +195,16 @@ public final class TierPolicy {
             notes.add(r.label() + " uncapped -> " + fmt(r, got) + " (quota control caps the guest at what its "
                     + tier.label() + " tier needs)");
             return new ResourceStep(got, Optional.empty(), pressured, 0, false);
+        }
+
+        if (need > current && !imputed.isEmpty()) {
+            // The model saw the training median where the resource's own measure was missing: whatever the score
+            // says about the rest, it cannot say this resource needs more. Holding costs a cycle; a raise from a
+            // guess costs the host. Decay is not held: it is judged on use, and a gap never argues for more.
+            clamps.add(new Clamp(r, need, current, Clamp.Reason.IMPUTED));
+            notes.add(r.label() + " held: " + String.join(", ", imputed) + " missing in the newest row (imputed "
+                    + "to the training median), no raise from it");
+            need = current;
         }
 
         long got = current;

@@ -22,4 +22,10 @@ public record WorkloadScore(double score, List<FeatureAttribution> attribution, 
         }
         attribution = List.copyOf(attribution);
     }
+
+    /** The features that had no value in the scored row and strain {@code r}, in attribution order. */
+    public List<String> imputed(Resource r) {
+        return attribution.stream().filter(a -> a.imputed() && a.pressure() == r.pressure())
+                .map(FeatureAttribution::feature).toList();
+    }
 }

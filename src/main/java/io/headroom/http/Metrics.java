@@ -22,6 +22,8 @@ public final class Metrics {
     public final Counter prometheusRequests;
     /** Failed HTTP calls to the Prometheus API, by endpoint and reason (connect, timeout, http_5xx, http_4xx, bad_response, api_error). */
     public final Counter prometheusRequestErrors;
+    /** Warnings in successful Prometheus API answers (a partial answer: a Thanos store down, a limit hit), by endpoint. */
+    public final Counter prometheusWarnings;
     /** Duration of the last run of each pipeline stage. */
     public final Gauge stageDuration;
     /** 1 if the last run of the stage succeeded, else 0. */
@@ -102,6 +104,8 @@ public final class Metrics {
     public final Counter decisionClamps;
     /** Raised resources stepped to the next tier because their pressure outlasted the raise, by resource. */
     public final Counter escalations;
+    /** Actuation steps skipped whole, by reason ({@code stale_data}: the cycle's data was older than act.max_data_age). */
+    public final Counter actuationSkipped;
     /** Changes attempted, by workload, resource, tier and result (applied, refused, domain_gone, connection_lost, dry_run). */
     public final Counter actuationChanges;
     /** 1 for the actuation mode in use (observe or enforce). */
@@ -161,6 +165,11 @@ public final class Metrics {
                 .namespace(NAMESPACE).subsystem("prometheus").name("request_errors_total")
                 .help("Failed HTTP calls to the Prometheus API, by reason.")
                 .labelNames("endpoint", "reason")
+                .register(registry);
+        prometheusWarnings = Counter.build()
+                .name("headroom_prometheus_warnings_total")
+                .help("Warnings in successful Prometheus API answers: the answer may be partial. By endpoint.")
+                .labelNames("endpoint")
                 .register(registry);
         stageDuration = Gauge.build()
                 .namespace(NAMESPACE).subsystem("stage").name("duration_seconds")
@@ -344,6 +353,12 @@ public final class Metrics {
                 .namespace(NAMESPACE).subsystem("decision").name("clamps_total")
                 .help("Guardrails that changed a decision, by resource and reason.")
                 .labelNames("resource", "reason")
+                .register(registry);
+        actuationSkipped = Counter.build()
+                .name("headroom_actuation_skipped_total")
+                .help("Cycles whose decisions and changes were skipped whole, by reason (stale_data: the data was "
+                        + "older than act.max_data_age when the change would have been made).")
+                .labelNames("reason")
                 .register(registry);
         escalations = Counter.build()
                 .name("headroom_decision_escalations_total")

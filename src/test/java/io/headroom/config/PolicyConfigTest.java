@@ -350,6 +350,28 @@ class PolicyConfigTest {
     }
 
     @Nested
+    class MaxDataAge {
+        @Test
+        void twoCollectionIntervalsByDefault() throws Exception {
+            assertThat(act("").maxDataAge()).isEqualTo(Duration.ofSeconds(60));
+            assertThat(act("collection: {interval: 1m}").maxDataAge()).isEqualTo(Duration.ofMinutes(2));
+            assertThat(act("act: {max_data_age: 45s}").maxDataAge()).isEqualTo(Duration.ofSeconds(45));
+        }
+
+        @Test
+        void neverLessThanOneInterval() {
+            assertThat(problems("collection: {interval: 1m}\nact: {max_data_age: 30s}")).containsExactly(
+                    "act.max_data_age: must be at least collection.interval 1m (got 30s)");
+        }
+
+        @Test
+        void mustBeADuration() {
+            assertThat(problems("act: {max_data_age: soon}")).singleElement().asString()
+                    .startsWith("act.max_data_age: must be a duration");
+        }
+    }
+
+    @Nested
     class MinChangeCpuQuota {
         @Test
         void aShareOfTheBaselineQuota() throws Exception {

@@ -77,13 +77,36 @@ class DaemonIT {
     }
 
     HeadroomConfig config(Path dir, String prometheusUrl) throws Exception {
+        return config(dir, prometheusUrl, "");
+    }
+
+    /** {@code extra}: more top-level YAML, e.g. an {@code act} section. */
+    HeadroomConfig config(Path dir, String prometheusUrl, String extra) throws Exception {
         return ConfigLoader.parse("""
                 prometheus: {url: '%s', timeout: 1s, retry: {max_attempts: 1}}
                 workloads: {source: prometheus, selector: libvirt_domain_info_virtual_cpus}
                 collection: {interval: 1s, step: 15s, lookback: 10m}
                 server: {listen: '127.0.0.1:0'}
                 state_dir: %s
-                """.formatted(prometheusUrl, dir), null);
+                %s
+                """.formatted(prometheusUrl, dir, extra), null);
+    }
+
+    /** A Prometheus whose every answer takes {@code delayMs}: one domain, no data. */
+    static MockWebServer slowPrometheus(long delayMs) throws Exception {
+        MockWebServer slow = new MockWebServer();
+        slow.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String body = request.getUrl().encodedPath().contains("/label/")
+                        ? "{\"status\":\"success\",\"data\":[\"vm-1\"]}"
+                        : "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}";
+                return new MockResponse.Builder().headersDelay(delayMs, TimeUnit.MILLISECONDS)
+                        .addHeader("Content-Type", "application/json").body(body).build();
+            }
+        });
+        slow.start();
+        return slow;
     }
 
     static VertxOptions strictEventLoop() {
@@ -100,20 +123,11 @@ class DaemonIT {
      */
     @Test
     void slowPrometheusNeverBlocksTheEventLoop(@TempDir Path dir) throws Exception {
-        try (MockWebServer slow = new MockWebServer()) {
-            slow.setDispatcher(new Dispatcher() {
-                @Override
-                public MockResponse dispatch(RecordedRequest request) {
-                    String body = request.getUrl().encodedPath().contains("/label/")
-                            ? "{\"status\":\"success\",\"data\":[\"vm-1\"]}"
-                            : "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}";
-                    return new MockResponse.Builder().headersDelay(300, TimeUnit.MILLISECONDS)
-                            .addHeader("Content-Type", "application/json").body(body).build();
-                }
-            });
-            slow.start();
+        try (MockWebServer slow = slowPrometheus(300)) {
             Metrics metrics = new Metrics(new CollectorRegistry());
-            daemon = new Daemon(config(dir, slow.url("/").toString()), metrics, strictEventLoop());
+            // Nine answers of 300 ms make a cycle of about 3 s: slow, but within this bound, so still ready.
+            daemon = new Daemon(config(dir, slow.url("/").toString(), "act: {max_data_age: 1m}"), metrics,
+                    strictEventLoop());
             int port = daemon.start();
             get(port, "/metrics");
             ListAppender<ILoggingEvent> warnings = new ListAppender<>();
@@ -171,6 +185,71 @@ class DaemonIT {
         int step = snap.matrix().grid().indexOf(Instant.ofEpochSecond(END - 300).toEpochMilli());
         assertThat(step).isNotNegative();
         assertThat(snap.matrix().value(web2, step, cpu)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    /**
+     * Each cycle of eight 300 ms answers (one per feature) takes about 2.4 s, more than {@code act.max_data_age} (two 1 s intervals by
+     * default): the daemon collects, but decides nothing from data that old, counts each skip and is not ready.
+     */
+    @Test
+    void dataTooOldToActOnDecidesNothingAndMakesTheDaemonNotReady(@TempDir Path dir) throws Exception {
+        try (MockWebServer slow = slowPrometheus(300)) {
+            Metrics metrics = new Metrics(new CollectorRegistry());
+            daemon = new Daemon(libvirtConfig(dir, slow.url("/").toString(), ""), metrics, new VertxOptions());
+            int port = daemon.start();
+
+            Poll.until(Duration.ofSeconds(30), "two stale cycles skipped", () -> metrics.registry().getSampleValue(
+                    "headroom_actuation_skipped_total", new String[] {"reason"}, new String[] {"stale_data"}),
+                    v -> v != null && v >= 2);
+
+            HttpResponse<String> ready = get(port, "/-/ready");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+            assertThat(ready.body()).contains("old when it would have acted", "act.max_data_age 2.0s");
+            assertThat(daemon.latest().orElseThrow().reports()).as("nothing decided").isEmpty();
+            assertThat(decisions(metrics)).isZero();
+        }
+    }
+
+    /** The same slow Prometheus with a bound its cycles meet: decided, ready. */
+    @Test
+    void slowDataWithinTheBoundIsDecidedOn(@TempDir Path dir) throws Exception {
+        try (MockWebServer slow = slowPrometheus(300)) {
+            Metrics metrics = new Metrics(new CollectorRegistry());
+            daemon = new Daemon(libvirtConfig(dir, slow.url("/").toString(), "act: {max_data_age: 1m}"), metrics,
+                    new VertxOptions());
+            int port = daemon.start();
+
+            Poll.until(Duration.ofSeconds(30), "a decision", () -> decisions(metrics), v -> v >= 1);
+            Poll.until(Duration.ofSeconds(30), "/-/ready", () -> get(port, "/-/ready").statusCode(), c -> c == 200);
+            assertThat(metrics.registry().getSampleValue("headroom_actuation_skipped_total", new String[] {"reason"},
+                    new String[] {"stale_data"})).isNull();
+        }
+    }
+
+    /** Workloads from libvirt's test driver, so that a cycle that acts decides for them (no model: no change). */
+    HeadroomConfig libvirtConfig(Path dir, String prometheusUrl, String extra) throws Exception {
+        Path node = Path.of(getClass().getResource("/io/headroom/act/node.xml").toURI());
+        return ConfigLoader.parse("""
+                prometheus: {url: '%s', timeout: 1s, retry: {max_attempts: 1}}
+                workloads: {source: libvirt, libvirt_uri: 'test://%s'}
+                collection: {interval: 1s, step: 15s, lookback: 10m}
+                server: {listen: '127.0.0.1:0'}
+                state_dir: %s
+                %s
+                """.formatted(prometheusUrl, node.toAbsolutePath(), dir, extra), null);
+    }
+
+    /** All decisions counted, whatever their tier and action. */
+    static double decisions(Metrics metrics) {
+        double sum = 0;
+        for (var family : java.util.Collections.list(metrics.registry().metricFamilySamples())) {
+            for (var sample : family.samples) {
+                if (sample.name.equals("headroom_decisions_total")) {
+                    sum += sample.value;
+                }
+            }
+        }
+        return sum;
     }
 
     @Test

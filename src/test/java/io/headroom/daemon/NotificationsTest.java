@@ -130,6 +130,19 @@ class NotificationsTest {
     }
 
     @Test
+    void aCycleTooLateToActKeepsEveryAlertAndPauseAsTheLastCycleLeftThem() {
+        ActuationResult refused = new ActuationResult("web-2", Resource.CPU, ActuationResult.Status.REFUSED, 3,
+                OptionalLong.empty(), "above the domain's maximum");
+        notifications.afterCycle(score(), List.of(critical(TWO, List.of(refused))), T);
+        List<ActiveAlert> before = List.copyOf(posted);
+
+        notifications.afterStaleCycle(T.plusSeconds(90));
+
+        assertThat(posted).as("the same alerts, so their startsAt stay").isEqualTo(before);
+        assertThat(names(posted)).containsExactly("HeadroomCriticalAnomaly/web-2", "HeadroomActuationFailed/web-2");
+    }
+
+    @Test
     void theFailureAlertIsNamedForTheStageThatFailed() {
         notifications.afterFailedCycle(new io.headroom.act.LibvirtFailure(
                 io.headroom.act.LibvirtFailure.Kind.CONNECTION_LOST, "cannot connect to qemu:///system", null), T);

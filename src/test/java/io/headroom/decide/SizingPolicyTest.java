@@ -168,6 +168,19 @@ class SizingPolicyTest {
         }
 
         @Test
+        void noEscalationWhileTheResourcesOwnMeasureIsMissingInTheNewestRow() {
+            // the same guest that escalates to 5325 MiB above, but its memory feature was imputed this cycle
+            Inputs in = raisedAndNear(1, 95);
+            List<FeatureAttribution> imputed = List.of(new FeatureAttribution("memory_usage_ratio", Pressure.MEMORY,
+                    Direction.ABOVE, Side.ABOVE, 1.0, true));
+            PolicyOutcome out = decide(AT_ONCE, in.score(95, imputed).usage(new double[0], flat(ROWS, 4.5 * GIB)));
+            assertThat(out.decision().target().memoryBytes()).isEqualTo(4711 * MIB);
+            assertThat(out.escalated()).isEmpty();
+            assertThat(out.decision().reason()).doesNotContain("escalated")
+                    .contains("memory held: memory_usage_ratio missing in the newest row");
+        }
+
+        @Test
         void aNeedBeyondTheRaiseWhileTheScoreIsUpIsAnEscalationAtOnce() {
             // at the medium tier's 4301 MiB, using 4.2 GiB and the score still medium: the need (4.41 GiB) buys the
             // high step now, without waiting for the pressure count, and bypassing the cooldown of the last change

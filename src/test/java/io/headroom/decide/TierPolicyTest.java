@@ -339,6 +339,73 @@ class TierPolicyTest {
         }
     }
 
+    /**
+     * A feature with no value in the newest row was scored as its training median: the score cannot say that the
+     * resource it measures needs more. That resource is held, the others are decided as ever, decay goes on.
+     */
+    @Nested
+    class ImputedFeatures {
+        /** CPU, memory and disk all above normal; {@code missing} names the features the newest row lacked. */
+        List<FeatureAttribution> attribution(String missing) {
+            List<String> gone = List.of(missing.split(" "));
+            return List.of(
+                    new FeatureAttribution("cpu_utilisation", Pressure.CPU, Direction.ABOVE, Side.ABOVE, 0.4,
+                            gone.contains("cpu_utilisation")),
+                    new FeatureAttribution("memory_usage_ratio", Pressure.MEMORY, Direction.ABOVE, Side.ABOVE, 0.4,
+                            gone.contains("memory_usage_ratio")),
+                    new FeatureAttribution("disk_read_bytes_rate", Pressure.IO, Direction.ABOVE, Side.ABOVE, 0.2,
+                            gone.contains("disk_read_bytes_rate")));
+        }
+
+        @ParameterizedTest(name = "score 95, missing [{0}] -> {1} vCPUs, {2} MiB, {3}, held [{4}]")
+        @CsvSource({
+                "'',                                 6, 5325, RAISE, ''",
+                // a gap in a feature that measures no resource holds nothing
+                "disk_read_bytes_rate,               6, 5325, RAISE, ''",
+                "cpu_utilisation,                    4, 5325, RAISE, cpu",
+                "memory_usage_ratio,                 6, 4096, RAISE, memory",
+                "cpu_utilisation memory_usage_ratio, 4, 4096, HOLD,  cpu memory"})
+        void aResourceWhoseOwnMeasureIsMissingIsNeverRaised(String missing, int vcpus, long mib, Action action,
+                                                             String held) {
+            Decision d = decide(AT_ONCE, Inputs.guest().score(95, attribution(missing)));
+            assertThat(d.target()).isEqualTo(alloc(vcpus, mib));
+            assertThat(d.action()).isEqualTo(action);
+            List<String> clamped = d.clamps().stream().filter(c -> c.reason() == Reason.IMPUTED)
+                    .map(c -> c.resource().label()).toList();
+            assertThat(String.join(" ", clamped)).isEqualTo(held);
+            if (held.contains("cpu")) {
+                assertThat(d.clamps()).contains(new Clamp(Resource.CPU, 6, 4, Reason.IMPUTED));
+                assertThat(d.reason()).contains(
+                        "cpu held: cpu_utilisation missing in the newest row (imputed to the training median)");
+            }
+        }
+
+        @Test
+        void underQuotaControlTheQuotaIsHeldLikeVcpus() {
+            Inputs in = Inputs.guest().score(95, attribution("cpu_utilisation"));
+            PolicyInput quota = new PolicyInput(in.workload(), in.score(), in.state(), new Allocation(4, 4096 * MIB, 200_000),
+                    new Allocation(4, 4096 * MIB, 200_000), in.domainMax(), in.host(), in.recent(), in.now(),
+                    CpuControl.QUOTA, 0);
+            Decision d = new TierPolicy(AT_ONCE).decide(quota).decision();
+            assertThat(d.target().cpuQuota()).isEqualTo(200_000);
+            assertThat(d.clamps()).extracting(Clamp::reason).contains(Reason.IMPUTED);
+            assertThat(d.target().memoryBytes()).isEqualTo(5325 * MIB);
+        }
+
+        @Test
+        void aRaisedResourceStillDecaysWhileItsMeasureIsMissing() {
+            TierPolicy policy = new TierPolicy(DEFAULTS);
+            Inputs in = Inputs.guest().inTier(Tier.HIGH).current(5, 4711).lastChange(T0.minusSeconds(3600))
+                    .score(10, attribution("cpu_utilisation memory_usage_ratio"));
+            PolicyOutcome first = policy.decide(in.build());
+            assertThat(first.decision().action()).isEqualTo(Action.HOLD);
+            Decision d = policy.decide(in.state(first.next()).at(T0.plus(Duration.ofMinutes(30))).build()).decision();
+            assertThat(d.action()).isEqualTo(Action.DECAY);
+            assertThat(d.target()).isEqualTo(alloc(4, 4301));
+            assertThat(d.clamps()).extracting(Clamp::reason).doesNotContain(Reason.IMPUTED);
+        }
+    }
+
     @Nested
     class PressureOnly {
         @ParameterizedTest(name = "{0} {1} deviating {2}: raise cpu {3}, memory {4}")
