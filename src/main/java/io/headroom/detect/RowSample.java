@@ -72,4 +72,15 @@ final class RowSample {
     double[] rows() {
         return rows.length == kept * width ? rows : Arrays.copyOf(rows, kept * width);
     }
+
+    /**
+     * The kept rows, as {@link #rows()}, handed over: the sample lets go of them (it is empty afterwards), so a
+     * caller that is done with them can have them collected while the sample is still referenced.
+     */
+    double[] take() {
+        double[] out = rows();
+        rows = new double[0];
+        kept = 0;
+        return out;
+    }
 }

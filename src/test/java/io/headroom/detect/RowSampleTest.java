@@ -56,4 +56,12 @@ class RowSampleTest {
         assertThat(offered(5000, 100, 7).rows()).containsExactly(offered(5000, 100, 7).rows());
         assertThat(offered(5000, 100, 7).rows()).isNotEqualTo(offered(5000, 100, 8).rows());
     }
+
+    @Test
+    void takeHandsTheRowsOverAndEmptiesTheSample() {
+        RowSample s = offered(300, 1000, 1);
+        assertThat(s.take()).containsExactly(rows(300));
+        assertThat(s.size()).isZero();
+        assertThat(s.rows()).isEmpty();
+    }
 }
