@@ -2,11 +2,11 @@ package io.headroom.daemon;
 
 import io.headroom.act.ActingTracker;
 import io.headroom.collect.FeatureCollector;
-import io.headroom.collect.FeatureMatrix;
 import io.headroom.collect.PrometheusClient;
 import io.headroom.collect.Series;
 import io.headroom.collect.StepGrid;
 import io.headroom.config.DetectionConfig;
+import io.headroom.config.FeatureSpec;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.detect.Interval;
 import io.headroom.detect.ModelRegistry;
@@ -17,10 +17,13 @@ import io.headroom.notify.FailureLog;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +62,6 @@ final class Training {
         Retrainer.Result result = metrics.timeStage("train", () -> {
             DetectionConfig d = cfg.detection();
             StepGrid grid = StepGrid.aligned(now.minus(d.trainingWindow()), now, cfg.collection().step());
-            FeatureMatrix history = collector.collect(cfg.features(), cfg.workloads().label(), Optional.of(workloads), grid);
             Map<String, List<Interval>> excluded = failures(grid);
             acting.intervals(now).forEach((w, l) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).addAll(l));
             // Failures reported to the webhook (OOM, service down, ...) count like the failure query's.
@@ -68,8 +70,21 @@ final class Training {
                         .add(new Interval(f.start(), f.end().orElse(now)));
             }
             groups = groups(grid);
-            Retrainer.Result r = new Retrainer(d).train(history, excluded, groups, now);
+            List<String> names = cfg.features().stream().map(FeatureSpec::name).toList();
+            Retrainer.Session session = new Retrainer(d).session(names, grid, groups, now);
+            List<String> all = List.copyOf(workloads);
+            for (int b = 0; b < all.size(); b += Retrainer.BATCH_WORKLOADS) {
+                List<String> batch = all.subList(b, Math.min(all.size(), b + Retrainer.BATCH_WORKLOADS));
+                // A fleet within one batch keeps the plain queries; a larger one asks Prometheus for the batch's
+                // series only, so neither the responses nor the matrix grow with the fleet.
+                List<FeatureSpec> specs = all.size() <= Retrainer.BATCH_WORKLOADS ? cfg.features()
+                        : BatchQueries.only(cfg.features(), batch);
+                session.add(collector.collect(specs, cfg.workloads().label(), Optional.of(new TreeSet<>(batch)), grid),
+                        excluded);
+            }
+            Retrainer.Result r = session.finish();
             registry.putAll(r.models());
+            dropDeparted(workloads, now.minus(d.trainingWindow()));
             return r;
         });
         metrics.trainingDuration.set((System.nanoTime() - started) / 1e9);
@@ -77,6 +92,26 @@ final class Training {
         LOG.info("training done models={} skipped={} workloads={} seconds={}", result.models().size(),
                 result.skipped().size(), workloads.size(), String.format("%.1f", (System.nanoTime() - started) / 1e9));
         return result;
+    }
+
+    /**
+     * Forgets the models of workloads (and groups) absent from this training whose last training is older than a
+     * training window: by then nothing of them is left to train on, and on a host whose guests come and go the
+     * registry and the model directory would otherwise grow forever.
+     */
+    private void dropDeparted(SortedSet<String> workloads, Instant cutoff) throws java.io.IOException {
+        Set<String> present = new HashSet<>();
+        for (String w : workloads) {
+            present.add(ModelRegistry.workloadKey(w));
+            String g = groups.get(w);
+            if (g != null) {
+                present.add(ModelRegistry.groupKey(g));
+            }
+        }
+        Set<String> dropped = registry.dropDeparted(present, cutoff);
+        if (!dropped.isEmpty()) {
+            LOG.info("dropped models of departed workloads models={}", dropped.size());
+        }
     }
 
     /** Workload to group value, from the last training. */

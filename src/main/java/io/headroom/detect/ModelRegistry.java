@@ -11,9 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -76,7 +79,7 @@ public final class ModelRegistry {
     public void putAll(Map<String, WorkloadModel> trained) throws IOException {
         Files.createDirectories(dir);
         for (Map.Entry<String, WorkloadModel> e : trained.entrySet()) {
-            Path target = dir.resolve(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + SUFFIX);
+            Path target = file(e.getKey());
             Path tmp = Files.createTempFile(dir, ".model-", ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp); ObjectOutputStream oos = new ObjectOutputStream(out)) {
                 oos.writeObject(e.getValue());
@@ -86,6 +89,35 @@ public final class ModelRegistry {
         Map<String, WorkloadModel> next = new HashMap<>(models.get());
         next.putAll(trained);
         models.set(Map.copyOf(next));
+    }
+
+    /**
+     * Removes, from memory and from disk, every model whose scope key is not in {@code present} and that was
+     * trained before {@code cutoff}; the global model is always kept. Returns the keys removed.
+     */
+    public Set<String> dropDeparted(Set<String> present, Instant cutoff) throws IOException {
+        Map<String, WorkloadModel> current = models.get();
+        Set<String> gone = new TreeSet<>();
+        current.forEach((key, m) -> {
+            if (!key.equals(GLOBAL) && !present.contains(key) && m.trainedAt().isBefore(cutoff)) {
+                gone.add(key);
+            }
+        });
+        if (gone.isEmpty()) {
+            return gone;
+        }
+        Map<String, WorkloadModel> next = new HashMap<>(current);
+        next.keySet().removeAll(gone);
+        // Memory first: a file left behind by a failed delete is only reloaded at a restart and dropped again.
+        models.set(Map.copyOf(next));
+        for (String key : gone) {
+            Files.deleteIfExists(file(key));
+        }
+        return gone;
+    }
+
+    private Path file(String key) {
+        return dir.resolve(URLEncoder.encode(key, StandardCharsets.UTF_8) + SUFFIX);
     }
 
     /** All current models by scope key. */

@@ -2,7 +2,7 @@ package io.headroom.detect;
 
 import io.headroom.config.DetectionConfig;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.tribuo.Model;
@@ -40,13 +40,86 @@ public final class ModelTrainer {
      */
     public record History(double[] raw, int nRows, boolean[] trainable) {}
 
-    /** Most rows one model is trained on. */
+    /**
+     * Most rows one model is trained on. Group and global models see many workloads: beyond this a uniform
+     * sample keeps every workload and every time of day represented while bounding training time and memory.
+     */
     public static final int MAX_ROWS = 200_000;
+
+    /**
+     * How a set of histories is engineered: the settings per feature and the resulting row width.
+     *
+     * @param rawFeatures the model sees the raw features only
+     */
+    public record Engineering(List<String> features, List<FeatureEngineering.Settings> settings, int width,
+                              boolean rawFeatures) {}
+
+    /** One history's engineered rows that a model may learn from, compacted, oldest first. */
+    public record Trainable(double[] rows, int n) {}
+
+    /**
+     * The trainable rows of the models of one scope, gathered history by history so that no matrix of every
+     * workload is ever built; past {@link #MAX_ROWS} it keeps a seeded uniform sample of them.
+     */
+    public static final class Sample {
+        private final Engineering engineering;
+        private final RowSample rows;
+
+        private Sample(Engineering engineering, RowSample rows) {
+            this.engineering = engineering;
+            this.rows = rows;
+        }
+
+        /** Adds every trainable row of one history. */
+        public void add(Trainable t) {
+            for (int r = 0; r < t.n(); r++) {
+                rows.offer(t.rows(), r);
+            }
+        }
+
+        /** Trainable rows added so far, kept or not. */
+        public long seen() {
+            return rows.seen();
+        }
+    }
 
     private final DetectionConfig cfg;
 
     public ModelTrainer(DetectionConfig cfg) {
         this.cfg = cfg;
+    }
+
+    /** The engineering of {@code features} at {@code stepSeconds} (which sets the windows in steps). */
+    public Engineering engineering(List<String> features, long stepSeconds, boolean rawFeatures) {
+        List<FeatureEngineering.Settings> eng = rawFeatures
+                ? features.stream().map(f -> FeatureEngineering.Settings.raw()).toList()
+                : WorkloadModel.engineeringFor(cfg.engineering(), features, stepSeconds);
+        int width = eng.stream().mapToInt(s -> s.transforms().size()).sum();
+        return new Engineering(List.copyOf(features), eng, width, rawFeatures);
+    }
+
+    /**
+     * Engineers one history on its own (so windows never straddle two workloads) and keeps the rows marked
+     * trainable that have some data.
+     */
+    public Trainable trainable(Engineering e, History h) {
+        int nf = e.features().size();
+        int width = e.width();
+        double[] engineered = WorkloadModel.engineer(h.raw(), h.nRows(), nf, e.settings(), width);
+        int k = 0;
+        for (int r = 0; r < h.nRows(); r++) {
+            if (h.trainable()[r] && hasData(h.raw(), r, nf)) {
+                // In place: row k <= r, so nothing still needed is overwritten.
+                System.arraycopy(engineered, r * width, engineered, k * width, width);
+                k++;
+            }
+        }
+        return new Trainable(k == h.nRows() ? engineered : Arrays.copyOf(engineered, Math.multiplyExact(k, width)), k);
+    }
+
+    /** An empty sample for the model of {@code scope}; seeded by the forest seed and the scope, so reproducible. */
+    public Sample sample(Engineering e, String scope) {
+        return new Sample(e, new RowSample(Math.max(1, e.width()), MAX_ROWS, cfg.forest().seed() * 31 + scope.hashCode()));
     }
 
     /**
@@ -57,48 +130,34 @@ public final class ModelTrainer {
      */
     public WorkloadModel train(String scope, List<String> features, List<History> histories, long stepSeconds,
                                boolean rawFeatures, Instant now) throws InsufficientDataException {
-        List<FeatureEngineering.Settings> eng = rawFeatures
-                ? features.stream().map(f -> FeatureEngineering.Settings.raw()).toList()
-                : WorkloadModel.engineeringFor(cfg.engineering(), features, stepSeconds);
-        int width = eng.stream().mapToInt(s -> s.transforms().size()).sum();
-        int nf = features.size();
-        List<double[]> parts = new ArrayList<>();
-        int total = 0;
+        Engineering e = engineering(features, stepSeconds, rawFeatures);
+        Sample sample = sample(e, scope);
         for (History h : histories) {
-            double[] e = WorkloadModel.engineer(h.raw(), h.nRows(), nf, eng, width);
-            double[] kept = new double[h.nRows() * width];
-            int k = 0;
-            for (int r = 0; r < h.nRows(); r++) {
-                if (h.trainable()[r] && hasData(h.raw(), r, nf)) {
-                    System.arraycopy(e, r * width, kept, k * width, width);
-                    k++;
-                }
-            }
-            parts.add(java.util.Arrays.copyOf(kept, k * width));
-            total += k;
+            sample.add(trainable(e, h));
         }
-        if (total < cfg.minTrainingRows()) {
-            throw new InsufficientDataException(scope, total, cfg.minTrainingRows());
+        return fit(scope, sample, now);
+    }
+
+    /**
+     * Trains the model of {@code scope} on a gathered sample: learns the imputation, fits the Tribuo trainer and
+     * calibrates on the training scores.
+     */
+    public WorkloadModel fit(String scope, Sample sample, Instant now) throws InsufficientDataException {
+        if (sample.seen() < cfg.minTrainingRows()) {
+            throw new InsufficientDataException(scope, (int) sample.seen(), cfg.minTrainingRows());
         }
-        double[] rows = new double[total * width];
-        int at = 0;
-        for (double[] p : parts) {
-            System.arraycopy(p, 0, rows, at, p.length);
-            at += p.length;
-        }
-        if (total > MAX_ROWS) {
-            // Group and global models see many workloads: an even stride keeps every workload and every time
-            // of day represented while bounding training time and memory.
-            int kept = MAX_ROWS;
-            double[] sampled = new double[kept * width];
-            for (int i = 0; i < kept; i++) {
-                System.arraycopy(rows, (int) ((long) i * total / kept) * width, sampled, i * width, width);
-            }
-            rows = sampled;
-            total = kept;
-        }
+        Engineering e = sample.engineering;
+        List<String> features = e.features();
+        List<FeatureEngineering.Settings> eng = e.settings();
+        boolean rawFeatures = e.rawFeatures();
+        int width = e.width();
+        int total = sample.rows.size();
+        double[] rows = sample.rows.take();
         Imputation imputation = Imputation.fit(rows, total, width);
         imputation.apply(rows, total);
+        // The raw mode is the plain detector, comparable with other isolation forests; the guard belongs to
+        // Headroom's engineered scoring.
+        RangeGuard guard = rawFeatures ? null : RangeGuard.fit(rows, total, width);
         Standardizer standardizer = cfg.model() == DetectionConfig.Model.ONE_CLASS_SVM
                 ? Standardizer.fit(rows, total, width) : null;
         double[] modelInput = standardizer == null ? rows : standardizer.apply(rows, total);
@@ -116,6 +175,10 @@ public final class ModelTrainer {
             calibration = Calibration.fromTrainingScores(training, cfg.calibration().quantile(), cfg.calibration().margin());
             type = "one-class-svm";
         } else {
+            // The dataset has its own copy and the forest flattens it once more: letting these rows go first keeps
+            // a full sample (about 77 MB at 200,000 x 48) out of the peak of a global model's training.
+            rows = null;
+            modelInput = null;
             DetectionConfig.Forest f = cfg.forest();
             IsolationForestTrainer trainer = new IsolationForestTrainer(f.trees(), f.sampleSize(), f.maxDepth(),
                     f.featureFraction(), 0.99, cfg.calibration().quantile(), cfg.calibration().margin(), f.seed());
@@ -124,9 +187,6 @@ public final class ModelTrainer {
             calibration = ifm.calibration();
             type = "isolation-forest";
         }
-        // The raw mode is the plain detector, comparable with other isolation forests; the guard belongs to
-        // Headroom's engineered scoring.
-        RangeGuard guard = rawFeatures ? null : RangeGuard.fit(rows, total, width);
         return new WorkloadModel(type, scope, features, eng, imputation, standardizer, model,
                 modelColumns(model, width), calibration, guard, now, total);
     }

@@ -4,11 +4,10 @@ import io.headroom.collect.FeatureMatrix;
 import io.headroom.config.DetectionConfig;
 import io.headroom.http.Metrics;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -47,7 +46,10 @@ public final class Scorer {
     private final DetectionConfig cfg;
     private final ModelRegistry registry;
     private final Metrics metrics;
-    private final Set<String> exported = new HashSet<>();
+    /** Per exported workload, the scope level and type of the model series it has (null: none). */
+    private final Map<String, List<String>> exported = new HashMap<>();
+    /** Scope and type of each model whose age and rows are exported. */
+    private final Map<String, String> exportedModels = new HashMap<>();
 
     public Scorer(DetectionConfig cfg, ModelRegistry registry, Metrics metrics) {
         this.cfg = cfg;
@@ -80,16 +82,16 @@ public final class Scorer {
 
     /** Exports scores, attribution and the raw feature values they came from ({@code rows}: scored workloads only). */
     private void export(Map<String, Result> results, Map<String, double[]> rows, List<String> features, Instant now) {
-        for (String gone : exported) {
+        for (String gone : exported.keySet()) {
             if (!results.containsKey(gone)) {
                 forget(gone, features);
             }
         }
-        exported.clear();
+        Map<String, List<String>> current = new HashMap<>();
         for (Result r : results.values()) {
-            exported.add(r.workload());
             forget(r.workload(), features);
             metrics.workloadScored.labels(r.workload()).set(r.scored() ? 1 : 0);
+            current.put(r.workload(), r.model().map(mod -> List.of(scopeLabel(mod), mod.type())).orElse(null));
             r.model().ifPresent(mod -> metrics.workloadModel.labels(r.workload(), scopeLabel(mod), mod.type()).set(1));
             if (r.scored()) {
                 metrics.anomalyScore.labels(r.workload()).set(r.score());
@@ -103,7 +105,20 @@ public final class Scorer {
                 }
             }
         }
-        for (WorkloadModel mod : registry.all().values()) {
+        exported.clear();
+        exported.putAll(current);
+        Map<String, WorkloadModel> all = registry.all();
+        // Models dropped from the registry (departed workloads) stop being exported.
+        exportedModels.forEach((scope, type) -> {
+            WorkloadModel m = all.get(scope);
+            if (m == null || !m.type().equals(type)) {
+                metrics.modelAge.remove(scope, type);
+                metrics.modelTrainingRows.remove(scope, type);
+            }
+        });
+        exportedModels.clear();
+        for (WorkloadModel mod : all.values()) {
+            exportedModels.put(mod.scope(), mod.type());
             metrics.modelAge.labels(mod.scope(), mod.type())
                     .set(Math.max(0, (now.toEpochMilli() - mod.trainedAt().toEpochMilli()) / 1000.0));
             metrics.modelTrainingRows.labels(mod.scope(), mod.type()).set(mod.trainingRows());
@@ -116,8 +131,11 @@ public final class Scorer {
             metrics.anomalyAttribution.remove(workload, f);
             metrics.featureValue.remove(workload, f);
         }
-        for (WorkloadModel mod : registry.all().values()) {
-            metrics.workloadModel.remove(workload, scopeLabel(mod), mod.type());
+        // Only the series this workload was given: walking every model for every workload is quadratic in the
+        // fleet.
+        List<String> labels = exported.get(workload);
+        if (labels != null) {
+            metrics.workloadModel.remove(workload, labels.get(0), labels.get(1));
         }
     }
 

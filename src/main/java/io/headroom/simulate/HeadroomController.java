@@ -128,19 +128,25 @@ final class HeadroomController implements Controller {
         int first = Math.max(0, row - windowRows);
         int rows = row - first;
         List<Scenario.Workload> ws = scenario.workloads();
-        double[] values = new double[ws.size() * rows * nf];
-        for (int w = 0; w < ws.size(); w++) {
-            copyRows(w, first, rows, values, w * rows * nf);
-        }
         Instant from = scenario.start().minus(scenario.history()).plus(scenario.step().multipliedBy(first));
         StepGrid grid = new StepGrid(from, from.plus(scenario.step().multipliedBy(rows - 1)), scenario.step());
-        FeatureMatrix history = new FeatureMatrix(ws.stream().map(Scenario.Workload::name).toList(),
-                cfg.features().stream().map(FeatureSpec::name).toList(), grid, values);
+        List<String> features = cfg.features().stream().map(FeatureSpec::name).toList();
         Map<String, List<Interval>> excluded = new HashMap<>();
         failures.forEach((w, l) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).addAll(l));
         failedSince.forEach((w, t) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).add(new Interval(t, now)));
         acting.intervals(now).forEach((w, l) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).addAll(l));
-        Retrainer.Result r = new Retrainer(cfg.detection()).train(history, excluded, Map.of(), now);
+        // By batches of guests, as the daemon fetches them: one matrix of every guest would not fit a small heap.
+        Retrainer.Session session = new Retrainer(cfg.detection()).session(features, grid, Map.of(), now);
+        for (int b = 0; b < ws.size(); b += Retrainer.BATCH_WORKLOADS) {
+            List<Scenario.Workload> batch = ws.subList(b, Math.min(ws.size(), b + Retrainer.BATCH_WORKLOADS));
+            double[] values = new double[Math.multiplyExact(Math.multiplyExact(batch.size(), rows), nf)];
+            for (int w = 0; w < batch.size(); w++) {
+                copyRows(b + w, first, rows, values, w * rows * nf);
+            }
+            session.add(new FeatureMatrix(batch.stream().map(Scenario.Workload::name).toList(), features, grid, values),
+                    excluded);
+        }
+        Retrainer.Result r = session.finish();
         registry.putAll(r.models());
         trainedAt = now;
         trainings++;

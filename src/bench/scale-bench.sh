@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Training memory against fleet size, under the launcher's JVM options (-Xmx512m -XX:+ExitOnOutOfMemoryError, or
+# $JAVA_OPTS) with the default detection config over its 7-day window at 30 s:
+#   simulate  `headroom simulate --policy headroom` of N guests with 7 days of history and 30 simulated minutes
+#             (one incident): its first training fits every guest's whole window. N in $SIM_GUESTS (default
+#             "30 50"). The simulator itself holds every guest's whole history (1.3 MB a guest-week of doubles),
+#             which is not the daemon's memory: past a few hundred guests it needs a larger heap on its own.
+#   train     io.headroom.bench.TrainingBench: one training of N synthetic workloads as the daemon runs it (batch by
+#             batch, own, global models), nothing else in the heap. N in $TRAIN_GUESTS (default "50 200"; 1000
+#             takes about 4 minutes on 2 cores).
+# Prints one table row per run: exit code (3 = OutOfMemoryError), peak RSS (/usr/bin/time -v), wall seconds of the
+# run and, for train, of the training alone. Builds target/headroom.jar and the test classes if out of date and
+# runs copies of them ($MVN_FLAGS: extra Maven flags, e.g. -o). Writes only under $OUT (default target/scale-bench) and a temp dir.
+#   src/bench/scale-bench.sh
+#   SIM_GUESTS="20 30" TRAIN_GUESTS="1000" src/bench/scale-bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=daemon/lib.sh
+. daemon/lib.sh
+SIM_GUESTS=${SIM_GUESTS-"30 50"}
+TRAIN_GUESTS=${TRAIN_GUESTS-"50 200"}
+JAVA_OPTS=${JAVA_OPTS:-"-Xmx512m -XX:+ExitOnOutOfMemoryError"}
+OUT=${OUT:-target/scale-bench}
+mkdir -p "$OUT"
+ensure_jar "$PWD"
+# $MVN_FLAGS: extra Maven flags, e.g. -o on a machine without network.
+# shellcheck disable=SC2086
+mvn -B -q ${MVN_FLAGS:-} -Dstyle.color=never test-compile
+# shellcheck disable=SC2086
+mvn -B -q ${MVN_FLAGS:-} -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=test
+# Copies, so that a rebuild while the bench runs cannot pull classes out from under it.
+TMP=$(mktemp -d /tmp/headroom-scale-bench.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+cp target/headroom.jar "$TMP/headroom.jar"
+cp -r target/classes "$TMP/classes"
+cp -r target/test-classes "$TMP/test-classes"
+CP="$TMP/test-classes:$TMP/classes:$(cat "$OUT/classpath.txt")"
+
+scenario() {
+  cat <<YAML
+name: scale-$1
+start: 2026-11-30T00:00:00Z
+duration: 30m
+step: 30s
+history: 7d
+slo: {sustain: 5m, disk_latency: 0.05, net_latency: 0.2, min_request_ratio: 0.5}
+workloads:
+  - pattern: "vm-{n}"
+    count: $1
+    phase_step_hours: 0.7
+    vcpus: {baseline: 4, max: 8}
+    memory: {baseline: 8GiB, max: 16GiB}
+    load:
+      cpu: {mean: 2.0, daily: 0.2, noise: 0.05}
+      memory: {mean: 5GiB, daily: 0.03, noise: 0.01}
+      disk_read: {mean: 4MiB, daily: 0.3, noise: 0.1}
+      disk_write: {mean: 2MiB, daily: 0.3, noise: 0.1}
+      disk_latency: {mean: 0.004, noise: 0.05}
+      net_rx: {mean: 8MiB, daily: 0.3, noise: 0.1}
+      net_tx: {mean: 6MiB, daily: 0.3, noise: 0.1}
+      net_drops: {mean: 0.5, noise: 0.2}
+      net_latency: {mean: 0.02, noise: 0.05}
+      requests: {mean: 300, daily: 0.3, noise: 0.05}
+incidents:
+  - {workload: vm-1, kind: memory-leak, start: 5m, ramp: 10m, severity: 0.5, duration: 20m}
+YAML
+}
+
+# run NAME COMMAND...: the command under /usr/bin/time -v; prints "exit rss_mib seconds".
+run() {
+  local log="$OUT/$1.log" started rc
+  shift
+  started=$(date +%s.%N)
+  set +e
+  /usr/bin/time -v "$@" >"$log" 2>&1
+  rc=$?
+  set -e
+  local rss
+  rss=$(awk -F: '/Maximum resident set size/ {printf "%d", $2 / 1024}' "$log")
+  printf '%s %s %.1f\n' "$rc" "${rss:--}" "$(echo "$(date +%s.%N) - $started" | bc)"
+}
+
+echo "JVM options: $JAVA_OPTS; default detection config; 7-day window at 30 s"
+echo
+echo "| run | guests | exit | peak RSS MiB | wall s | training s |"
+echo "|---|---|---|---|---|---|"
+for n in $SIM_GUESTS; do
+  scenario "$n" >"$OUT/scale-$n.yaml"
+  # shellcheck disable=SC2086
+  read -r rc rss secs < <(HEADROOM_LOG_LEVEL=ERROR run "simulate-$n" java $JAVA_OPTS -jar "$TMP/headroom.jar" simulate \
+      --scenario "$OUT/scale-$n.yaml" --policy headroom --seed 1 --out "$OUT/simulate-$n.json")
+  echo "| simulate | $n | $rc | $rss | $secs | - |"
+done
+for n in $TRAIN_GUESTS; do
+  # shellcheck disable=SC2086
+  read -r rc rss secs < <(run "train-$n" java $JAVA_OPTS -cp "$CP" io.headroom.bench.TrainingBench "$n")
+  training=$(sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' "$OUT/train-$n.log")
+  echo "| train | $n | $rc | $rss | $secs | ${training:--} |"
+done

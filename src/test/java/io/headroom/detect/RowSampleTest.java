@@ -1,0 +1,67 @@
+package io.headroom.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RowSampleTest {
+
+    /** Rows {@code 0..n-1} of width 2, row {@code r} being {@code (r, -r)}. */
+    private static double[] rows(int n) {
+        double[] x = new double[2 * n];
+        for (int r = 0; r < n; r++) {
+            x[2 * r] = r;
+            x[2 * r + 1] = -r;
+        }
+        return x;
+    }
+
+    private static RowSample offered(int n, int bound, long seed) {
+        RowSample s = new RowSample(2, bound, seed);
+        double[] x = rows(n);
+        for (int r = 0; r < n; r++) {
+            s.offer(x, r);
+        }
+        return s;
+    }
+
+    @Test
+    void belowTheBoundKeepsEveryRowInArrivalOrder() {
+        RowSample s = offered(300, 1000, 1);
+        assertThat(s.size()).isEqualTo(300);
+        assertThat(s.seen()).isEqualTo(300);
+        assertThat(s.rows()).containsExactly(rows(300));
+    }
+
+    @Test
+    void pastTheBoundHoldsExactlyTheBoundOfRowsOffered() {
+        RowSample s = offered(20_000, 1000, 1);
+        assertThat(s.seen()).isEqualTo(20_000);
+        assertThat(s.size()).isEqualTo(1000);
+        double[] kept = s.rows();
+        assertThat(kept).hasSize(2000);
+        long late = 0;
+        for (int i = 0; i < 1000; i++) {
+            // Each kept row is a whole row that was offered, never a mix of two.
+            assertThat(kept[2 * i + 1]).isEqualTo(-kept[2 * i]);
+            assertThat(kept[2 * i]).isBetween(0.0, 19_999.0);
+            late += kept[2 * i] >= 10_000 ? 1 : 0;
+        }
+        // Uniform over everything offered, not the first rows kept: about half from the second half.
+        assertThat(late).isBetween(400L, 600L);
+    }
+
+    @Test
+    void theSameSeedKeepsTheSameRowsAnotherSeedOthers() {
+        assertThat(offered(5000, 100, 7).rows()).containsExactly(offered(5000, 100, 7).rows());
+        assertThat(offered(5000, 100, 7).rows()).isNotEqualTo(offered(5000, 100, 8).rows());
+    }
+
+    @Test
+    void takeHandsTheRowsOverAndEmptiesTheSample() {
+        RowSample s = offered(300, 1000, 1);
+        assertThat(s.take()).containsExactly(rows(300));
+        assertThat(s.size()).isZero();
+        assertThat(s.rows()).isEmpty();
+    }
+}
