@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
  */
 final class PolicySection {
 
+    /** The least {@code act.max_data_age} defaults to, whatever the interval. */
+    static final Duration MIN_DEFAULT_DATA_AGE = Duration.ofSeconds(10);
+
+
     static final DecideConfig.TierSpec DEFAULT_MEDIUM = new DecideConfig.TierSpec(31, 1.10, 1.05);
     static final DecideConfig.TierSpec DEFAULT_HIGH = new DecideConfig.TierSpec(71, 1.25, 1.15);
     static final DecideConfig.TierSpec DEFAULT_CRITICAL = new DecideConfig.TierSpec(91, 1.50, 1.30);
@@ -106,8 +110,12 @@ final class PolicySection {
         Duration readback = n.child("memory_readback_timeout").duration(Duration.ofSeconds(5), Duration.ZERO,
                 Duration.ofMinutes(1));
         // Two intervals by default: a cycle may take one interval and still act, one that takes two has data a
-        // whole cycle old. Less than one interval would skip every cycle that is not instant.
-        Duration maxAge = n.child("max_data_age").duration(interval.multipliedBy(2), Duration.ofSeconds(1),
+        // whole cycle old. Never less than 10s by default, though: seconds of age mean nothing to trends read over
+        // minutes, and a second-scale interval (demos, tests) would otherwise skip every cycle on a busy host. Less
+        // than one interval would skip every cycle that is not instant.
+        Duration twice = interval.multipliedBy(2);
+        Duration defaultAge = twice.compareTo(MIN_DEFAULT_DATA_AGE) < 0 ? MIN_DEFAULT_DATA_AGE : twice;
+        Duration maxAge = n.child("max_data_age").duration(defaultAge, Duration.ofSeconds(1),
                 Duration.ofDays(1));
         if (maxAge.compareTo(interval) < 0) {
             n.child("max_data_age").problem("must be at least collection.interval " + Durations.format(interval)

@@ -355,6 +355,9 @@ class PolicyConfigTest {
         void twoCollectionIntervalsByDefault() throws Exception {
             assertThat(act("").maxDataAge()).isEqualTo(Duration.ofSeconds(60));
             assertThat(act("collection: {interval: 1m}").maxDataAge()).isEqualTo(Duration.ofMinutes(2));
+            assertThat(act("collection: {interval: 2s}").maxDataAge()).as("never under 10s by default")
+                    .isEqualTo(Duration.ofSeconds(10));
+            assertThat(act("collection: {interval: 2s}\nact: {max_data_age: 2s}").maxDataAge()).isEqualTo(Duration.ofSeconds(2));
             assertThat(act("act: {max_data_age: 45s}").maxDataAge()).isEqualTo(Duration.ofSeconds(45));
         }
 
