@@ -7,7 +7,7 @@ import io.headroom.config.ActConfig;
 import io.headroom.config.Durations;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.Resource;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

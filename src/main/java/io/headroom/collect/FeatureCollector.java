@@ -1,7 +1,7 @@
 package io.headroom.collect;
 
 import io.headroom.config.FeatureSpec;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

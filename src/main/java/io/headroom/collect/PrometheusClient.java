@@ -5,7 +5,7 @@ import io.headroom.collect.ApiResponseReader.Shape;
 import io.headroom.collect.PrometheusException.Reason;
 import io.headroom.config.PrometheusConfig;
 import io.headroom.config.RetryConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.net.HttpClients;
 import io.prometheus.client.Histogram;
 import java.io.ByteArrayInputStream;

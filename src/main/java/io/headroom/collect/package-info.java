@@ -1,6 +1,6 @@
 /**
  * Collection: Prometheus HTTP API client (OkHttp), workload discovery and the aligned feature matrix.
- * Depends on {@code config}, on {@code net} for the HTTP client and on {@code http.Metrics} for self-metrics; never on
+ * Depends on {@code config}, on {@code net} for the HTTP client and on {@code metrics} for self-metrics; never on
  * later stages.
  * Everything here that talks to Prometheus blocks the calling thread: run it on a worker pool.
  */

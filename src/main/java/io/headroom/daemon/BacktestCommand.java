@@ -12,7 +12,7 @@ import io.headroom.config.HeadroomConfig;
 import io.headroom.config.WorkloadsConfig;
 import io.headroom.detect.Backtest;
 import io.headroom.detect.Interval;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

@@ -11,7 +11,7 @@ import io.headroom.collect.StepGrid;
 import io.headroom.collect.WorkloadDiscovery;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.detect.Scorer;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.http.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

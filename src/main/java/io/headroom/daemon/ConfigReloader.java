@@ -3,7 +3,7 @@ package io.headroom.daemon;
 import io.headroom.config.ConfigException;
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.HeadroomConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;

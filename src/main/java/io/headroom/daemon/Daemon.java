@@ -11,7 +11,7 @@ import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Scorer;
 import io.headroom.config.WorkloadsConfig;
 import io.headroom.http.HttpServerVerticle;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.prometheus.client.hotspot.DefaultExports;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

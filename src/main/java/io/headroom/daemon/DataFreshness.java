@@ -1,6 +1,6 @@
 package io.headroom.daemon;
 
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

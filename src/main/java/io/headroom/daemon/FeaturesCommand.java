@@ -8,7 +8,7 @@ import io.headroom.collect.PrometheusClient;
 import io.headroom.collect.StepGrid;
 import io.headroom.config.Durations;
 import io.headroom.config.HeadroomConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package io.headroom.daemon;
 import io.headroom.config.AdmissionConfig;
 import io.headroom.config.AlertmanagerConfig;
 import io.headroom.config.HeadroomConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.notify.AdmissionGate;
 import io.headroom.notify.AlertSink;
 import java.util.ArrayList;

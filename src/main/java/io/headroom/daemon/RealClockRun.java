@@ -11,7 +11,7 @@ import io.headroom.config.Durations;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.Tier;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.simulate.RealClock;
 import io.headroom.simulate.Scenario;
 import io.vertx.core.VertxOptions;

@@ -1,7 +1,7 @@
 package io.headroom.daemon;
 
 import io.headroom.config.HeadroomConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.prometheus.client.CollectorRegistry;
 import io.vertx.core.VertxOptions;
 import java.util.concurrent.Callable;

@@ -11,7 +11,7 @@ import io.headroom.config.HeadroomConfig;
 import io.headroom.detect.Interval;
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Retrainer;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.notify.FailureInterval;
 import io.headroom.notify.FailureLog;
 import java.time.Instant;

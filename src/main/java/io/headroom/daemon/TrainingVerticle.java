@@ -2,7 +2,7 @@ package io.headroom.daemon;
 
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.WorkloadModel;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;

@@ -2,7 +2,7 @@ package io.headroom.detect;
 
 import io.headroom.collect.FeatureMatrix;
 import io.headroom.config.DetectionConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.headroom.http;
 
 import io.headroom.config.ServerConfig;
+import io.headroom.metrics.Metrics;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,5 +1,4 @@
 /**
- * HTTP surface: metric names and collectors ({@link io.headroom.http.Metrics}), /metrics, health and readiness.
- * Every metric name lives in {@link io.headroom.http.Metrics}.
+ * HTTP surface: /metrics, health and readiness. Depends on {@code config} and {@code metrics}.
  */
 package io.headroom.http;

@@ -2,7 +2,7 @@ package io.headroom.notify;
 
 import io.headroom.config.AdmissionConfig;
 import io.headroom.config.Durations;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.notify.AdmissionHook.Action;
 import io.headroom.notify.AdmissionHook.Result;
 import java.time.Duration;

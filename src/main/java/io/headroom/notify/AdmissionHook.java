@@ -2,7 +2,7 @@ package io.headroom.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.headroom.config.AdmissionConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.net.HttpClients;
 import io.headroom.net.SecretFile;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.headroom.config.AlertmanagerConfig;
 import io.headroom.config.BackoffConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.net.HttpClients;
 import io.headroom.net.SecretFile;
 import io.prometheus.client.Histogram;

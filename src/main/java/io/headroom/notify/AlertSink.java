@@ -1,7 +1,7 @@
 package io.headroom.notify;
 
 import io.headroom.config.AlertmanagerConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.time.Instant;
 import java.util.Collection;
 

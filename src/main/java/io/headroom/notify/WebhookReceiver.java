@@ -1,7 +1,7 @@
 package io.headroom.notify;
 
 import io.headroom.config.WebhookConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.net.SecretFile;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;

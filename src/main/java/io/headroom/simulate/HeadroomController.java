@@ -19,7 +19,7 @@ import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Retrainer;
 import io.headroom.detect.Scorer;
 import io.headroom.detect.WorkloadModel;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

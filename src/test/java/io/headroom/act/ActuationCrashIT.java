@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.headroom.config.ConfigLoader;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.WorkloadScore;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -11,7 +11,7 @@ import io.headroom.decide.Allocation;
 import io.headroom.decide.Clamp;
 import io.headroom.decide.Decision;
 import io.headroom.decide.WorkloadScore;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;

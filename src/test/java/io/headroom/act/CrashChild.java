@@ -5,7 +5,7 @@ import io.headroom.config.ConfigLoader;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.Decision;
 import io.headroom.decide.WorkloadScore;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

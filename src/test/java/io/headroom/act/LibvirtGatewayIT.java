@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headroom.act.ActuationResult.Status;
 import io.headroom.decide.Allocation;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.headroom.config.HeadroomConfig;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.Resource;
 import io.headroom.decide.WorkloadScore;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.Poll;
 import io.headroom.testing.QemuGuests;
 import java.nio.file.Path;

@@ -15,7 +15,7 @@ import io.headroom.config.FeatureSpec;
 import io.headroom.config.FeatureSpec.Direction;
 import io.headroom.config.FeatureSpec.Kind;
 import io.headroom.config.FeatureSpec.Pressure;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.headroom.config.PrometheusConfig;
 import io.headroom.config.PrometheusConfig.BasicAuth;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

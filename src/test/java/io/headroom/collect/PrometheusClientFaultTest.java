@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import io.headroom.collect.PrometheusException.Reason;
 import io.headroom.config.PrometheusConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import static io.headroom.collect.TestSupport.series;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,7 +10,7 @@ import static io.headroom.collect.TestSupport.success;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headroom.collect.PrometheusException.Reason;
 import io.headroom.config.PrometheusConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.net.TrustAnchors;
 import io.headroom.testing.TestTls;
 import java.io.IOException;

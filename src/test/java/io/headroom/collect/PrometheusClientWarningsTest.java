@@ -7,7 +7,7 @@ import static io.headroom.collect.TestSupport.series;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.MutableClock;
 import java.io.IOException;
 import java.time.Duration;

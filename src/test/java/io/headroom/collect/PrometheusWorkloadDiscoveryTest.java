@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.config.WorkloadsConfig;
 import io.headroom.config.WorkloadsConfig.Source;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

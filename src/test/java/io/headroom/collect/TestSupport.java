@@ -6,7 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.headroom.config.PrometheusConfig;
 import io.headroom.config.RetryConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

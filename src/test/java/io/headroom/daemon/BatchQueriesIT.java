@@ -8,7 +8,7 @@ import io.headroom.collect.Series;
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.FeatureSpec;
 import io.headroom.config.HeadroomConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.OpenMetricsWriter;
 import io.headroom.testing.PrometheusExtension;
 import java.time.Duration;

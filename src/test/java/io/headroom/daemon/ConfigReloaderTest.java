@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.headroom.collect.PrometheusClient;
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.HeadroomConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.notify.AdmissionGate;
 import io.headroom.notify.AlertSink;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.HeadroomConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.OpenMetricsWriter;
 import io.headroom.testing.Poll;
 import io.headroom.testing.PrometheusExtension;

@@ -2,7 +2,7 @@ package io.headroom.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.HeadroomConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.OpenMetricsWriter;
 import io.headroom.testing.Poll;
 import io.headroom.testing.PrometheusExtension;

@@ -10,7 +10,7 @@ import io.headroom.decide.Decision;
 import io.headroom.decide.Resource;
 import io.headroom.decide.Tier;
 import io.headroom.detect.Scorer;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.notify.ActiveAlert;
 import io.headroom.notify.AdmissionGate;
 import io.headroom.notify.AlertSink;

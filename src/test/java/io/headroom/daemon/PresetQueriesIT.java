@@ -7,7 +7,7 @@ import io.headroom.collect.PrometheusClient;
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.FeatureSpec;
 import io.headroom.config.HeadroomConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.PrometheusExtension;
 import java.time.Instant;
 import org.junit.jupiter.api.extension.RegisterExtension;

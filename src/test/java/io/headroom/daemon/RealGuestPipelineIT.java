@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.HeadroomConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.OpenMetricsWriter;
 import io.headroom.testing.Poll;
 import io.headroom.testing.PrometheusExtension;

@@ -3,7 +3,7 @@ package io.headroom.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.config.ConfigLoader;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;

@@ -22,7 +22,7 @@ import io.headroom.detect.ModelTrainer;
 import io.headroom.detect.Scorer;
 import io.headroom.detect.WorkloadModel;
 import io.headroom.http.HttpServerVerticle;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,7 +3,7 @@ package io.headroom.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.detect.ModelRegistry;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.MutableClock;
 import io.headroom.testing.Poll;
 import io.vertx.core.Vertx;

@@ -7,7 +7,7 @@ import io.headroom.collect.FeatureMatrix;
 import io.headroom.collect.StepGrid;
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.DetectionConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.headroom.config.AdmissionConfig;
 import io.headroom.config.BackoffConfig;
 import io.headroom.config.UrlTemplate;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static io.headroom.notify.NotifyTestSupport.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.notify.ActiveAlert.Change;
 import io.headroom.notify.ActiveAlert.Severity;
 import io.headroom.testing.AlertmanagerExtension;

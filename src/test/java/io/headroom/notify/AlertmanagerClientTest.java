@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.notify.ActiveAlert.Severity;
 import io.headroom.testing.Poll;
 import java.io.IOException;

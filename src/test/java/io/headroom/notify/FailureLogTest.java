@@ -143,7 +143,7 @@ class FailureLogTest {
         try (FailureLog log = open()) {
             log.record(List.of(firing("c1", "db-1", T0)));
         }
-        io.headroom.http.Metrics metrics = io.headroom.http.Metrics.isolated();
+        io.headroom.metrics.Metrics metrics = io.headroom.metrics.Metrics.isolated();
         try (FailureLog log = FailureLog.open(file, io.headroom.config.RotationConfig.FAILURES_DEFAULT, metrics)) {
             assertThat(log.between(T0, T0.plusSeconds(60))).extracting(FailureInterval::workload)
                     .containsExactly("web-1", "db-1");
@@ -156,7 +156,7 @@ class FailureLogTest {
     void intervalsInRotatedFilesAreReplayedToo() throws Exception {
         Path file = dir.resolve("state").resolve(FailureLog.FILE_NAME);
         io.headroom.config.RotationConfig small = new io.headroom.config.RotationConfig(200, 3);
-        io.headroom.http.Metrics metrics = io.headroom.http.Metrics.isolated();
+        io.headroom.metrics.Metrics metrics = io.headroom.metrics.Metrics.isolated();
         try (FailureLog log = FailureLog.open(file, small, metrics)) {
             for (int i = 0; i < 4; i++) {
                 log.record(List.of(firing("f" + i, "web-" + i, T0)));

@@ -2,7 +2,7 @@ package io.headroom.notify;
 
 import io.headroom.config.AlertmanagerConfig;
 import io.headroom.config.BackoffConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

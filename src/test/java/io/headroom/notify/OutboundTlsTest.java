@@ -6,7 +6,7 @@ import io.headroom.config.AdmissionConfig;
 import io.headroom.config.AlertmanagerConfig;
 import io.headroom.config.BackoffConfig;
 import io.headroom.config.UrlTemplate;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.Poll;
 import io.headroom.testing.TestTls;
 import io.prometheus.client.Collector;

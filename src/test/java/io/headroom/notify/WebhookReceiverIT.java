@@ -3,7 +3,7 @@ package io.headroom.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.config.WebhookConfig;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.AlertmanagerExtension;
 import io.headroom.testing.FreePorts;
 import io.headroom.testing.Poll;

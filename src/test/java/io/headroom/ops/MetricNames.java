@@ -1,6 +1,6 @@
 package io.headroom.ops;
 
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.ops.RuleFiles.Rule;
 import io.prometheus.client.Collector;
 import java.util.Collections;

@@ -3,7 +3,7 @@ package io.headroom.ops;
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.daemon.Daemon;
-import io.headroom.http.Metrics;
+import io.headroom.metrics.Metrics;
 import io.headroom.testing.FreePorts;
 import io.prometheus.client.CollectorRegistry;
 import io.vertx.core.VertxOptions;

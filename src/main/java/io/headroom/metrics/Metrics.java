@@ -1,4 +1,4 @@
-package io.headroom.http;
+package io.headroom.metrics;
 
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;

@@ -1,4 +1,4 @@
-package io.headroom.http;
+package io.headroom.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
