@@ -1,12 +1,13 @@
 package io.headroom.daemon;
 
-import io.headroom.act.ActingTracker;
 import io.headroom.act.ActuationService;
 import io.headroom.act.LibvirtGateway;
 import io.headroom.collect.FeatureCollector;
 import io.headroom.collect.PrometheusClient;
 import io.headroom.config.ActConfig;
 import io.headroom.config.HeadroomConfig;
+import io.headroom.cycle.ActingTracker;
+import io.headroom.cycle.Cycle;
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Scorer;
 import io.headroom.config.WorkloadsConfig;
@@ -65,7 +66,7 @@ public final class Daemon implements AutoCloseable {
     private final FailureLog failureLog;
     private final Notifications notifications;
     private HttpServerVerticle http;
-    private CollectionVerticle collection;
+    private CycleVerticle collection;
     private Optional<ConfigReloader> reloader = Optional.empty();
     private java.nio.file.Path configFile;
 
@@ -131,9 +132,10 @@ public final class Daemon implements AutoCloseable {
         FeatureCollector collector = new FeatureCollector(client, metrics);
         ActingTracker acting = new ActingTracker(clock.instant().minus(cfg.detection().trainingWindow()));
         Training training = new Training(cfg, client, collector, registry, acting, failureLog, metrics);
-        CollectionVerticle.Stages stages = new CollectionVerticle.Stages(
-                new Scorer(cfg.detection(), registry, metrics), actuation, training, acting, notifications, libvirtPool);
-        collection = new CollectionVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
+        Cycle cycle = new Cycle(cfg.features(), cfg.collection().step(), new Scorer(cfg.detection(), registry, metrics),
+                actuation, acting);
+        CycleVerticle.Stages stages = new CycleVerticle.Stages(cycle, training, notifications, libvirtPool);
+        collection = new CycleVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
                 collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock);
         List<Reloadable> live = new ArrayList<>(List.of(new PrometheusReload(client, cfg),
                 new NotifyReload(notifications, cfg, metrics), new DecideReload(actuation, cfg)));
@@ -146,7 +148,7 @@ public final class Daemon implements AutoCloseable {
         vertx.deployVerticle(http).await();
         vertx.deployVerticle(collection).await();
         vertx.deployVerticle(new TrainingVerticle(training::run, registry,
-                () -> collection.latest().map(CollectionVerticle.Snapshot::workloads), trainPool,
+                () -> collection.latest().map(CycleVerticle.Snapshot::workloads), trainPool,
                 cfg.detection().retrainEvery(), TrainingVerticle.CHECK_EVERY, clock, metrics)).await();
         LOG.info("headroom {} listening on http://{}:{} prometheus={} workloads_from={}", Version.current(),
                 cfg.server().host(), http.actualPort(), cfg.prometheus().url(), cfg.workloads().source());
@@ -170,7 +172,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** The latest cycle's snapshot, for tests and the status API. */
-    Optional<CollectionVerticle.Snapshot> latest() {
+    Optional<CycleVerticle.Snapshot> latest() {
         return collection == null ? Optional.empty() : collection.latest();
     }
 

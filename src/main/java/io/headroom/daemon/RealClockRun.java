@@ -187,7 +187,7 @@ final class RealClockRun {
             long s = Duration.between(started, Instant.now()).toSeconds();
             sb.append(String.format("%n--- %dm%02ds into the run; simulated guests failed now: %s%n", s / 60, s % 60,
                     guests.failedNow().isEmpty() ? "none" : String.join(", ", guests.failedNow())));
-            Optional<CollectionVerticle.Snapshot> snap = daemon.latest();
+            Optional<CycleVerticle.Snapshot> snap = daemon.latest();
             if (snap.isEmpty()) {
                 sb.append("waiting for Headroom's first cycle\n");
             } else {

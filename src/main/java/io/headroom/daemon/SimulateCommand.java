@@ -142,14 +142,14 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         long started = System.nanoTime();
-        Simulator.Run none = Simulator.run(s, Policy.NONE, seed, Scores::forPolicy);
+        Simulator.Run none = Simulator.run(s, Policy.NONE, seed);
         Simulator.Run run;
         if (trace != null) {
             try (java.io.Writer w = Files.newBufferedWriter(trace)) {
-                run = Simulator.run(s, p, seed, Scores::forPolicy, Optional.of(w));
+                run = Simulator.run(s, p, seed, Optional.of(w));
             }
         } else {
-            run = p == Policy.NONE ? none : Simulator.run(s, p, seed, Scores::forPolicy);
+            run = p == Policy.NONE ? none : Simulator.run(s, p, seed);
         }
         Report report = Report.of(run, none);
         Files.writeString(out, report.toJson());

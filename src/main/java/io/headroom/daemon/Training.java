@@ -1,11 +1,13 @@
 package io.headroom.daemon;
 
-import io.headroom.act.ActingTracker;
 import io.headroom.collect.FeatureCollector;
 import io.headroom.collect.PrometheusClient;
 import io.headroom.collect.Series;
 import io.headroom.collect.StepGrid;
 import io.headroom.config.DetectionConfig;
+import io.headroom.cycle.ActingTracker;
+import io.headroom.cycle.BatchTraining;
+import io.headroom.cycle.Exclusions;
 import io.headroom.config.FeatureSpec;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.detect.Interval;
@@ -62,28 +64,19 @@ final class Training {
         Retrainer.Result result = metrics.timeStage("train", () -> {
             DetectionConfig d = cfg.detection();
             StepGrid grid = StepGrid.aligned(now.minus(d.trainingWindow()), now, cfg.collection().step());
-            Map<String, List<Interval>> excluded = failures(grid);
-            acting.intervals(now).forEach((w, l) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).addAll(l));
+            Exclusions excluded = new Exclusions().failures(failures(grid)).acting(acting, now);
             // Failures reported to the webhook (OOM, service down, ...) count like the failure query's.
             for (FailureInterval f : failureLog.between(grid.start(), now)) {
-                excluded.computeIfAbsent(f.workload(), k -> new ArrayList<>())
-                        .add(new Interval(f.start(), f.end().orElse(now)));
+                excluded.failure(f.workload(), new Interval(f.start(), f.end().orElse(now)));
             }
             groups = groups(grid);
             List<String> names = cfg.features().stream().map(FeatureSpec::name).toList();
-            Retrainer.Session session = new Retrainer(d).session(names, grid, groups, now);
-            List<String> all = List.copyOf(workloads);
-            for (int b = 0; b < all.size(); b += Retrainer.BATCH_WORKLOADS) {
-                List<String> batch = all.subList(b, Math.min(all.size(), b + Retrainer.BATCH_WORKLOADS));
-                // A fleet within one batch keeps the plain queries; a larger one asks Prometheus for the batch's
-                // series only, so neither the responses nor the matrix grow with the fleet.
-                List<FeatureSpec> specs = all.size() <= Retrainer.BATCH_WORKLOADS ? cfg.features()
-                        : BatchQueries.only(cfg.features(), batch);
-                session.add(collector.collect(specs, cfg.workloads().label(), Optional.of(new TreeSet<>(batch)), grid),
-                        excluded);
-            }
-            Retrainer.Result r = session.finish();
-            registry.putAll(r.models());
+            // A fleet within one batch keeps the plain queries; a larger one asks Prometheus for each batch's
+            // series only, so neither the responses nor the matrix grow with the fleet.
+            Retrainer.Result r = BatchTraining.train(d, List.copyOf(workloads), names, grid, groups, excluded.build(),
+                    now, (batch, wholeFleet) -> collector.collect(wholeFleet ? cfg.features()
+                            : BatchQueries.only(cfg.features(), batch), cfg.workloads().label(),
+                            Optional.of(new TreeSet<>(batch)), grid), registry);
             dropDeparted(workloads, now.minus(d.trainingWindow()));
             return r;
         });

@@ -1,6 +1,5 @@
 package io.headroom.simulate;
 
-import io.headroom.act.ActingTracker;
 import io.headroom.act.ActuationService;
 import io.headroom.act.LibvirtActuator;
 import io.headroom.act.LibvirtGateway;
@@ -12,13 +11,15 @@ import io.headroom.config.ConfigException;
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.FeatureSpec;
 import io.headroom.config.HeadroomConfig;
+import io.headroom.cycle.ActingTracker;
+import io.headroom.cycle.BatchTraining;
+import io.headroom.cycle.Cycle;
+import io.headroom.cycle.Exclusions;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.Tier;
 import io.headroom.detect.Interval;
 import io.headroom.detect.ModelRegistry;
-import io.headroom.detect.Retrainer;
 import io.headroom.detect.Scorer;
-import io.headroom.detect.WorkloadModel;
 import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,15 +55,18 @@ final class HeadroomController implements Controller {
 
     private final Scenario scenario;
     private final HeadroomConfig cfg;
-    private final ScoreAdapter adapter;
     private final double[][] series;
     private final int[] columns;
     private final int nf;
     private final Path dir;
     private final ModelRegistry registry;
     private final LibvirtGateway gateway;
-    private final ActuationService actuation;
+    private final Cycle cycle;
     private final SortedSet<String> names = new TreeSet<>();
+    /** The guests in scenario order, which is also the order of {@code series}. */
+    private final List<String> order;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final List<String> featureNames;
     private final int lookbackRows;
     private final long intervalMillis;
     private final Optional<Appendable> trace;
@@ -78,18 +82,18 @@ final class HeadroomController implements Controller {
      * @param series per workload, the raw feature rows ({@link Physics#FEATURES} order) from the history's
      *               first step on; history rows are filled, run rows are filled as the run goes
      */
-    HeadroomController(Scenario scenario, ScoreAdapter adapter, double[][] series, Optional<Appendable> trace)
-            throws ConfigException, IOException {
+    HeadroomController(Scenario scenario, double[][] series, Optional<Appendable> trace)
+            throws Exception {
         this.scenario = scenario;
         this.trace = trace;
         this.cfg = ConfigLoader.parse(scenario.config(), null);
-        this.adapter = adapter;
         this.series = series;
         List<String> names = cfg.features().stream().map(FeatureSpec::name).toList();
         if (!Physics.FEATURES.containsAll(names)) {
             throw new ConfigException("config.features", "the simulated guests export the libvirt-exporter preset only ("
                     + String.join(", ", Physics.FEATURES) + "); got " + names);
         }
+        this.featureNames = names;
         this.nf = names.size();
         this.columns = names.stream().mapToInt(Physics.FEATURES::indexOf).toArray();
         long stepMs = scenario.step().toMillis();
@@ -99,7 +103,11 @@ final class HeadroomController implements Controller {
                     + scenario.step().toSeconds() + "s) and interval be a multiple of it");
         }
         this.lookbackRows = (int) (cfg.collection().lookback().toMillis() / stepMs) + 1;
-        scenario.workloads().forEach(w -> this.names.add(w.name()));
+        this.order = scenario.workloads().stream().map(Scenario.Workload::name).toList();
+        for (int w = 0; w < order.size(); w++) {
+            index.put(order.get(w), w);
+        }
+        this.names.addAll(order);
         // The state store fsyncs every cycle, as it must on a real host; thousands of virtual cycles on a tmpfs
         // (when there is one) keep that from dominating the run without changing the code path.
         Path shm = Path.of("/dev/shm");
@@ -116,40 +124,36 @@ final class HeadroomController implements Controller {
         // The test driver keeps its state per connection: this one gateway holds the simulated host for the run.
         this.gateway = new LibvirtGateway("test://" + node.toAbsolutePath(), false, Duration.ofSeconds(1),
                 Duration.ofSeconds(8), Clock.fixed(scenario.start(), ZoneOffset.UTC), metrics);
-        this.actuation = new ActuationService(cfg.decide(), cfg.act(), gateway, new LibvirtActuator(gateway),
-                StateStore.under(dir.resolve("state")), metrics);
+        ActuationService actuation = new ActuationService(cfg.decide(), cfg.act(), gateway,
+                new LibvirtActuator(gateway), StateStore.under(dir.resolve("state")), metrics);
+        this.cycle = new Cycle(cfg.features(), cfg.collection().step(), new Scorer(cfg.detection(), registry, metrics),
+                actuation, acting);
     }
 
     /**
      * Trains every scope on rows {@code [row - training_window, row)} (what the daemon would fetch at {@code now}),
      * minus the failure and acting intervals seen so far.
      */
-    private void train(int row, Instant now) throws IOException {
+    private void train(int row, Instant now) throws Exception {
         int first = Math.max(0, row - windowRows);
         int rows = row - first;
-        List<Scenario.Workload> ws = scenario.workloads();
         Instant from = scenario.start().minus(scenario.history()).plus(scenario.step().multipliedBy(first));
         StepGrid grid = new StepGrid(from, from.plus(scenario.step().multipliedBy(rows - 1)), scenario.step());
-        List<String> features = cfg.features().stream().map(FeatureSpec::name).toList();
-        Map<String, List<Interval>> excluded = new HashMap<>();
-        failures.forEach((w, l) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).addAll(l));
-        failedSince.forEach((w, t) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).add(new Interval(t, now)));
-        acting.intervals(now).forEach((w, l) -> excluded.computeIfAbsent(w, k -> new ArrayList<>()).addAll(l));
-        // By batches of guests, as the daemon fetches them: one matrix of every guest would not fit a small heap.
-        Retrainer.Session session = new Retrainer(cfg.detection()).session(features, grid, Map.of(), now);
-        for (int b = 0; b < ws.size(); b += Retrainer.BATCH_WORKLOADS) {
-            List<Scenario.Workload> batch = ws.subList(b, Math.min(ws.size(), b + Retrainer.BATCH_WORKLOADS));
-            double[] values = new double[Math.multiplyExact(Math.multiplyExact(batch.size(), rows), nf)];
-            for (int w = 0; w < batch.size(); w++) {
-                copyRows(b + w, first, rows, values, w * rows * nf);
-            }
-            session.add(new FeatureMatrix(batch.stream().map(Scenario.Workload::name).toList(), features, grid, values),
-                    excluded);
-        }
-        Retrainer.Result r = session.finish();
-        registry.putAll(r.models());
+        Exclusions excluded = new Exclusions().failures(failures).acting(acting, now);
+        failedSince.forEach((w, t) -> excluded.failure(w, new Interval(t, now)));
+        BatchTraining.train(cfg.detection(), order, featureNames, grid, Map.of(), excluded.build(), now,
+                (batch, wholeFleet) -> matrix(batch, first, rows, grid), registry);
         trainedAt = now;
         trainings++;
+    }
+
+    /** The guests in {@code batch} (in scenario order), rows {@code [first, first + rows)}, as a matrix on {@code grid}. */
+    private FeatureMatrix matrix(List<String> batch, int first, int rows, StepGrid grid) {
+        double[] values = new double[Math.multiplyExact(Math.multiplyExact(batch.size(), rows), nf)];
+        for (int w = 0; w < batch.size(); w++) {
+            copyRows(index.get(batch.get(w)), first, rows, values, w * rows * nf);
+        }
+        return new FeatureMatrix(batch, featureNames, grid, values);
     }
 
     /** Guest {@code w}'s rows {@code [first, first + rows)}, the config's features only, into {@code out} at {@code at}. */
@@ -183,7 +187,7 @@ final class HeadroomController implements Controller {
 
     @Override
     public void step(Instant now, int row, Physics.Sample[] samples, Allocation[] alloc, boolean[] flagged)
-            throws IOException {
+            throws Exception {
         trackFailures(now, samples);
         if ((now.toEpochMilli() - scenario.start().toEpochMilli()) % intervalMillis != 0) {
             return;
@@ -191,29 +195,12 @@ final class HeadroomController implements Controller {
         if (retrainMillis > 0 && now.toEpochMilli() - trainedAt.toEpochMilli() >= retrainMillis) {
             train(row, now);
         }
-        Map<String, Scorer.Result> results = new TreeMap<>();
-        List<Scenario.Workload> ws = scenario.workloads();
         int from = Math.max(0, row - lookbackRows + 1);
-        int n = row - from + 1;
-        for (int w = 0; w < ws.size(); w++) {
-            String name = ws.get(w).name();
-            Optional<WorkloadModel> model = registry.forWorkload(name, Optional.empty(), cfg.detection().scope());
-            Scorer.Result res = new Scorer.Result(name, model, Double.NaN, new double[0], new double[0]);
-            if (model.isPresent()) {
-                double[] raw = new double[n * nf];
-                copyRows(w, from, n, raw, 0);
-                WorkloadModel.Scored s = model.get().score(raw, n, n - 1);
-                res = new Scorer.Result(name, model, s.score()[0], java.util.Arrays.copyOf(s.attribution(), nf),
-                        java.util.Arrays.copyOf(s.direction(), nf), raw);
-            }
-            results.put(name, res);
-        }
-        List<WorkloadReport> reports = actuation.cycle(names, adapter.forPolicy(results, cfg.features(), cfg.collection().step()), now);
-        acting.update(actuation.records(), now);
-        Map<String, Integer> index = new TreeMap<>();
-        for (int w = 0; w < ws.size(); w++) {
-            index.put(ws.get(w).name(), w);
-        }
+        Instant first = now.minus(scenario.step().multipliedBy(row - from));
+        StepGrid grid = new StepGrid(first, now, scenario.step());
+        Map<String, Scorer.Result> results = cycle.score(matrix(order, from, row - from + 1, grid), Map.of(),
+                now);
+        List<WorkloadReport> reports = cycle.act(names, results, now).reports();
         for (WorkloadReport rep : reports) {
             int w = index.get(rep.workload());
             flagged[w] = rep.decision().map(d -> d.tier().compareTo(Tier.MEDIUM) >= 0).orElse(false);

@@ -247,7 +247,7 @@ public final class RealClock implements AutoCloseable {
                 scenario.slo(), scenario.host(), scenario.workloads(),
                 IntStream.of(kept).mapToObj(scenario.incidents()::get).toList(), scenario.config());
         // The reference runs the whole scenario, so a failure it has after an early stop still counts.
-        Simulator.Run full = Simulator.run(scenario, Policy.NONE, seed, null);
+        Simulator.Run full = Simulator.run(scenario, Policy.NONE, seed);
         Simulator.Run none = new Simulator.Run(ranScenario, Policy.NONE, seed, pick(full.firstFlag(), kept),
                 pick(full.failureAt(), kept), full.unattributed(), full.increases(), full.vcpuHours(),
                 all.baselineVcpuHours(), full.memoryGibHours(), all.baselineMemoryGibHours(), 0);

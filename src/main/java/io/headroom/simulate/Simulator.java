@@ -30,17 +30,17 @@ public final class Simulator {
 
     private Simulator() {}
 
-    /** Runs {@code scenario} under {@code policy}; {@code adapter} is needed by the headroom policy only. */
-    public static Run run(Scenario scenario, Policy policy, long seed, ScoreAdapter adapter) throws Exception {
-        return run(scenario, policy, seed, adapter, Optional.empty());
+    /** Runs {@code scenario} under {@code policy}. */
+    public static Run run(Scenario scenario, Policy policy, long seed) throws Exception {
+        return run(scenario, policy, seed, Optional.empty());
     }
 
     /**
-     * As {@link #run(Scenario, Policy, long, ScoreAdapter)}, and for the headroom policy writes one CSV row per
+     * As {@link #run(Scenario, Policy, long)}, and for the headroom policy writes one CSV row per
      * guest per cycle to {@code trace} ({@code timestamp,workload,score,tier,action,vcpus,memory_bytes,top_feature,
      * reason}, header first): what the daemon's decision log says, on the simulated clock.
      */
-    public static Run run(Scenario scenario, Policy policy, long seed, ScoreAdapter adapter, Optional<Appendable> trace)
+    public static Run run(Scenario scenario, Policy policy, long seed, Optional<Appendable> trace)
             throws Exception {
         if (trace.isPresent() && policy == Policy.HEADROOM) {
             trace.get().append(HeadroomController.TRACE_HEADER);
@@ -68,7 +68,7 @@ public final class Simulator {
         Physics.Sample[] samples = new Physics.Sample[nw];
         boolean[] flagged = new boolean[nw];
         int trainings;
-        try (Controller c = controller(scenario, policy, adapter, series, trace)) {
+        try (Controller c = controller(scenario, policy, series, trace)) {
             for (int s = 0; s < steps; s++) {
                 int row = hist + s;
                 Instant t = scenario.start().plus(scenario.step().multipliedBy(s));
@@ -92,12 +92,12 @@ public final class Simulator {
         return ledger.run(policy, seed, steps, trainings);
     }
 
-    private static Controller controller(Scenario scenario, Policy policy, ScoreAdapter adapter, double[][] series,
+    private static Controller controller(Scenario scenario, Policy policy, double[][] series,
                                          Optional<Appendable> trace) throws Exception {
         return switch (policy) {
             case NONE -> (now, row, samples, alloc, flagged) -> { };
             case THRESHOLD -> new ThresholdController(scenario);
-            case HEADROOM -> new HeadroomController(scenario, adapter, series, trace);
+            case HEADROOM -> new HeadroomController(scenario, series, trace);
         };
     }
 }

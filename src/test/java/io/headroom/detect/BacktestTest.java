@@ -285,7 +285,7 @@ class BacktestTest {
         Map<String, String> groups = Map.of("a", "web", "b", "web", "c", "db");
         ModelRegistry registry = new ModelRegistry(dir);
         registry.putAll(new Retrainer(cfg).train(training, excluded, groups, trainedAt).models());
-        // ... then the cycle at t scores the newest row of its lookback, one step back (as CollectionVerticle).
+        // ... then the cycle at t scores the newest row of its lookback, one step back (as CycleVerticle).
         Instant end = t.minus(STEP);
         FeatureMatrix cycle = matrix(StepGrid.aligned(end.minus(LOOKBACK), end, STEP), null, null);
         Map<String, Scorer.Result> live = new Scorer(cfg, registry, Metrics.isolated()).scoreLatest(cycle, groups, t);

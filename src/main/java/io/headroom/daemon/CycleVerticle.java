@@ -1,8 +1,5 @@
 package io.headroom.daemon;
 
-import io.headroom.act.ActingTracker;
-import io.headroom.act.ActuationService;
-import io.headroom.act.LibvirtFailure;
 import io.headroom.act.WorkloadRecord;
 import io.headroom.act.WorkloadReport;
 import io.headroom.collect.FeatureCollector;
@@ -10,6 +7,7 @@ import io.headroom.collect.FeatureMatrix;
 import io.headroom.collect.StepGrid;
 import io.headroom.collect.WorkloadDiscovery;
 import io.headroom.config.HeadroomConfig;
+import io.headroom.cycle.Cycle;
 import io.headroom.detect.Scorer;
 import io.headroom.metrics.Metrics;
 import io.headroom.http.Readiness;
@@ -32,17 +30,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's cycle, every {@code collection.interval}: discover workloads, collect (one range query per
+ * Runs the {@link Cycle} every {@code collection.interval}: discover workloads, collect (one range query per
  * feature over the trailing {@code collection.lookback}), score the newest row of each workload, then decide and
- * act. Discovery runs on the discovery pool (the libvirt pool when workloads come from libvirt), collection and
+ * act, then notify. Discovery runs on the discovery pool (the libvirt pool when workloads come from libvirt), collection and
  * scoring on {@code headroom-collect}, decisions and libvirt changes on {@code headroom-libvirt}; the event loop
  * only schedules them. A failed collection ends the cycle: nothing is scored or changed on stale data. Nor is
  * anything decided or changed once the cycle's data is older than {@code act.max_data_age} (see
  * {@link DataFreshness}). A cycle still running when the next tick comes makes that tick skip (counted).
  */
-final class CollectionVerticle extends VerticleBase implements Readiness {
+final class CycleVerticle extends VerticleBase implements Readiness {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CollectionVerticle.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CycleVerticle.class);
 
     /**
      * The latest good cycle: when it ran, what it saw and what it did.
@@ -73,8 +71,7 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
     }
 
     /** The stages after collection; absent in tests that only collect. */
-    record Stages(Scorer scorer, ActuationService actuation, Training training, ActingTracker acting,
-                  Notifications notifications, WorkerExecutor libvirtPool) {}
+    record Stages(Cycle cycle, Training training, Notifications notifications, WorkerExecutor libvirtPool) {}
 
     private final HeadroomConfig cfg;
     private final WorkloadDiscovery discovery;
@@ -91,7 +88,7 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
     private volatile Duration lastCycleDuration = Duration.ZERO;
     private long timerId = -1;
 
-    CollectionVerticle(HeadroomConfig cfg, WorkloadDiscovery discovery, FeatureCollector collector, Metrics metrics,
+    CycleVerticle(HeadroomConfig cfg, WorkloadDiscovery discovery, FeatureCollector collector, Metrics metrics,
                        WorkerExecutor discoveryPool, WorkerExecutor collectPool, Optional<Stages> stages, Clock clock) {
         this.cfg = cfg;
         this.discovery = discovery;
@@ -189,7 +186,7 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
         Map<String, Scorer.Result> scores = Map.of();
         if (stages.isPresent()) {
             Stages st = stages.get();
-            scores = metrics.timeStage("score", () -> st.scorer().scoreLatest(matrix, st.training().groups(), now));
+            scores = metrics.timeStage("score", () -> st.cycle().score(matrix, st.training().groups(), now));
         }
         // Cycles never overlap (see tick), so the previous snapshot is final here.
         Snapshot previous = latest.get();
@@ -210,17 +207,8 @@ final class CollectionVerticle extends VerticleBase implements Readiness {
     }
 
     private Snapshot actOn(Snapshot s, Stages st) {
-        List<WorkloadReport> reports;
-        try {
-            reports = st.actuation().cycle(s.workloads(), Scores.forPolicy(s.scores(), cfg.features(), cfg.collection().step()), s.takenAt());
-            st.acting().update(st.actuation().records(), s.takenAt());
-        } catch (LibvirtFailure e) {
-            LOG.warn("actuation skipped this cycle: {}", e.getMessage());
-            // The workloads handled before libvirt went away still have this cycle's reports.
-            reports = st.actuation().lastReports().values().stream()
-                    .filter(r -> r.at().equals(s.takenAt())).toList();
-        }
-        SortedMap<String, WorkloadRecord> records = st.actuation().records();
-        return s.withActuation(reports, records, LastChange.next(s.changes(), reports, records));
+        Cycle.Acted acted = st.cycle().act(s.workloads(), s.scores(), s.takenAt());
+        return s.withActuation(acted.reports(), acted.records(),
+                LastChange.next(s.changes(), acted.reports(), acted.records()));
     }
 }

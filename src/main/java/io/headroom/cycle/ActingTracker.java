@@ -1,5 +1,6 @@
-package io.headroom.act;
+package io.headroom.cycle;
 
+import io.headroom.act.WorkloadRecord;
 import io.headroom.detect.Interval;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.headroom.daemon;
+package io.headroom.cycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.headroom.daemon;
+package io.headroom.cycle;
 
 import io.headroom.config.FeatureSpec;
 import io.headroom.decide.FeatureAttribution;
@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Turns detection results into the decision stage's input, joining each feature's pressure and direction. */
-final class Scores {
+public final class Scores {
 
     private Scores() {}
 
     /** Scored workloads only; a workload without a score is absent, which the policy reads as "no model". */
-    static Map<String, WorkloadScore> forPolicy(Map<String, Scorer.Result> results, List<FeatureSpec> features,
+    public static Map<String, WorkloadScore> forPolicy(Map<String, Scorer.Result> results, List<FeatureSpec> features,
                                                 Duration step) {
         Map<String, WorkloadScore> out = new TreeMap<>();
         for (Scorer.Result r : results.values()) {
@@ -46,7 +46,7 @@ final class Scores {
     }
 
     /** The columns of the features that measure use, out of the scored rows (row-major, matrix feature order). */
-    static Usage usage(double[] rows, List<FeatureSpec> features, Duration step) {
+    public static Usage usage(double[] rows, List<FeatureSpec> features, Duration step) {
         int nf = features.size();
         int n = nf == 0 ? 0 : rows.length / nf;
         double[] cpu = new double[0];

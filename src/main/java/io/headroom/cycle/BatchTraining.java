@@ -1,0 +1,50 @@
+package io.headroom.cycle;
+
+import io.headroom.collect.FeatureMatrix;
+import io.headroom.collect.StepGrid;
+import io.headroom.config.DetectionConfig;
+import io.headroom.detect.Interval;
+import io.headroom.detect.ModelRegistry;
+import io.headroom.detect.Retrainer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One training of every model over a window, batch by batch of {@link Retrainer#BATCH_WORKLOADS} workloads: one
+ * matrix of a whole fleet's training window does not fit a small heap. The same for the daemon, which fetches each
+ * batch from Prometheus, and the simulator, which copies it from its series.
+ */
+public final class BatchTraining {
+
+    /** The training rows of one batch of workloads. */
+    @FunctionalInterface
+    public interface Source {
+        /** The matrix of {@code batch} over the training grid, workloads in {@code batch}'s order. */
+        FeatureMatrix rows(List<String> batch, boolean wholeFleet) throws Exception;
+    }
+
+    private BatchTraining() {}
+
+    /**
+     * Trains every model the scope needs on {@code grid} and swaps them into {@code registry}.
+     *
+     * @param workloads every workload to train, in order
+     * @param features  feature names, in matrix order
+     * @param groups    workload to group value (may be empty)
+     * @param excluded  intervals not to learn from, per workload ({@link Exclusions})
+     * @param source    fetches one batch; {@code wholeFleet} is true when the batch is every workload
+     */
+    public static Retrainer.Result train(DetectionConfig cfg, List<String> workloads, List<String> features,
+                                         StepGrid grid, Map<String, String> groups, Map<String, List<Interval>> excluded,
+                                         Instant now, Source source, ModelRegistry registry) throws Exception {
+        Retrainer.Session session = new Retrainer(cfg).session(features, grid, groups, now);
+        for (int b = 0; b < workloads.size(); b += Retrainer.BATCH_WORKLOADS) {
+            List<String> batch = workloads.subList(b, Math.min(workloads.size(), b + Retrainer.BATCH_WORKLOADS));
+            session.add(source.rows(batch, batch.size() == workloads.size()), excluded);
+        }
+        Retrainer.Result r = session.finish();
+        registry.putAll(r.models());
+        return r;
+    }
+}

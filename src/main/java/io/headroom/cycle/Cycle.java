@@ -1,0 +1,91 @@
+package io.headroom.cycle;
+
+import io.headroom.act.ActuationService;
+import io.headroom.act.LibvirtFailure;
+import io.headroom.act.WorkloadRecord;
+import io.headroom.act.WorkloadReport;
+import io.headroom.collect.FeatureMatrix;
+import io.headroom.config.FeatureSpec;
+import io.headroom.detect.Scorer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One cycle of Headroom, the same for {@code headroom run} and {@code headroom simulate}: score the newest row of
+ * every workload ({@link #score}), then decide, act and record what was held ({@link #act}). Plain Java and
+ * blocking: the daemon runs the two halves on its own worker pools (scoring on the collection pool, the rest on
+ * the libvirt pool, after checking that the data is still fresh), the simulator back to back on its virtual clock.
+ * What comes before (discovery, collection) and after (notifications, the status API) is the caller's.
+ */
+public final class Cycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cycle.class);
+
+    /**
+     * What one cycle did.
+     *
+     * @param reports one per workload actuation reached, in name order; after a libvirt failure only those
+     *                handled before it
+     * @param records the actuation state after the cycle (baselines, policy state)
+     */
+    public record Acted(List<WorkloadReport> reports, SortedMap<String, WorkloadRecord> records) {
+
+        public Acted {
+            reports = List.copyOf(reports);
+        }
+    }
+
+    private final List<FeatureSpec> features;
+    private final Duration step;
+    private final Scorer scorer;
+    private final ActuationService actuation;
+    private final ActingTracker acting;
+
+    /**
+     * @param features  the configured features, in matrix order
+     * @param step      the matrix step
+     * @param scorer    scores and exports
+     * @param actuation the decide-and-act stage
+     * @param acting    records when a change was held, for training to leave out
+     */
+    public Cycle(List<FeatureSpec> features, Duration step, Scorer scorer, ActuationService actuation,
+                 ActingTracker acting) {
+        this.features = List.copyOf(features);
+        this.step = step;
+        this.scorer = scorer;
+        this.actuation = actuation;
+        this.acting = acting;
+    }
+
+    /**
+     * Scores the newest row of every workload in {@code matrix}, its older rows being the trailing context.
+     *
+     * @param groups workload to group value, for the group model (may be empty)
+     */
+    public Map<String, Scorer.Result> score(FeatureMatrix matrix, Map<String, String> groups, Instant now) {
+        return scorer.scoreLatest(matrix, groups, now);
+    }
+
+    /**
+     * Decides and acts on {@code scores} for {@code workloads}, then records which guests Headroom holds raised.
+     * A libvirt failure is logged and ends actuation for this cycle; the workloads handled before it keep their
+     * reports. Blocks on libvirt and the disk.
+     */
+    public Acted act(SortedSet<String> workloads, Map<String, Scorer.Result> scores, Instant now) {
+        List<WorkloadReport> reports;
+        try {
+            reports = actuation.cycle(workloads, Scores.forPolicy(scores, features, step), now);
+            acting.update(actuation.records(), now);
+        } catch (LibvirtFailure e) {
+            LOG.warn("actuation skipped this cycle: {}", e.getMessage());
+            reports = actuation.lastReports().values().stream().filter(r -> r.at().equals(now)).toList();
+        }
+        return new Acted(reports, actuation.records());
+    }
+}

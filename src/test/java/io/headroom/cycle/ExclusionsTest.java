@@ -1,0 +1,50 @@
+package io.headroom.cycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headroom.act.WorkloadRecord;
+import io.headroom.decide.Allocation;
+import io.headroom.decide.WorkloadState;
+import io.headroom.detect.Interval;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ExclusionsTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private static Interval hours(int from, int to) {
+        return new Interval(T0.plusSeconds(3600L * from), T0.plusSeconds(3600L * to));
+    }
+
+    @Test
+    void failuresFromEverySourceAndHeldChangesAddUpPerWorkload() {
+        ActingTracker acting = new ActingTracker(T0);
+        acting.update(Map.of("web-1", raised(false)), T0);
+        acting.update(Map.of("web-1", raised(true)), T0.plusSeconds(3600 * 5));
+        Map<String, List<Interval>> out = new Exclusions()
+                .failures(Map.of("web-1", List.of(hours(1, 2)), "db-1", List.of(hours(3, 4))))
+                .failure("web-1", hours(2, 3))
+                .acting(acting, T0.plusSeconds(3600 * 6))
+                .build();
+        assertThat(out).containsOnlyKeys("web-1", "db-1");
+        // The change held since 05:00 is still open: it ends at the training's "now".
+        assertThat(out.get("web-1")).containsExactlyInAnyOrder(hours(1, 2), hours(2, 3), hours(5, 6));
+        assertThat(out.get("db-1")).containsExactly(hours(3, 4));
+    }
+
+    @Test
+    void nothingToLeaveOutIsAnEmptyMap() {
+        assertThat(new Exclusions().acting(new ActingTracker(T0), T0).build()).isEmpty();
+    }
+
+    private static WorkloadRecord raised(boolean raised) {
+        Allocation baseline = new Allocation(2, 4L << 30);
+        Allocation applied = raised ? new Allocation(3, 4L << 30) : baseline;
+        return new WorkloadRecord(baseline, applied, baseline.memoryBytes(), Optional.empty(), Optional.empty(),
+                WorkloadState.initial(), T0);
+    }
+}
