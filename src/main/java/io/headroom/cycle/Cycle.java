@@ -72,16 +72,24 @@ public final class Cycle {
         return scorer.scoreLatest(matrix, groups, now);
     }
 
+    /** As {@link #act(SortedSet, Map, Instant, Instant)} where one clock is both (the simulator's virtual one). */
+    public Acted act(SortedSet<String> workloads, Map<String, Scorer.Result> scores, Instant now) {
+        return act(workloads, scores, now, now);
+    }
+
     /**
      * Decides and acts on {@code scores} for {@code workloads}, then records which guests Headroom holds raised.
      * A libvirt failure is logged and ends actuation for this cycle; the workloads handled before it keep their
      * reports. Blocks on libvirt and the disk.
+     *
+     * @param now  the policy's time: cooldowns, holds and decay are measured on it
+     * @param wall the data's time: the held changes are recorded on it, for training to leave out
      */
-    public Acted act(SortedSet<String> workloads, Map<String, Scorer.Result> scores, Instant now) {
+    public Acted act(SortedSet<String> workloads, Map<String, Scorer.Result> scores, Instant now, Instant wall) {
         List<WorkloadReport> reports;
         try {
             reports = actuation.cycle(workloads, Scores.forPolicy(scores, features, step), now);
-            acting.update(actuation.records(), now);
+            acting.update(actuation.records(), wall);
         } catch (LibvirtFailure e) {
             LOG.warn("actuation skipped this cycle: {}", e.getMessage());
             reports = actuation.lastReports().values().stream().filter(r -> r.at().equals(now)).toList();

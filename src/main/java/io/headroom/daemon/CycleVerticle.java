@@ -45,7 +45,9 @@ final class CycleVerticle extends VerticleBase implements Readiness {
     /**
      * The latest good cycle: when it ran, what it saw and what it did.
      *
-     * @param takenAt   when the cycle started
+     * @param takenAt   when the cycle started, on the daemon's monotonic clock ({@link MonotonicClock}): what
+     *                  the policy's timers and readiness measure from
+     * @param wallAt    when the cycle started on the wall clock: what its queries and data are stamped with
      * @param cycle     how many cycles have finished, this one included ({@code headroom_cycle_completed_total})
      * @param workloads the workloads discovered
      * @param matrix    the collected feature matrix
@@ -54,7 +56,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
      * @param records   the actuation state after the cycle (baselines, policy state)
      * @param changes   the last change per workload, carried across cycles
      */
-    record Snapshot(Instant takenAt, long cycle, SortedSet<String> workloads, FeatureMatrix matrix,
+    record Snapshot(Instant takenAt, Instant wallAt, long cycle, SortedSet<String> workloads, FeatureMatrix matrix,
                     Map<String, Scorer.Result> scores, List<WorkloadReport> reports,
                     SortedMap<String, WorkloadRecord> records, SortedMap<String, LastChange> changes) {
 
@@ -66,7 +68,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
 
         Snapshot withActuation(List<WorkloadReport> r, SortedMap<String, WorkloadRecord> rec,
                                SortedMap<String, LastChange> ch) {
-            return new Snapshot(takenAt, cycle, workloads, matrix, scores, r, rec, ch);
+            return new Snapshot(takenAt, wallAt, cycle, workloads, matrix, scores, r, rec, ch);
         }
     }
 
@@ -80,7 +82,10 @@ final class CycleVerticle extends VerticleBase implements Readiness {
     private final WorkerExecutor discoveryPool;
     private final WorkerExecutor collectPool;
     private final Optional<Stages> stages;
+    /** Wall time: the query grid and the intervals training leaves out, as Prometheus stamps its samples. */
     private final Clock clock;
+    /** Time for durations (policy timers, readiness, data age), immune to wall-clock steps. */
+    private final Clock ticker;
     private final DataFreshness freshness;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<Snapshot> latest = new AtomicReference<>();
@@ -89,7 +94,8 @@ final class CycleVerticle extends VerticleBase implements Readiness {
     private long timerId = -1;
 
     CycleVerticle(HeadroomConfig cfg, WorkloadDiscovery discovery, FeatureCollector collector, Metrics metrics,
-                       WorkerExecutor discoveryPool, WorkerExecutor collectPool, Optional<Stages> stages, Clock clock) {
+                       WorkerExecutor discoveryPool, WorkerExecutor collectPool, Optional<Stages> stages, Clock clock,
+                       Clock ticker) {
         this.cfg = cfg;
         this.discovery = discovery;
         this.collector = collector;
@@ -98,7 +104,8 @@ final class CycleVerticle extends VerticleBase implements Readiness {
         this.collectPool = collectPool;
         this.stages = stages;
         this.clock = clock;
-        this.freshness = new DataFreshness(cfg.act().maxDataAge(), clock, metrics);
+        this.ticker = ticker;
+        this.freshness = new DataFreshness(cfg.act().maxDataAge(), ticker, metrics);
     }
 
     @Override
@@ -124,7 +131,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
         if (s == null) {
             return Optional.of(lastError.get());
         }
-        Duration age = Duration.between(s.takenAt(), clock.instant());
+        Duration age = Duration.between(s.takenAt(), ticker.instant());
         // Three cycles' worth of time, where a cycle lasts the interval or, if Prometheus is slower, as long as
         // the last one took: slow is not stale, but three missed cycles are.
         Duration cycle = cfg.collection().interval().compareTo(lastCycleDuration) >= 0
@@ -144,13 +151,14 @@ final class CycleVerticle extends VerticleBase implements Readiness {
             LOG.warn("cycle skipped: the previous one is still running");
             return;
         }
-        Instant now = clock.instant();
-        discoveryPool.executeBlocking(() -> discover(now), false)
-                .compose(workloads -> collectPool.executeBlocking(() -> collectAndScore(now, workloads), false))
+        Instant now = ticker.instant();
+        Instant wall = clock.instant();
+        discoveryPool.executeBlocking(() -> discover(wall), false)
+                .compose(workloads -> collectPool.executeBlocking(() -> collectAndScore(now, wall, workloads), false))
                 .compose(this::act)
                 .onComplete(ar -> {
                     running.set(false);
-                    lastCycleDuration = Duration.between(now, clock.instant());
+                    lastCycleDuration = Duration.between(now, ticker.instant());
                     if (ar.succeeded()) {
                         latest.set(ar.result());
                         metrics.cyclesCompleted.inc();
@@ -176,22 +184,22 @@ final class CycleVerticle extends VerticleBase implements Readiness {
         return workloads;
     }
 
-    private Snapshot collectAndScore(Instant now, SortedSet<String> workloads) throws Exception {
+    private Snapshot collectAndScore(Instant now, Instant wall, SortedSet<String> workloads) throws Exception {
         // The newest row is one step back: at "now" the latest scrape may not have landed yet, and rate() at the
         // very edge of the data under-extrapolates, which would read as a sudden drop.
-        Instant end = now.minus(cfg.collection().step());
+        Instant end = wall.minus(cfg.collection().step());
         StepGrid grid = StepGrid.aligned(end.minus(cfg.collection().lookback()), end, cfg.collection().step());
         FeatureMatrix matrix = metrics.timeStage("collect", () ->
                 collector.collect(cfg.features(), cfg.workloads().label(), Optional.of(workloads), grid));
         Map<String, Scorer.Result> scores = Map.of();
         if (stages.isPresent()) {
             Stages st = stages.get();
-            scores = metrics.timeStage("score", () -> st.cycle().score(matrix, st.training().groups(), now));
+            scores = metrics.timeStage("score", () -> st.cycle().score(matrix, st.training().groups(), wall));
         }
         // Cycles never overlap (see tick), so the previous snapshot is final here.
         Snapshot previous = latest.get();
         long cycle = previous == null ? 1 : previous.cycle() + 1;
-        return new Snapshot(now, cycle, workloads, matrix, scores, List.of(),
+        return new Snapshot(now, wall, cycle, workloads, matrix, scores, List.of(),
                 previous == null ? new TreeMap<>() : previous.records(),
                 previous == null ? new TreeMap<>() : previous.changes());
     }
@@ -207,7 +215,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
     }
 
     private Snapshot actOn(Snapshot s, Stages st) {
-        Cycle.Acted acted = st.cycle().act(s.workloads(), s.scores(), s.takenAt());
+        Cycle.Acted acted = st.cycle().act(s.workloads(), s.scores(), s.takenAt(), s.wallAt());
         return s.withActuation(acted.reports(), acted.records(),
                 LastChange.next(s.changes(), acted.reports(), acted.records()));
     }

@@ -129,6 +129,7 @@ public final class Daemon implements AutoCloseable {
         metrics.buildInfo.labels(Version.current()).set(1);
         WorkerExecutor discoveryPool = cfg.workloads().source() == WorkloadsConfig.Source.LIBVIRT ? libvirtPool : collectPool;
         Clock clock = Clock.systemUTC();
+        Clock ticker = MonotonicClock.system();
         FeatureCollector collector = new FeatureCollector(client, metrics);
         ActingTracker acting = new ActingTracker(clock.instant().minus(cfg.detection().trainingWindow()));
         Training training = new Training(cfg, client, collector, registry, acting, failureLog, metrics);
@@ -136,7 +137,7 @@ public final class Daemon implements AutoCloseable {
                 actuation, acting);
         CycleVerticle.Stages stages = new CycleVerticle.Stages(cycle, training, notifications, libvirtPool);
         collection = new CycleVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
-                collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock);
+                collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock, ticker);
         List<Reloadable> live = new ArrayList<>(List.of(new PrometheusReload(client, cfg),
                 new NotifyReload(notifications, cfg, metrics), new DecideReload(actuation, cfg)));
         List<Consumer<Router>> mounts = apiRoutes(live);
