@@ -1,6 +1,7 @@
 /**
- * Feedback (planned, not built yet): will track whether each action lowered the score and avoided
- * failure, and adapt thresholds and strategy. Until then the audit log, {@code headroom_decisions_total},
- * {@code headroom_actuation_changes_total} and the score metrics are what an operator judges actions by.
+ * Feedback: judges every episode of Headroom's help by its effects ({@link io.headroom.feedback.EpisodeTracker},
+ * {@link io.headroom.feedback.Outcomes}): failed, relieved, unnecessary, not a resource problem, missed. The
+ * classification is pure and tested as a table. Adapting thresholds and strategy per workload from these outcomes,
+ * and operators' verdicts, are not built yet. Depends on {@code decide} (value types) only.
  */
 package io.headroom.feedback;
