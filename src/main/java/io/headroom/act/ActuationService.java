@@ -267,7 +267,8 @@ public final class ActuationService {
                     + "Headroom caps the guest's CPU by quota instead of unplugging");
         }
         return new Step(new WorkloadReport(w, now, WorkloadReport.Outcome.DECIDED, Optional.of(record.baseline()),
-                Optional.of(observed.current()), Optional.of(d), results, next.lastChangeAt(), notes), capacity);
+                Optional.of(observed.current()), Optional.of(d), results, next.lastChangeAt(), notes,
+                Optional.of(observed.max())), capacity);
     }
 
     /**

@@ -18,14 +18,23 @@ import java.util.Optional;
  * @param results      one per changed resource, when a change was attempted
  * @param lastChangeAt when Headroom last changed (or, in observe mode, would have changed) the guest
  * @param notes        what reconciliation found (first seen, resized, left alone, ...)
+ * @param maximum      the most the guest can have without a restart (its domain maximum), when a decision was made:
+ *                     what a share-of-maximum memory measure is a share of
  */
 public record WorkloadReport(String workload, Instant at, Outcome outcome, Optional<Allocation> baseline,
                              Optional<Allocation> current, Optional<Decision> decision, List<ActuationResult> results,
-                             Optional<Instant> lastChangeAt, List<String> notes) {
+                             Optional<Instant> lastChangeAt, List<String> notes, Optional<Allocation> maximum) {
 
     public WorkloadReport {
         results = List.copyOf(results);
         notes = List.copyOf(notes);
+    }
+
+    /** A report without the domain maximum. */
+    public WorkloadReport(String workload, Instant at, Outcome outcome, Optional<Allocation> baseline,
+                          Optional<Allocation> current, Optional<Decision> decision, List<ActuationResult> results,
+                          Optional<Instant> lastChangeAt, List<String> notes) {
+        this(workload, at, outcome, baseline, current, decision, results, lastChangeAt, notes, Optional.empty());
     }
 
     /** How far the cycle got for a workload. */

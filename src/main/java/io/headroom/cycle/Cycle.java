@@ -6,11 +6,15 @@ import io.headroom.act.WorkloadRecord;
 import io.headroom.act.WorkloadReport;
 import io.headroom.collect.FeatureMatrix;
 import io.headroom.config.FeatureSpec;
+import io.headroom.decide.WorkloadScore;
 import io.headroom.detect.Scorer;
+import io.headroom.feedback.EpisodeTracker;
+import io.headroom.feedback.Judgement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import org.slf4j.Logger;
@@ -32,12 +36,15 @@ public final class Cycle {
      *
      * @param reports one per workload actuation reached, in name order; after a libvirt failure only those
      *                handled before it
-     * @param records the actuation state after the cycle (baselines, policy state)
+     * @param records    the actuation state after the cycle (baselines, policy state)
+     * @param judgements the episodes that ended in this cycle and the failures no episode covered, judged
      */
-    public record Acted(List<WorkloadReport> reports, SortedMap<String, WorkloadRecord> records) {
+    public record Acted(List<WorkloadReport> reports, SortedMap<String, WorkloadRecord> records,
+                        List<Judgement> judgements) {
 
         public Acted {
             reports = List.copyOf(reports);
+            judgements = List.copyOf(judgements);
         }
     }
 
@@ -46,6 +53,7 @@ public final class Cycle {
     private final Scorer scorer;
     private final ActuationService actuation;
     private final ActingTracker acting;
+    private final EpisodeTracker episodes = new EpisodeTracker();
 
     /**
      * @param features  the configured features, in matrix order
@@ -72,9 +80,12 @@ public final class Cycle {
         return scorer.scoreLatest(matrix, groups, now);
     }
 
-    /** As {@link #act(SortedSet, Map, Instant, Instant)} where one clock is both (the simulator's virtual one). */
-    public Acted act(SortedSet<String> workloads, Map<String, Scorer.Result> scores, Instant now) {
-        return act(workloads, scores, now, now);
+    /**
+     * As {@link #act(SortedSet, Map, Instant, Instant, Set)} where one clock is both (the simulator's virtual one).
+     */
+    public Acted act(SortedSet<String> workloads, Map<String, Scorer.Result> scores, Instant now,
+                     Set<String> failing) {
+        return act(workloads, scores, now, now, failing);
     }
 
     /**
@@ -83,17 +94,28 @@ public final class Cycle {
      * reports. Blocks on libvirt and the disk.
      *
      * @param now  the policy's time: cooldowns, holds and decay are measured on it
-     * @param wall the data's time: the held changes are recorded on it, for training to leave out
+     * @param wall    the data's time: the held changes are recorded on it, for training to leave out
+     * @param failing the workloads failed at this cycle, for judging episodes
      */
-    public Acted act(SortedSet<String> workloads, Map<String, Scorer.Result> scores, Instant now, Instant wall) {
+    public Acted act(SortedSet<String> workloads, Map<String, Scorer.Result> scores, Instant now, Instant wall,
+                     Set<String> failing) {
         List<WorkloadReport> reports;
+        Map<String, WorkloadScore> policyScores = Scores.forPolicy(scores, features, step);
         try {
-            reports = actuation.cycle(workloads, Scores.forPolicy(scores, features, step), now);
+            reports = actuation.cycle(workloads, policyScores, now);
             acting.update(actuation.records(), wall);
         } catch (LibvirtFailure e) {
             LOG.warn("actuation skipped this cycle: {}", e.getMessage());
             reports = actuation.lastReports().values().stream().filter(r -> r.at().equals(now)).toList();
         }
-        return new Acted(reports, actuation.records());
+        SortedMap<String, WorkloadRecord> records = actuation.records();
+        List<Judgement> judged = episodes.observe(Observations.of(workloads, reports, policyScores, records, failing,
+                now));
+        episodes.forget(records.keySet());
+        for (Judgement j : judged) {
+            LOG.info("episode judged workload={} outcome={} from={} to={} evidence=\"{}\"", j.workload(),
+                    j.outcome().label(), j.start(), j.end(), j.evidence());
+        }
+        return new Acted(reports, records, judged);
     }
 }

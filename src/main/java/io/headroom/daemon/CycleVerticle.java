@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -51,13 +52,14 @@ final class CycleVerticle extends VerticleBase implements Readiness {
      * @param cycle     how many cycles have finished, this one included ({@code headroom_cycle_completed_total})
      * @param workloads the workloads discovered
      * @param matrix    the collected feature matrix
+     * @param failing   the workloads failed at the cycle's time (failure query, webhook), for judging episodes
      * @param scores    detection results by workload
      * @param reports   what actuation did, one per workload it reached; empty without actuation
      * @param records   the actuation state after the cycle (baselines, policy state)
      * @param changes   the last change per workload, carried across cycles
      */
     record Snapshot(Instant takenAt, Instant wallAt, long cycle, SortedSet<String> workloads, FeatureMatrix matrix,
-                    Map<String, Scorer.Result> scores, List<WorkloadReport> reports,
+                    Set<String> failing, Map<String, Scorer.Result> scores, List<WorkloadReport> reports,
                     SortedMap<String, WorkloadRecord> records, SortedMap<String, LastChange> changes) {
 
         Snapshot {
@@ -68,12 +70,13 @@ final class CycleVerticle extends VerticleBase implements Readiness {
 
         Snapshot withActuation(List<WorkloadReport> r, SortedMap<String, WorkloadRecord> rec,
                                SortedMap<String, LastChange> ch) {
-            return new Snapshot(takenAt, wallAt, cycle, workloads, matrix, scores, r, rec, ch);
+            return new Snapshot(takenAt, wallAt, cycle, workloads, matrix, failing, scores, r, rec, ch);
         }
     }
 
     /** The stages after collection; absent in tests that only collect. */
-    record Stages(Cycle cycle, Training training, Notifications notifications, WorkerExecutor libvirtPool) {}
+    record Stages(Cycle cycle, Training training, FailingNow failing, Notifications notifications,
+                  WorkerExecutor libvirtPool) {}
 
     private final HeadroomConfig cfg;
     private final WorkloadDiscovery discovery;
@@ -192,14 +195,16 @@ final class CycleVerticle extends VerticleBase implements Readiness {
         FeatureMatrix matrix = metrics.timeStage("collect", () ->
                 collector.collect(cfg.features(), cfg.workloads().label(), Optional.of(workloads), grid));
         Map<String, Scorer.Result> scores = Map.of();
+        Set<String> failing = Set.of();
         if (stages.isPresent()) {
             Stages st = stages.get();
+            failing = st.failing().at(wall);
             scores = metrics.timeStage("score", () -> st.cycle().score(matrix, st.training().groups(), wall));
         }
         // Cycles never overlap (see tick), so the previous snapshot is final here.
         Snapshot previous = latest.get();
         long cycle = previous == null ? 1 : previous.cycle() + 1;
-        return new Snapshot(now, wall, cycle, workloads, matrix, scores, List.of(),
+        return new Snapshot(now, wall, cycle, workloads, matrix, failing, scores, List.of(),
                 previous == null ? new TreeMap<>() : previous.records(),
                 previous == null ? new TreeMap<>() : previous.changes());
     }
@@ -215,7 +220,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
     }
 
     private Snapshot actOn(Snapshot s, Stages st) {
-        Cycle.Acted acted = st.cycle().act(s.workloads(), s.scores(), s.takenAt(), s.wallAt());
+        Cycle.Acted acted = st.cycle().act(s.workloads(), s.scores(), s.takenAt(), s.wallAt(), s.failing());
         return s.withActuation(acted.reports(), acted.records(),
                 LastChange.next(s.changes(), acted.reports(), acted.records()));
     }

@@ -135,7 +135,8 @@ public final class Daemon implements AutoCloseable {
         Training training = new Training(cfg, client, collector, registry, acting, failureLog, metrics);
         Cycle cycle = new Cycle(cfg.features(), cfg.collection().step(), new Scorer(cfg.detection(), registry, metrics),
                 actuation, acting);
-        CycleVerticle.Stages stages = new CycleVerticle.Stages(cycle, training, notifications, libvirtPool);
+        CycleVerticle.Stages stages = new CycleVerticle.Stages(cycle, training, new FailingNow(cfg, client, failureLog),
+                notifications, libvirtPool);
         collection = new CycleVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
                 collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock, ticker);
         List<Reloadable> live = new ArrayList<>(List.of(new PrometheusReload(client, cfg),

@@ -18,6 +18,7 @@ import io.headroom.cycle.Exclusions;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.Tier;
 import io.headroom.detect.Interval;
+import io.headroom.feedback.Outcome;
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Scorer;
 import io.headroom.metrics.Metrics;
@@ -30,7 +31,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +79,7 @@ final class HeadroomController implements Controller {
     private final ActingTracker acting;
     private final Map<String, Instant> failedSince = new HashMap<>();
     private final Map<String, List<Interval>> failures = new HashMap<>();
+    private final Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
     private Instant trainedAt;
     private int trainings;
 
@@ -200,7 +205,10 @@ final class HeadroomController implements Controller {
         StepGrid grid = new StepGrid(first, now, scenario.step());
         Map<String, Scorer.Result> results = cycle.score(matrix(order, from, row - from + 1, grid), Map.of(),
                 now);
-        List<WorkloadReport> reports = cycle.act(names, results, now).reports();
+        Set<String> failing = new HashSet<>(failedSince.keySet());
+        Cycle.Acted acted = cycle.act(names, results, now, failing);
+        acted.judgements().forEach(j -> outcomes.merge(j.outcome(), 1, Integer::sum));
+        List<WorkloadReport> reports = acted.reports();
         for (WorkloadReport rep : reports) {
             int w = index.get(rep.workload());
             flagged[w] = rep.decision().map(d -> d.tier().compareTo(Tier.MEDIUM) >= 0).orElse(false);

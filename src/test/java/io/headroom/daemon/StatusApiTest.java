@@ -265,7 +265,7 @@ class StatusApiTest {
             }
             records.put(w, new WorkloadRecord(base, base, base.memoryBytes(), Optional.empty(), Optional.empty(), policy, T0));
         }
-        return new CycleVerticle.Snapshot(T0, T0, 7, new TreeSet<>(names), matrix, scores, reports, records,
+        return new CycleVerticle.Snapshot(T0, T0, 7, new TreeSet<>(names), matrix, Set.of(), scores, reports, records,
                 LastChange.next(Map.of(), reports, records));
     }
 
