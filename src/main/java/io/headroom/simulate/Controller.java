@@ -1,6 +1,8 @@
 package io.headroom.simulate;
 
 import io.headroom.decide.Allocation;
+import io.headroom.feedback.Outcome;
+import java.util.Map;
 import java.time.Instant;
 
 /**
@@ -20,6 +22,11 @@ interface Controller extends AutoCloseable {
     /** Model trainings so far (the headroom policy's; 0 for policies without models). */
     default int trainings() {
         return 0;
+    }
+
+    /** Episodes the feedback stage judged, by outcome (the headroom policy's; empty for the others). */
+    default Map<Outcome, Integer> outcomes() {
+        return Map.of();
     }
 
     @Override

@@ -171,6 +171,11 @@ final class HeadroomController implements Controller {
         }
     }
 
+    @Override
+    public Map<Outcome, Integer> outcomes() {
+        return Map.copyOf(outcomes);
+    }
+
     /** Trainings so far, the one before the first step included. */
     @Override
     public int trainings() {

@@ -4,7 +4,9 @@ import io.headroom.decide.Allocation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import io.headroom.feedback.Outcome;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -67,7 +69,7 @@ final class Ledger {
     }
 
     /** The run so far, over its first {@code steps} steps, baseline hours included. */
-    Simulator.Run run(Policy policy, long seed, int steps, int trainings) {
+    Simulator.Run run(Policy policy, long seed, int steps, int trainings, Map<Outcome, Integer> outcomes) {
         double baseV = 0;
         double baseM = 0;
         for (Scenario.Workload w : scenario.workloads()) {
@@ -75,6 +77,7 @@ final class Ledger {
             baseM += w.baselineMemory() / (double) (1L << 30) * stepHours * steps;
         }
         return new Simulator.Run(scenario, policy, seed, List.copyOf(firstFlag), List.copyOf(failureAt), unattributed,
-                increases.stream().map(List::copyOf).toList(), vcpuHours, baseV, memoryGibHours, baseM, trainings);
+                increases.stream().map(List::copyOf).toList(), vcpuHours, baseV, memoryGibHours, baseM, trainings,
+                outcomes);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import io.headroom.feedback.Outcome;
 import java.util.List;
 import java.util.Optional;
 
@@ -122,6 +123,13 @@ public record Report(Simulator.Run run, List<Incident> incidents, List<FalseActi
         root.put("start", sc.start().toString());
         root.put("step_seconds", sc.step().toSeconds());
         root.put("model_trainings", run.trainings());
+        if (run.policy() == Policy.HEADROOM) {
+            // What the feedback stage made of each episode: every class, zeros included, in a fixed order.
+            ObjectNode outcomes = root.putObject("episode_outcomes");
+            for (Outcome o : Outcome.values()) {
+                outcomes.put(o.label(), run.outcomes().getOrDefault(o, 0));
+            }
+        }
         ArrayNode arr = root.putArray("incidents");
         for (Incident i : incidents) {
             ObjectNode o = arr.addObject();

@@ -3,7 +3,9 @@ package io.headroom.simulate;
 import io.headroom.decide.Allocation;
 import java.time.Instant;
 import java.util.Arrays;
+import io.headroom.feedback.Outcome;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,7 +28,12 @@ public final class Simulator {
     public record Run(Scenario scenario, Policy policy, long seed, List<Optional<Instant>> firstFlag,
                       List<Optional<Instant>> failureAt, int unattributed, List<List<Instant>> increases,
                       double vcpuHours, double baselineVcpuHours, double memoryGibHours, double baselineMemoryGibHours,
-                      int trainings) {}
+                      int trainings, Map<Outcome, Integer> outcomes) {
+
+        public Run {
+            outcomes = Map.copyOf(outcomes);
+        }
+    }
 
     private Simulator() {}
 
@@ -68,6 +75,7 @@ public final class Simulator {
         Physics.Sample[] samples = new Physics.Sample[nw];
         boolean[] flagged = new boolean[nw];
         int trainings;
+        Map<Outcome, Integer> outcomes;
         try (Controller c = controller(scenario, policy, series, trace)) {
             for (int s = 0; s < steps; s++) {
                 int row = hist + s;
@@ -88,8 +96,9 @@ public final class Simulator {
                 }
             }
             trainings = c.trainings();
+            outcomes = c.outcomes();
         }
-        return ledger.run(policy, seed, steps, trainings);
+        return ledger.run(policy, seed, steps, trainings, outcomes);
     }
 
     private static Controller controller(Scenario scenario, Policy policy, double[][] series,
