@@ -48,7 +48,7 @@ for machine in $MACHINES; do
         for mode in raw engineered; do
             flag=$([ "$mode" = raw ] && echo --raw-features || true)
             # shellcheck disable=SC2086 # flag is empty or one word
-            java -cp "$CP" io.headroom.daemon.Main score --config "$OUT/config.seed$seed.yaml" $flag \
+            java -cp "$CP" io.headroom.cli.Main score --config "$OUT/config.seed$seed.yaml" $flag \
                 --train "$OUT/$machine.train.csv" --test "$OUT/$machine.test.csv" \
                 --out "$OUT/$machine.$mode.seed$seed.csv" 2>> "$OUT/score.log"
         done

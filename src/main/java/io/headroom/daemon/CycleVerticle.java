@@ -1,7 +1,5 @@
 package io.headroom.daemon;
 
-import io.headroom.act.WorkloadRecord;
-import io.headroom.act.WorkloadReport;
 import io.headroom.collect.FeatureCollector;
 import io.headroom.collect.FeatureMatrix;
 import io.headroom.collect.StepGrid;
@@ -17,12 +15,10 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,37 +38,6 @@ import org.slf4j.LoggerFactory;
 final class CycleVerticle extends VerticleBase implements Readiness {
 
     private static final Logger LOG = LoggerFactory.getLogger(CycleVerticle.class);
-
-    /**
-     * The latest good cycle: when it ran, what it saw and what it did.
-     *
-     * @param takenAt   when the cycle started, on the daemon's monotonic clock ({@link MonotonicClock}): what
-     *                  the policy's timers and readiness measure from
-     * @param wallAt    when the cycle started on the wall clock: what its queries and data are stamped with
-     * @param cycle     how many cycles have finished, this one included ({@code headroom_cycle_completed_total})
-     * @param workloads the workloads discovered
-     * @param matrix    the collected feature matrix
-     * @param failing   the workloads failed at the cycle's time (failure query, webhook), for judging episodes
-     * @param scores    detection results by workload
-     * @param reports   what actuation did, one per workload it reached; empty without actuation
-     * @param records   the actuation state after the cycle (baselines, policy state)
-     * @param changes   the last change per workload, carried across cycles
-     */
-    record Snapshot(Instant takenAt, Instant wallAt, long cycle, SortedSet<String> workloads, FeatureMatrix matrix,
-                    Set<String> failing, Map<String, Scorer.Result> scores, List<WorkloadReport> reports,
-                    SortedMap<String, WorkloadRecord> records, SortedMap<String, LastChange> changes) {
-
-        Snapshot {
-            reports = List.copyOf(reports);
-            records = Collections.unmodifiableSortedMap(new TreeMap<>(records));
-            changes = Collections.unmodifiableSortedMap(new TreeMap<>(changes));
-        }
-
-        Snapshot withActuation(List<WorkloadReport> r, SortedMap<String, WorkloadRecord> rec,
-                               SortedMap<String, LastChange> ch) {
-            return new Snapshot(takenAt, wallAt, cycle, workloads, matrix, failing, scores, r, rec, ch);
-        }
-    }
 
     /** The stages after collection; absent in tests that only collect. */
     record Stages(Cycle cycle, Training training, FailingNow failing, Notifications notifications,

@@ -124,6 +124,14 @@ public final class Daemon implements AutoCloseable {
         return reloader.orElseThrow(() -> new IllegalStateException("no config file to reload")).reload();
     }
 
+    /**
+     * Makes SIGHUP reload the config ({@link #reload()}) instead of killing the JVM with exit 129; call before
+     * {@link #start()}, so that no signal, however early, falls to the JVM's default.
+     */
+    public void reloadOnSighup() {
+        ReloadSignal.install(this::reload);
+    }
+
     /** Starts HTTP and collection; returns the bound HTTP port. Blocks until both are up or failed. */
     public int start() throws Exception {
         metrics.buildInfo.labels(Version.current()).set(1);
@@ -150,7 +158,7 @@ public final class Daemon implements AutoCloseable {
         vertx.deployVerticle(http).await();
         vertx.deployVerticle(collection).await();
         vertx.deployVerticle(new TrainingVerticle(training::run, registry,
-                () -> collection.latest().map(CycleVerticle.Snapshot::workloads), trainPool,
+                () -> collection.latest().map(Snapshot::workloads), trainPool,
                 cfg.detection().retrainEvery(), TrainingVerticle.CHECK_EVERY, clock, metrics)).await();
         LOG.info("headroom {} listening on http://{}:{} prometheus={} workloads_from={}", Version.current(),
                 cfg.server().host(), http.actualPort(), cfg.prometheus().url(), cfg.workloads().source());
@@ -174,7 +182,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** The latest cycle's snapshot, for tests and the status API. */
-    Optional<CycleVerticle.Snapshot> latest() {
+    public Optional<Snapshot> latest() {
         return collection == null ? Optional.empty() : collection.latest();
     }
 
@@ -187,7 +195,7 @@ public final class Daemon implements AutoCloseable {
      * The daemon's libvirt gateway: the real-clock simulation reads the guests' allocations through it, because
      * libvirt's test driver keeps its state per connection.
      */
-    LibvirtGateway gateway() {
+    public LibvirtGateway gateway() {
         return gateway;
     }
 

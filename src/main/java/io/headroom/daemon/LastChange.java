@@ -22,9 +22,9 @@ import java.util.TreeMap;
  * @param to      the allocation asked for; empty likewise
  * @param results one per changed resource, in the order tried; empty likewise
  */
-record LastChange(Instant at, Optional<Allocation> from, Optional<Allocation> to, List<ActuationResult> results) {
+public record LastChange(Instant at, Optional<Allocation> from, Optional<Allocation> to, List<ActuationResult> results) {
 
-    LastChange {
+    public LastChange {
         results = List.copyOf(results);
     }
 

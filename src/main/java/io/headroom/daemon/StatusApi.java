@@ -27,12 +27,12 @@ import java.util.regex.Pattern;
  * <p>Mount it with {@link #mount(Router)} after any other {@code /api} routes (the failure webhook) and before the
  * server's catch-all.
  */
-final class StatusApi {
+public final class StatusApi {
 
-    static final String WORKLOADS = "/api/v1/workloads";
+    public static final String WORKLOADS = "/api/v1/workloads";
     private static final Pattern ONE_WORKLOAD = Pattern.compile(Pattern.quote(WORKLOADS) + "/[^/]+");
 
-    private final Supplier<Optional<CycleVerticle.Snapshot>> latest;
+    private final Supplier<Optional<Snapshot>> latest;
     private final Readiness readiness;
     private final ActConfig.Mode mode;
     private final Duration interval;
@@ -48,7 +48,7 @@ final class StatusApi {
      * @param others    other API paths served by other handlers, with their allowed methods (e.g. the failure
      *                  webhook: {@code POST}), so that a wrong method there is a 405 rather than a 404
      */
-    StatusApi(Supplier<Optional<CycleVerticle.Snapshot>> latest, Readiness readiness, ActConfig.Mode mode,
+    StatusApi(Supplier<Optional<Snapshot>> latest, Readiness readiness, ActConfig.Mode mode,
               Duration interval, WorkerExecutor pool, Map<String, String> others) {
         this.latest = latest;
         this.readiness = readiness;
@@ -68,14 +68,14 @@ final class StatusApi {
         router.route("/api/*").handler(this::fallback);
     }
 
-    private void answer(RoutingContext ctx, Function<CycleVerticle.Snapshot, Optional<ObjectNode>> render) {
-        Optional<CycleVerticle.Snapshot> snap = latest.get();
+    private void answer(RoutingContext ctx, Function<Snapshot, Optional<ObjectNode>> render) {
+        Optional<Snapshot> snap = latest.get();
         if (snap.isEmpty()) {
             ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, interval.toSeconds())));
             error(ctx, 503, "no cycle has finished yet: " + readiness.notReadyReason().orElse("starting"));
             return;
         }
-        CycleVerticle.Snapshot s = snap.get();
+        Snapshot s = snap.get();
         pool.executeBlocking(() -> render.apply(s).map(o -> o.toString() + "\n"), false).onComplete(ar -> {
             if (ar.failed()) {
                 error(ctx, 500, "rendering the status failed: " + ar.cause());

@@ -1,8 +1,8 @@
 package io.headroom.daemon;
 
+import io.headroom.cycle.FailureRuns;
 import io.headroom.collect.FeatureCollector;
 import io.headroom.collect.PrometheusClient;
-import io.headroom.collect.Series;
 import io.headroom.collect.StepGrid;
 import io.headroom.config.DetectionConfig;
 import io.headroom.cycle.ActingTracker;
@@ -17,7 +17,6 @@ import io.headroom.metrics.Metrics;
 import io.headroom.notify.FailureInterval;
 import io.headroom.notify.FailureLog;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -117,35 +116,7 @@ final class Training {
         if (q.isBlank()) {
             return new HashMap<>();
         }
-        return failureIntervals(client.queryRange(q, grid.start(), grid.end(), grid.step()), cfg.workloads().label(), grid);
-    }
-
-    /**
-     * Per workload, the runs of grid points where a failure query's series is above 0: what training leaves out.
-     * Shared with the backtest, which fetches the query once for its whole span and slices these per training.
-     */
-    static Map<String, List<Interval>> failureIntervals(List<Series> series, String workloadLabel, StepGrid grid) {
-        Map<String, List<Interval>> out = new HashMap<>();
-        long[] millis = new long[grid.size()];
-        for (int i = 0; i < millis.length; i++) {
-            millis[i] = grid.timestampAt(i);
-        }
-        for (Series s : series) {
-            String w = s.labels().get(workloadLabel);
-            if (w == null) {
-                continue;
-            }
-            double[] values = new double[millis.length];
-            java.util.Arrays.fill(values, Double.NaN);
-            for (int i = 0; i < s.size(); i++) {
-                int idx = grid.indexOf(s.timestampAt(i));
-                if (idx >= 0) {
-                    values[idx] = s.valueAt(i);
-                }
-            }
-            out.computeIfAbsent(w, k -> new ArrayList<>()).addAll(Interval.positiveRuns(millis, values));
-        }
-        return out;
+        return FailureRuns.of(client.queryRange(q, grid.start(), grid.end(), grid.step()), cfg.workloads().label(), grid);
     }
 
     private Map<String, String> groups(StepGrid grid) {

@@ -11,7 +11,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /** Builds the configured {@link WorkloadDiscovery}. */
-final class Workloads {
+public final class Workloads {
 
     private Workloads() {}
 
@@ -19,7 +19,7 @@ final class Workloads {
      * Discovery as configured: the running domains of libvirt, or the values of the workload label in
      * Prometheus over the trailing {@code window}.
      */
-    static WorkloadDiscovery discovery(HeadroomConfig cfg, PrometheusClient client, LibvirtGateway gateway, Duration window) {
+    public static WorkloadDiscovery discovery(HeadroomConfig cfg, PrometheusClient client, LibvirtGateway gateway, Duration window) {
         WorkloadsConfig w = cfg.workloads();
         if (w.source() == WorkloadsConfig.Source.PROMETHEUS) {
             return new PrometheusWorkloadDiscovery(client, w, window);

@@ -27,19 +27,19 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The status API's JSON ({@code GET /api/v1/workloads}), built from one cycle's {@link CycleVerticle.Snapshot}.
+ * The status API's JSON ({@code GET /api/v1/workloads}), built from one cycle's {@link Snapshot}.
  * A pure function of the snapshot: every answer describes one cycle, never a mix of two. The shape is documented
  * in the README ("Status API"); names are snake_case, times RFC 3339 UTC, memory in bytes, absent values
  * {@code null}.
  */
-final class WorkloadsJson {
+public final class WorkloadsJson {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private WorkloadsJson() {}
 
     /** {@code {"cycle": {...}, "mode": ..., "workloads": [...]}}, workloads sorted by name. */
-    static ObjectNode list(CycleVerticle.Snapshot s, ActConfig.Mode mode) {
+    public static ObjectNode list(Snapshot s, ActConfig.Mode mode) {
         ObjectNode root = envelope(s, mode);
         ArrayNode list = root.putArray("workloads");
         Map<String, WorkloadReport> reports = byName(s);
@@ -50,7 +50,7 @@ final class WorkloadsJson {
     }
 
     /** {@code {"cycle": {...}, "mode": ..., "workload": {...}}}, or empty if the cycle did not see {@code name}. */
-    static Optional<ObjectNode> one(CycleVerticle.Snapshot s, ActConfig.Mode mode, String name) {
+    static Optional<ObjectNode> one(Snapshot s, ActConfig.Mode mode, String name) {
         Map<String, WorkloadReport> reports = byName(s);
         if (!names(s, reports).contains(name)) {
             return Optional.empty();
@@ -60,25 +60,25 @@ final class WorkloadsJson {
         return Optional.of(root);
     }
 
-    private static ObjectNode envelope(CycleVerticle.Snapshot s, ActConfig.Mode mode) {
+    private static ObjectNode envelope(Snapshot s, ActConfig.Mode mode) {
         ObjectNode root = JSON.createObjectNode();
         root.putObject("cycle").put("number", s.cycle()).put("at", s.takenAt().toString());
         root.put("mode", label(mode));
         return root;
     }
 
-    private static Map<String, WorkloadReport> byName(CycleVerticle.Snapshot s) {
+    private static Map<String, WorkloadReport> byName(Snapshot s) {
         return s.reports().stream().collect(Collectors.toMap(WorkloadReport::workload, Function.identity(), (a, b) -> b));
     }
 
     /** The discovered workloads, and any that actuation reported on (the same set unless discovery raced it). */
-    private static SortedSet<String> names(CycleVerticle.Snapshot s, Map<String, WorkloadReport> reports) {
+    private static SortedSet<String> names(Snapshot s, Map<String, WorkloadReport> reports) {
         SortedSet<String> names = new TreeSet<>(s.workloads());
         names.addAll(reports.keySet());
         return names;
     }
 
-    private static ObjectNode workload(CycleVerticle.Snapshot s, String w, WorkloadReport report, ActConfig.Mode mode) {
+    private static ObjectNode workload(Snapshot s, String w, WorkloadReport report, ActConfig.Mode mode) {
         Optional<Scorer.Result> score = Optional.ofNullable(s.scores().get(w));
         Optional<WorkloadRecord> record = Optional.ofNullable(s.records().get(w));
         Optional<Decision> decision = Optional.ofNullable(report).flatMap(WorkloadReport::decision);

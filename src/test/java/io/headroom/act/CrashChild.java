@@ -8,7 +8,6 @@ import io.headroom.decide.WorkloadScore;
 import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

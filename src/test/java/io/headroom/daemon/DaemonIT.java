@@ -176,7 +176,7 @@ class DaemonIT {
                 "jvm_memory_bytes_used");
         assertThat(promtoolCheckMetrics(dir, body)).isEmpty();
 
-        CycleVerticle.Snapshot snap = daemon.latest().orElseThrow();
+        Snapshot snap = daemon.latest().orElseThrow();
         assertThat(snap.workloads()).containsExactly("db-1", "web-1", "web-2");
         int cpu = snap.matrix().features().indexOf("cpu_cores_used");
         int web2 = snap.matrix().workloads().indexOf("web-2");
@@ -285,7 +285,7 @@ class DaemonIT {
         daemon = new Daemon(cfg, new Metrics(new CollectorRegistry()), new VertxOptions());
         int port = daemon.start();
         Poll.until(Duration.ofSeconds(30), "/-/ready", () -> get(port, "/-/ready").statusCode(), s -> s == 200);
-        CycleVerticle.Snapshot snap = daemon.latest().orElseThrow();
+        Snapshot snap = daemon.latest().orElseThrow();
         // web-2 has history in Prometheus but is excluded; db-1 has history but is not a libvirt domain here;
         // db-stopped is defined but not running.
         assertThat(snap.workloads()).containsExactly("web-1");

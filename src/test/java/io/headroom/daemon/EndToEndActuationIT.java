@@ -1,5 +1,6 @@
 package io.headroom.daemon;
 
+import io.headroom.cli.Main;
 import static io.headroom.daemon.RunningDaemon.allocation;
 import static io.headroom.daemon.RunningDaemon.metrics;
 import static io.headroom.daemon.RunningDaemon.status;

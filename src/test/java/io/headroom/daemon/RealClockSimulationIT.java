@@ -1,5 +1,6 @@
 package io.headroom.daemon;
 
+import io.headroom.cli.Main;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

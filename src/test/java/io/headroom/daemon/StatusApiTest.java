@@ -52,7 +52,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * unknown workloads, unknown paths, wrong methods and a daemon that has not finished a cycle.
  */
 @ExtendWith(VertxExtension.class)
-class StatusApiTest {
+public class StatusApiTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -62,7 +62,7 @@ class StatusApiTest {
     static final List<String> FEATURES = List.of("cpu_utilisation", "memory_usage_ratio", "disk_read_bytes");
     static final String WEBHOOK = "/api/v1/alerts/webhook";
 
-    final AtomicReference<CycleVerticle.Snapshot> latest = new AtomicReference<>();
+    final AtomicReference<Snapshot> latest = new AtomicReference<>();
     int port;
 
     @BeforeEach
@@ -215,7 +215,7 @@ class StatusApiTest {
     }
 
     /** Cycle 7: web-2 raised, web-1 left alone, legacy opted out, new-1 without a model. */
-    static CycleVerticle.Snapshot cycle() throws Exception {
+    public static Snapshot cycle() throws Exception {
         Allocation base = new Allocation(2, 2048 * MIB);
         Allocation raised = new Allocation(3, 2663 * MIB);
         List<String> names = List.of("legacy", "new-1", "web-1", "web-2");
@@ -265,7 +265,7 @@ class StatusApiTest {
             }
             records.put(w, new WorkloadRecord(base, base, base.memoryBytes(), Optional.empty(), Optional.empty(), policy, T0));
         }
-        return new CycleVerticle.Snapshot(T0, T0, 7, new TreeSet<>(names), matrix, Set.of(), scores, reports, records,
+        return new Snapshot(T0, T0, 7, new TreeSet<>(names), matrix, Set.of(), scores, reports, records,
                 LastChange.next(Map.of(), reports, records));
     }
 
