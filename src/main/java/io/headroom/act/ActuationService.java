@@ -497,17 +497,7 @@ public final class ActuationService {
                 .collect(Collectors.toSet());
         for (String w : new ArrayList<>(exported)) {
             if (!shown.contains(w)) {
-                metrics.workloadVcpus.remove(w);
-                metrics.workloadMemory.remove(w);
-                metrics.workloadMaxVcpus.remove(w);
-                metrics.workloadMaxMemory.remove(w);
-                metrics.workloadBaselineVcpus.remove(w);
-                metrics.workloadBaselineMemory.remove(w);
-                metrics.workloadTier.remove(w);
-                metrics.workloadLeftAlone.remove(w);
-                metrics.vcpuUnplugFailed.remove(w);
-                metrics.workloadCpuQuota.remove(w);
-                metrics.workloadBaselineCpuQuota.remove(w);
+                metrics.forgetAllocation(w);
                 exported.remove(w);
             }
         }

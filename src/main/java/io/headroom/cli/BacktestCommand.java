@@ -96,7 +96,7 @@ final class BacktestCommand implements Callable<Integer> {
                         + "%d Prometheus requests; %.1fs -> %s%n",
                 plan.scoring().start(), plan.scoring().last(), plan.scoring().size(), summary.workloads(),
                 summary.rows(), summary.scored(), summary.trainings().size(), trained, skipped,
-                (long) requests(metrics), (System.nanoTime() - started) / 1e9, out);
+                (long) metrics.prometheusRequestsSent(), (System.nanoTime() - started) / 1e9, out);
         return 0;
     }
 
@@ -173,14 +173,6 @@ final class BacktestCommand implements Callable<Integer> {
             System.arraycopy(all, m.workloadIndex(keep.get(i)) * block, values, i * block, block);
         }
         return new FeatureMatrix(keep, m.features(), m.grid(), values);
-    }
-
-    /** HTTP calls to Prometheus on every endpoint, retries included: discovery and queries alike. */
-    private static double requests(Metrics metrics) {
-        return Collections.list(metrics.registry().metricFamilySamples()).stream()
-                .flatMap(f -> f.samples.stream())
-                .filter(x -> x.name.equals("headroom_prometheus_requests_total"))
-                .mapToDouble(x -> x.value).sum();
     }
 
     private CommandLine.ParameterException usage(String message) {

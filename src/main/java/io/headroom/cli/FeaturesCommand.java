@@ -62,8 +62,7 @@ final class FeaturesCommand implements Callable<Integer> {
             FeatureMatrixCsv.write(matrix, w);
             return null;
         });
-        double requests = metrics.registry().getSampleValue("headroom_prometheus_requests_total",
-                new String[] {"endpoint"}, new String[] {"query_range"});
+        double requests = metrics.prometheusRequestsSent("query_range");
         spec.commandLine().getErr().printf("%d workloads x %d steps x %d features, %d range requests -> %s%n",
                 matrix.workloads().size(), grid.size(), matrix.features().size(), (long) requests, out);
         return 0;

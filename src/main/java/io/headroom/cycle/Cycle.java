@@ -10,6 +10,8 @@ import io.headroom.decide.WorkloadScore;
 import io.headroom.detect.Scorer;
 import io.headroom.feedback.EpisodeTracker;
 import io.headroom.feedback.Judgement;
+import io.headroom.feedback.Outcome;
+import io.headroom.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,6 +56,7 @@ public final class Cycle {
     private final ActuationService actuation;
     private final ActingTracker acting;
     private final EpisodeTracker episodes = new EpisodeTracker();
+    private final Metrics metrics;
 
     /**
      * @param features  the configured features, in matrix order
@@ -61,9 +64,15 @@ public final class Cycle {
      * @param scorer    scores and exports
      * @param actuation the decide-and-act stage
      * @param acting    records when a change was held, for training to leave out
+     * @param metrics   where judgements are counted
      */
     public Cycle(List<FeatureSpec> features, Duration step, Scorer scorer, ActuationService actuation,
-                 ActingTracker acting) {
+                 ActingTracker acting, Metrics metrics) {
+        this.metrics = metrics;
+        // Every outcome exported from the start, so that rate() sees the first one of each.
+        for (Outcome o : Outcome.values()) {
+            metrics.feedbackOutcomes.labels(o.label());
+        }
         this.features = List.copyOf(features);
         this.step = step;
         this.scorer = scorer;
@@ -113,6 +122,7 @@ public final class Cycle {
                 now));
         episodes.forget(records.keySet());
         for (Judgement j : judged) {
+            metrics.feedbackOutcomes.labels(j.outcome().label()).inc();
             LOG.info("episode judged workload={} outcome={} from={} to={} evidence=\"{}\"", j.workload(),
                     j.outcome().label(), j.start(), j.end(), j.evidence());
         }

@@ -142,7 +142,7 @@ public final class Daemon implements AutoCloseable {
         ActingTracker acting = new ActingTracker(clock.instant().minus(cfg.detection().trainingWindow()));
         Training training = new Training(cfg, client, collector, registry, acting, failureLog, metrics);
         Cycle cycle = new Cycle(cfg.features(), cfg.collection().step(), new Scorer(cfg.detection(), registry, metrics),
-                actuation, acting);
+                actuation, acting, metrics);
         CycleVerticle.Stages stages = new CycleVerticle.Stages(cycle, training, new FailingNow(cfg, client, failureLog),
                 notifications, libvirtPool);
         collection = new CycleVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),

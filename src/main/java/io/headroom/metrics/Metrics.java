@@ -4,6 +4,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
+import java.util.List;
 
 /**
  * Every metric Headroom exports, in one place, registered into an injected registry
@@ -13,8 +14,6 @@ import io.prometheus.client.Histogram;
  * {@code _total} only on counters.
  */
 public final class Metrics {
-
-    public static final String NAMESPACE = "headroom";
 
     /** Wall time of one HTTP call to the Prometheus API, by API endpoint (query_range, query, series, label_values). */
     public final Histogram prometheusRequestDuration;
@@ -148,21 +147,26 @@ public final class Metrics {
 
     private final CollectorRegistry registry;
 
+    /** Episodes judged by the feedback stage, by outcome. */
+    public final Counter feedbackOutcomes;
+    /** The per-workload gauges {@link #forgetAllocation} retires. */
+    private final List<Gauge> allocationSeries;
+
     public Metrics(CollectorRegistry registry) {
         this.registry = registry;
         prometheusRequestDuration = Histogram.build()
-                .namespace(NAMESPACE).subsystem("prometheus").name("request_duration_seconds")
+                .name("headroom_prometheus_request_duration_seconds")
                 .help("Duration of HTTP calls to the Prometheus API.")
                 .labelNames("endpoint")
                 .buckets(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
                 .register(registry);
         prometheusRequests = Counter.build()
-                .namespace(NAMESPACE).subsystem("prometheus").name("requests_total")
+                .name("headroom_prometheus_requests_total")
                 .help("HTTP calls sent to the Prometheus API, retries included.")
                 .labelNames("endpoint")
                 .register(registry);
         prometheusRequestErrors = Counter.build()
-                .namespace(NAMESPACE).subsystem("prometheus").name("request_errors_total")
+                .name("headroom_prometheus_request_errors_total")
                 .help("Failed HTTP calls to the Prometheus API, by reason.")
                 .labelNames("endpoint", "reason")
                 .register(registry);
@@ -172,83 +176,83 @@ public final class Metrics {
                 .labelNames("endpoint")
                 .register(registry);
         stageDuration = Gauge.build()
-                .namespace(NAMESPACE).subsystem("stage").name("duration_seconds")
+                .name("headroom_stage_duration_seconds")
                 .help("Duration of the last run of a pipeline stage.")
                 .labelNames("stage")
                 .register(registry);
         stageSuccess = Gauge.build()
-                .namespace(NAMESPACE).subsystem("stage").name("success")
+                .name("headroom_stage_success")
                 .help("1 if the last run of the stage succeeded, 0 if it failed.")
                 .labelNames("stage")
                 .register(registry);
         stageLastSuccess = Gauge.build()
-                .namespace(NAMESPACE).subsystem("stage").name("last_success_timestamp_seconds")
+                .name("headroom_stage_last_success_timestamp_seconds")
                 .help("Unix time of the last successful run of the stage.")
                 .labelNames("stage")
                 .register(registry);
         stageFailures = Counter.build()
-                .namespace(NAMESPACE).subsystem("stage").name("failures_total")
+                .name("headroom_stage_failures_total")
                 .help("Failed runs of a pipeline stage.")
                 .labelNames("stage")
                 .register(registry);
         workloads = Gauge.build()
-                .namespace(NAMESPACE).name("workloads")
+                .name("headroom_workloads")
                 .help("Workloads found by the last discovery.")
                 .register(registry);
         featureSeries = Gauge.build()
-                .namespace(NAMESPACE).subsystem("feature").name("series")
+                .name("headroom_feature_series")
                 .help("Series returned for the feature by the last collection.")
                 .labelNames("feature")
                 .register(registry);
         featureMissingPoints = Gauge.build()
-                .namespace(NAMESPACE).subsystem("feature").name("missing_points")
+                .name("headroom_feature_missing_points")
                 .help("Cells of the last feature matrix with no usable value (absent, NaN or Inf).")
                 .labelNames("feature")
                 .register(registry);
         cyclesSkipped = Counter.build()
-                .namespace(NAMESPACE).subsystem("cycle").name("skipped_total")
+                .name("headroom_cycle_skipped_total")
                 .help("Cycles skipped because the previous cycle was still running.")
                 .register(registry);
         cyclesCompleted = Counter.build()
-                .namespace(NAMESPACE).subsystem("cycle").name("completed_total")
+                .name("headroom_cycle_completed_total")
                 .help("Cycles that finished: collected, scored and decided (failed cycles count as stage failures).")
                 .register(registry);
         anomalyScore = Gauge.build()
-                .namespace(NAMESPACE).subsystem("anomaly").name("score")
+                .name("headroom_anomaly_score")
                 .help("Latest anomaly score (0-100) of the workload; absent when it has no model or no data.")
                 .labelNames("workload")
                 .register(registry);
         anomalyAttribution = Gauge.build()
-                .namespace(NAMESPACE).subsystem("anomaly").name("attribution")
+                .name("headroom_anomaly_attribution")
                 .help("Share (0-1) of the workload's latest score attributed to the feature.")
                 .labelNames("workload", "feature")
                 .register(registry);
         workloadModel = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("model_info")
+                .name("headroom_workload_model_info")
                 .help("The model that scores the workload: scope (workload, group or global) and type.")
                 .labelNames("workload", "scope", "type")
                 .register(registry);
         workloadScored = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("scored")
+                .name("headroom_workload_scored")
                 .help("1 if the workload got a score in the last cycle, 0 if it had no usable model or data.")
                 .labelNames("workload")
                 .register(registry);
         modelAge = Gauge.build()
-                .namespace(NAMESPACE).subsystem("model").name("age_seconds")
+                .name("headroom_model_age_seconds")
                 .help("Time since the model was trained.")
                 .labelNames("scope", "type")
                 .register(registry);
         modelTrainingRows = Gauge.build()
-                .namespace(NAMESPACE).subsystem("model").name("training_rows")
+                .name("headroom_model_training_rows")
                 .help("Clean rows the model was trained on.")
                 .labelNames("scope", "type")
                 .register(registry);
         trainingDuration = Gauge.build()
-                .namespace(NAMESPACE).subsystem("training").name("duration_seconds")
+                .name("headroom_training_duration_seconds")
                 .help("Duration of the last training of all models, history fetch included.")
                 .register(registry);
         modelsSkipped = Gauge.build()
-                .namespace(NAMESPACE).subsystem("training").name("skipped_models")
+                .name("headroom_training_skipped_models")
                 .help("Models the last training could not train (too little clean history).")
                 .register(registry);
         configLastReloadSuccessful = Gauge.build()
@@ -285,72 +289,72 @@ public final class Metrics {
                 .help("Unix time of the next training attempt (the schedule, or the backoff after a failure).")
                 .register(registry);
         buildInfo = Gauge.build()
-                .namespace(NAMESPACE).name("build_info")
+                .name("headroom_build_info")
                 .help("Headroom build information; always 1.")
                 .labelNames("version")
                 .register(registry);
         libvirtFailures = Counter.build()
-                .namespace(NAMESPACE).subsystem("libvirt").name("failures_total")
+                .name("headroom_libvirt_failures_total")
                 .help("libvirt calls that failed, by operation and reason (refused, domain_gone, connection_lost).")
                 .labelNames("operation", "reason")
                 .register(registry);
         libvirtConnects = Counter.build()
-                .namespace(NAMESPACE).subsystem("libvirt").name("connects_total")
+                .name("headroom_libvirt_connects_total")
                 .help("Attempts to open the libvirt connection, by result (ok, failed).")
                 .labelNames("result")
                 .register(registry);
         workloadVcpus = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("vcpus")
+                .name("headroom_workload_vcpus")
                 .help("Live vCPUs of the workload, as last read from libvirt.")
                 .labelNames("workload")
                 .register(registry);
         workloadBaselineVcpus = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("baseline_vcpus")
+                .name("headroom_workload_baseline_vcpus")
                 .help("vCPUs the workload had before Headroom changed it.")
                 .labelNames("workload")
                 .register(registry);
         workloadMemory = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("memory_bytes")
+                .name("headroom_workload_memory_bytes")
                 .help("Live memory of the workload, as last read from libvirt.")
                 .labelNames("workload")
                 .register(registry);
         workloadBaselineMemory = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("baseline_memory_bytes")
+                .name("headroom_workload_baseline_memory_bytes")
                 .help("Memory the workload had before Headroom changed it.")
                 .labelNames("workload")
                 .register(registry);
         workloadMaxVcpus = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("max_vcpus")
+                .name("headroom_workload_max_vcpus")
                 .help("Most vCPUs the workload can have without a restart, as last read from libvirt.")
                 .labelNames("workload")
                 .register(registry);
         workloadMaxMemory = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("max_memory_bytes")
+                .name("headroom_workload_max_memory_bytes")
                 .help("Most memory the workload can have without a restart, as last read from libvirt.")
                 .labelNames("workload")
                 .register(registry);
         featureValue = Gauge.build()
-                .namespace(NAMESPACE).subsystem("feature").name("value")
+                .name("headroom_feature_value")
                 .help("Value of the feature in the workload's latest scored row; absent when it had no usable value.")
                 .labelNames("workload", "feature")
                 .register(registry);
         workloadTier = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("tier")
+                .name("headroom_workload_tier")
                 .help("Effective tier of the workload: 0 none, 1 medium, 2 high, 3 critical.")
                 .labelNames("workload")
                 .register(registry);
         workloadLeftAlone = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("left_alone")
+                .name("headroom_workload_left_alone")
                 .help("1 while the workload is left alone because someone else changed it after Headroom did.")
                 .labelNames("workload")
                 .register(registry);
         decisions = Counter.build()
-                .namespace(NAMESPACE).name("decisions_total")
+                .name("headroom_decisions_total")
                 .help("Decisions made, by tier and action (no_model, opted_out, hold, raise, decay).")
                 .labelNames("tier", "action")
                 .register(registry);
         decisionClamps = Counter.build()
-                .namespace(NAMESPACE).subsystem("decision").name("clamps_total")
+                .name("headroom_decision_clamps_total")
                 .help("Guardrails that changed a decision, by resource and reason.")
                 .labelNames("resource", "reason")
                 .register(registry);
@@ -367,94 +371,114 @@ public final class Metrics {
                 .labelNames("resource")
                 .register(registry);
         actuationChanges = Counter.build()
-                .namespace(NAMESPACE).subsystem("actuation").name("changes_total")
+                .name("headroom_actuation_changes_total")
                 .help("Changes attempted, by workload, resource, tier and result.")
                 .labelNames("workload", "resource", "tier", "result")
                 .register(registry);
         actuationMode = Gauge.build()
-                .namespace(NAMESPACE).subsystem("actuation").name("mode")
+                .name("headroom_actuation_mode")
                 .help("1 for the actuation mode in use (observe or enforce).")
                 .labelNames("mode")
                 .register(registry);
         vcpuUnplugFailed = Gauge.build()
-                .namespace(NAMESPACE).subsystem("vcpu").name("unplug_failed")
+                .name("headroom_vcpu_unplug_failed")
                 .help("1 while a vCPU unplug of the workload has failed (libvirt keeps counting the vCPU) and its CPU "
                         + "is capped by quota instead.")
                 .labelNames("workload")
                 .register(registry);
         workloadCpuQuota = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("cpu_quota_cores")
+                .name("headroom_workload_cpu_quota_cores")
                 .help("CPU the workload's CFS quota allows, in host CPUs for the whole guest; absent while uncapped.")
                 .labelNames("workload")
                 .register(registry);
         workloadBaselineCpuQuota = Gauge.build()
-                .namespace(NAMESPACE).subsystem("workload").name("baseline_cpu_quota_cores")
+                .name("headroom_workload_baseline_cpu_quota_cores")
                 .help("The CFS quota the tier multipliers apply to, in host CPUs for the whole guest.")
                 .labelNames("workload")
                 .register(registry);
         domains = new DomainSeries().register(registry);
         notificationsSent = Counter.build()
-                .namespace(NAMESPACE).subsystem("notifications").name("sent_total")
+                .name("headroom_notifications_sent_total")
                 .help("Alerts accepted by an Alertmanager.")
                 .labelNames("alertmanager")
                 .register(registry);
         notificationErrors = Counter.build()
-                .namespace(NAMESPACE).subsystem("notifications").name("errors_total")
+                .name("headroom_notifications_errors_total")
                 .help("Failed POSTs of alerts to an Alertmanager, by reason.")
                 .labelNames("alertmanager", "reason")
                 .register(registry);
         notificationsDropped = Counter.build()
-                .namespace(NAMESPACE).subsystem("notifications").name("dropped_total")
+                .name("headroom_notifications_dropped_total")
                 .help("Alerts given up on: queue_full (oldest dropped) or rejected (4xx from every Alertmanager).")
                 .labelNames("reason")
                 .register(registry);
         notificationQueueLength = Gauge.build()
-                .namespace(NAMESPACE).subsystem("notifications").name("queue_length")
+                .name("headroom_notifications_queue_length")
                 .help("Alerts waiting to be posted to Alertmanager.")
                 .register(registry);
         notificationQueueCapacity = Gauge.build()
-                .namespace(NAMESPACE).subsystem("notifications").name("queue_capacity")
+                .name("headroom_notifications_queue_capacity")
                 .help("Capacity of the alert queue.")
                 .register(registry);
         notificationDuration = Histogram.build()
-                .namespace(NAMESPACE).subsystem("notifications").name("request_duration_seconds")
+                .name("headroom_notifications_request_duration_seconds")
                 .help("Duration of POSTs of alerts to an Alertmanager.")
                 .labelNames("alertmanager")
                 .buckets(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
                 .register(registry);
         notificationsActive = Gauge.build()
-                .namespace(NAMESPACE).subsystem("notifications").name("active_alerts")
+                .name("headroom_notifications_active_alerts")
                 .help("Alerts Headroom currently holds active in Alertmanager.")
                 .register(registry);
         webhookRequests = Counter.build()
-                .namespace(NAMESPACE).subsystem("webhook").name("requests_total")
+                .name("headroom_webhook_requests_total")
                 .help("Requests to the failure webhook, by HTTP status code answered.")
                 .labelNames("code")
                 .register(registry);
         webhookAlerts = Counter.build()
-                .namespace(NAMESPACE).subsystem("webhook").name("alerts_total")
+                .name("headroom_webhook_alerts_total")
                 .help("Alerts received by the failure webhook, by result: new, resolved, duplicate, ignored.")
                 .labelNames("result")
                 .register(registry);
         admissionPaused = Gauge.build()
-                .namespace(NAMESPACE).subsystem("admission").name("paused")
+                .name("headroom_admission_paused")
                 .help("1 while the admission hook has confirmed a pause of new requests to the workload.")
                 .labelNames("workload")
                 .register(registry);
         admissionHookRequests = Counter.build()
-                .namespace(NAMESPACE).subsystem("admission").name("hook_requests_total")
+                .name("headroom_admission_hook_requests_total")
                 .help("Calls to the admission hook, retries included.")
                 .labelNames("action")
                 .register(registry);
         admissionHookErrors = Counter.build()
-                .namespace(NAMESPACE).subsystem("admission").name("hook_errors_total")
+                .name("headroom_admission_hook_errors_total")
                 .help("Failed calls to the admission hook, by reason.")
                 .labelNames("action", "reason")
                 .register(registry);
         admissionExpired = Counter.build()
-                .namespace(NAMESPACE).subsystem("admission").name("expired_total")
+                .name("headroom_admission_expired_total")
                 .help("Pauses lifted because they reached max_pause while the workload was still critical.")
                 .register(registry);
+        feedbackOutcomes = Counter.build()
+                .name("headroom_feedback_outcomes_total")
+                .help("Episodes of help judged by their effect (failed, relieved, unnecessary, not_resource, unjudged) "
+                        + "and failures no episode covered (missed).")
+                .labelNames("outcome")
+                .register(registry);
+        allocationSeries = List.of(workloadVcpus, workloadMemory, workloadMaxVcpus, workloadMaxMemory,
+                workloadBaselineVcpus, workloadBaselineMemory, workloadTier, workloadLeftAlone, vcpuUnplugFailed,
+                workloadCpuQuota, workloadBaselineCpuQuota);
+    }
+
+    /**
+     * Retires a workload's allocation series (every gauge above labelled by {@code workload} alone that actuation
+     * sets), so that dashboards do not show stale sizes for a guest that is gone. One list, so that a new gauge
+     * cannot be exported without being retired.
+     */
+    public void forgetAllocation(String workload) {
+        for (Gauge g : allocationSeries) {
+            g.remove(workload);
+        }
     }
 
     /**
@@ -480,6 +504,24 @@ public final class Metrics {
     /** The registry these metrics live in. */
     public CollectorRegistry registry() {
         return registry;
+    }
+
+    /**
+     * HTTP calls sent to Prometheus so far ({@code headroom_prometheus_requests_total}), retries included, on the
+     * given endpoints, or on every endpoint when none is given: what the one-shot commands report.
+     */
+    public double prometheusRequestsSent(String... endpoints) {
+        java.util.Set<String> only = java.util.Set.of(endpoints);
+        double sum = 0;
+        for (io.prometheus.client.Collector.MetricFamilySamples f : prometheusRequests.collect()) {
+            for (io.prometheus.client.Collector.MetricFamilySamples.Sample s : f.samples) {
+                if (s.name.equals("headroom_prometheus_requests_total")
+                        && (only.isEmpty() || only.contains(s.labelValues.get(0)))) {
+                    sum += s.value;
+                }
+            }
+        }
+        return sum;
     }
 
     /** A fresh, isolated set of metrics, for tests and one-shot commands. */

@@ -131,7 +131,7 @@ final class HeadroomController implements Controller {
         ActuationService actuation = new ActuationService(cfg.decide(), cfg.act(), gateway,
                 new LibvirtActuator(gateway), StateStore.under(dir.resolve("state")), metrics);
         this.cycle = new Cycle(cfg.features(), cfg.collection().step(), new Scorer(cfg.detection(), registry, metrics),
-                actuation, acting);
+                actuation, acting, metrics);
     }
 
     /**
