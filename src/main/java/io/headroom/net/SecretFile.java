@@ -32,4 +32,12 @@ public final class SecretFile {
         }
         return secret;
     }
+
+    /**
+     * The {@code Authorization} header value for a {@code bearer_token_file}, read once; empty without one. The
+     * value is a secret: keep it out of logs and exceptions.
+     */
+    public static java.util.Optional<String> bearerAuthorization(java.util.Optional<Path> tokenFile) {
+        return tokenFile.map(f -> "Bearer " + read(f));
+    }
 }

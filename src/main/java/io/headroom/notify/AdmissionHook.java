@@ -61,7 +61,7 @@ final class AdmissionHook implements AutoCloseable {
         }
         this.cfg = cfg;
         this.metrics = metrics;
-        this.authorization = cfg.bearerTokenFile().map(f -> "Bearer " + SecretFile.read(f));
+        this.authorization = SecretFile.bearerAuthorization(cfg.bearerTokenFile());
         // The gate's backoff is the only retry, so that each attempt is counted.
         this.http = HttpClients.create(cfg.timeout(), cfg.timeout(), cfg.caFile());
     }

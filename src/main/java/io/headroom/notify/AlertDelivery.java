@@ -69,7 +69,7 @@ final class AlertDelivery implements AutoCloseable {
         this.backoff = cfg.retry();
         this.timeout = cfg.timeout();
         this.metrics = metrics;
-        this.authorization = cfg.bearerTokenFile().map(f -> "Bearer " + SecretFile.read(f));
+        this.authorization = SecretFile.bearerAuthorization(cfg.bearerTokenFile());
         // Our loop is the only retry, so that every attempt is counted and backed off.
         this.http = HttpClients.create(cfg.timeout(), cfg.timeout(), cfg.caFile());
         this.queue = new ArrayBlockingQueue<>(cfg.queueSize());

@@ -12,10 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs a real Alertmanager for a test class.
@@ -36,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * that routes everything to a receiver with no integrations. Without a binary it falls back to the {@value #IMAGE}
  * image if Docker is available, and otherwise fails naming the package to install.
  */
-public final class AlertmanagerExtension implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class AlertmanagerExtension extends ServerExtension {
 
     /** Image used when no binary is installed but Docker is available; same version as Debian 12's package. */
     public static final String IMAGE = "prom/alertmanager:v0.25.0";
@@ -55,12 +52,8 @@ public final class AlertmanagerExtension implements BeforeAllCallback, AfterAllC
     private final Duration startupTimeout;
     private final List<String> extraFlags;
 
-    private Path workDir;
-    private Path logFile;
-    private RunningServer server;
-    private String startedBy;
-
     private AlertmanagerExtension(Builder builder) {
+        super("Alertmanager");
         this.binary = builder.binary;
         this.dockerFallback = builder.dockerFallback;
         this.config = builder.config;
@@ -78,41 +71,12 @@ public final class AlertmanagerExtension implements BeforeAllCallback, AfterAllC
     }
 
     /**
-     * Starts the server unless an enclosing test class already did.
-     *
-     * @param context the class being set up
-     */
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        synchronized (this) {
-            if (server != null) {
-                return;
-            }
-            start();
-            startedBy = context.getUniqueId();
-        }
-    }
-
-    /**
-     * Stops the server if this is the class that started it.
-     *
-     * @param context the class being torn down
-     */
-    @Override
-    public void afterAll(ExtensionContext context) {
-        synchronized (this) {
-            if (context.getUniqueId().equals(startedBy)) {
-                close();
-            }
-        }
-    }
-
-    /**
      * Starts the server and waits until {@code /-/ready} answers 200.
      *
      * @throws ExtensionConfigurationException if neither the binary nor Docker is available
      * @throws IllegalStateException           if the server does not become ready; the message ends with its log
      */
+    @Override
     public synchronized void start() {
         if (server != null) {
             throw new IllegalStateException("Alertmanager is already running at " + server.baseUrl());
@@ -150,56 +114,14 @@ public final class AlertmanagerExtension implements BeforeAllCallback, AfterAllC
                         Map.of(configFile, CONTAINER_CONFIG), List.of(), logFile, startupTimeout);
             }
         } catch (IOException e) {
-            fail();
+            discard();
             throw new UncheckedIOException("cannot prepare Alertmanager in " + workDir, e);
         } catch (RuntimeException e) {
-            fail();
+            discard();
             throw e;
         }
         LOG.log(Level.INFO, String.format("Alertmanager %s ready at %s after %d ms", local ? "process" : "container",
                 server.baseUrl(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin)));
-    }
-
-    /** Stops the server and deletes the temporary directory. Does nothing if not running. */
-    @Override
-    public synchronized void close() {
-        try {
-            if (server != null) {
-                server.stop();
-            }
-        } finally {
-            server = null;
-            startedBy = null;
-            TempDirs.delete(workDir);
-        }
-    }
-
-    /**
-     * Returns the server's base URL, without a trailing slash.
-     *
-     * @return e.g. {@code http://127.0.0.1:41234}
-     */
-    public String baseUrl() {
-        return running().baseUrl();
-    }
-
-    /**
-     * Returns the port of {@link #baseUrl()}.
-     *
-     * @return the listening port (the mapped host port in a container)
-     */
-    public int port() {
-        return running().port();
-    }
-
-    /**
-     * Returns the file with the server's output.
-     *
-     * @return the log file in the temporary directory
-     */
-    public Path logFile() {
-        running();
-        return logFile;
     }
 
     private List<String> flags(String configPath, String storagePath, String listen) {
@@ -213,33 +135,17 @@ public final class AlertmanagerExtension implements BeforeAllCallback, AfterAllC
         return flags;
     }
 
-    private RunningServer running() {
-        RunningServer current = server;
-        if (current == null) {
-            throw new IllegalStateException("Alertmanager is not running; register the extension in a static"
-                    + " @RegisterExtension field or call start()");
-        }
-        return current;
-    }
-
-    private void fail() {
-        if (server != null) {
-            server.stop();
-            server = null;
-        }
-        TempDirs.delete(workDir, logFile);
-    }
-
     /** Configures an {@link AlertmanagerExtension}. Every method returns this builder. */
-    public static final class Builder {
+    public static final class Builder extends ServerBuilder<Builder> {
 
-        private Path binary;
-        private boolean dockerFallback = true;
         private String config = DEFAULT_CONFIG;
-        private Duration startupTimeout = Duration.ofSeconds(60);
-        private final List<String> extraFlags = new ArrayList<>();
 
         private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         /**
@@ -250,54 +156,6 @@ public final class AlertmanagerExtension implements BeforeAllCallback, AfterAllC
          */
         public Builder config(String yaml) {
             this.config = Objects.requireNonNull(yaml, "yaml");
-            return this;
-        }
-
-        /**
-         * Sets how long to wait for {@code /-/ready} after the process starts.
-         *
-         * @param timeout default 60 s
-         * @return this builder
-         */
-        public Builder startupTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("startup timeout must be positive, got " + timeout);
-            }
-            this.startupTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Adds a command-line flag, e.g. {@code --log.level=debug}.
-         *
-         * @param flag the complete flag
-         * @return this builder
-         */
-        public Builder extraFlag(String flag) {
-            extraFlags.add(Objects.requireNonNull(flag, "flag"));
-            return this;
-        }
-
-        /**
-         * Uses this binary instead of looking it up. A path that is not an executable file counts as a missing binary.
-         *
-         * @param alertmanager path of the binary
-         * @return this builder
-         */
-        public Builder binary(Path alertmanager) {
-            this.binary = Objects.requireNonNull(alertmanager, "alertmanager");
-            return this;
-        }
-
-        /**
-         * Allows or forbids running the {@value AlertmanagerExtension#IMAGE} image when the binary is missing. When
-         * forbidden, Docker is not even probed.
-         *
-         * @param enabled default true
-         * @return this builder
-         */
-        public Builder dockerFallback(boolean enabled) {
-            this.dockerFallback = enabled;
             return this;
         }
 

@@ -18,10 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs a real Prometheus server for a test class, optionally with history backfilled by promtool.
@@ -63,7 +60,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * this host. Scrape targets on 127.0.0.1 or localhost are rewritten to {@code host.testcontainers.internal} and their
  * ports exposed to the container.
  */
-public final class PrometheusExtension implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class PrometheusExtension extends ServerExtension {
 
     /** Image used when no binary is installed but Docker is available; same version as Debian 12's package. */
     public static final String IMAGE = "prom/prometheus:v2.42.0";
@@ -89,14 +86,11 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
     private final List<Path> ruleFiles;
     private final List<String> alertmanagers;
 
-    private Path workDir;
     private Path dataDir;
-    private Path logFile;
-    private RunningServer server;
     private boolean inContainer;
-    private String startedBy;
 
     private PrometheusExtension(Builder builder) {
+        super("Prometheus");
         this.binary = builder.binary;
         this.promtoolBinary = builder.promtoolBinary;
         this.dockerFallback = builder.dockerFallback;
@@ -124,42 +118,13 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
     }
 
     /**
-     * Starts the server unless an enclosing test class already did.
-     *
-     * @param context the class being set up
-     */
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        synchronized (this) {
-            if (server != null) {
-                return;
-            }
-            start();
-            startedBy = context.getUniqueId();
-        }
-    }
-
-    /**
-     * Stops the server if this is the class that started it.
-     *
-     * @param context the class being torn down
-     */
-    @Override
-    public void afterAll(ExtensionContext context) {
-        synchronized (this) {
-            if (context.getUniqueId().equals(startedBy)) {
-                close();
-            }
-        }
-    }
-
-    /**
      * Backfills, starts the server and waits until {@code /-/ready} answers 200.
      *
      * @throws ExtensionConfigurationException if neither the binaries nor Docker are available
      * @throws IllegalStateException           if promtool fails or the server does not become ready; the message
      *                                         includes the tool's output or the end of the server log
      */
+    @Override
     public synchronized void start() {
         if (server != null) {
             throw new IllegalStateException("Prometheus is already running at " + server.baseUrl());
@@ -199,44 +164,12 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
                     inContainer ? "container" : "process", server.baseUrl(), millis(ready - begin), backfillFiles.size(),
                     millis(written - begin), millis(backfilled - written), millis(ready - backfilled)));
         } catch (IOException e) {
-            fail();
+            discard(workDir.resolve("promtool.log"));
             throw new UncheckedIOException("cannot prepare Prometheus in " + workDir, e);
         } catch (RuntimeException e) {
-            fail();
+            discard(workDir.resolve("promtool.log"));
             throw e;
         }
-    }
-
-    /** Stops the server and deletes the temporary directory. Does nothing if not running. */
-    @Override
-    public synchronized void close() {
-        try {
-            if (server != null) {
-                server.stop();
-            }
-        } finally {
-            server = null;
-            startedBy = null;
-            TempDirs.delete(workDir);
-        }
-    }
-
-    /**
-     * Returns the server's base URL, without a trailing slash.
-     *
-     * @return e.g. {@code http://127.0.0.1:41234}
-     */
-    public String baseUrl() {
-        return running().baseUrl();
-    }
-
-    /**
-     * Returns the port of {@link #baseUrl()}.
-     *
-     * @return the listening port (the mapped host port in a container)
-     */
-    public int port() {
-        return running().port();
     }
 
     /**
@@ -254,35 +187,8 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
         return dataDir;
     }
 
-    /**
-     * Returns the file with the server's output (and, in a container, promtool's).
-     *
-     * @return the log file in the temporary directory
-     */
-    public Path logFile() {
-        running();
-        return logFile;
-    }
-
     private static long millis(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
-    }
-
-    private RunningServer running() {
-        RunningServer current = server;
-        if (current == null) {
-            throw new IllegalStateException("Prometheus is not running; register the extension in a static"
-                    + " @RegisterExtension field or call start()");
-        }
-        return current;
-    }
-
-    private void fail() {
-        if (server != null) {
-            server.stop();
-            server = null;
-        }
-        TempDirs.delete(workDir, logFile, workDir.resolve("promtool.log"));
     }
 
     private String missingMessage(Binaries.Lookup prometheus, Binaries.Lookup promtool) {
@@ -490,22 +396,23 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
     }
 
     /** Configures a {@link PrometheusExtension}. Every method returns this builder. */
-    public static final class Builder {
+    public static final class Builder extends ServerBuilder<Builder> {
 
-        private Path binary;
         private Path promtoolBinary;
-        private boolean dockerFallback = true;
         private final Map<String, List<String>> scrapeTargets = new LinkedHashMap<>();
         private Duration scrapeInterval = Duration.ofSeconds(15);
         private Duration retention = Duration.ofDays(3650);
         private boolean adminApi;
-        private Duration startupTimeout = Duration.ofSeconds(60);
         private final List<BackfillSource> backfills = new ArrayList<>();
-        private final List<String> extraFlags = new ArrayList<>();
         private final List<Path> ruleFiles = new ArrayList<>();
         private final List<String> alertmanagers = new ArrayList<>();
 
         private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         /**
@@ -623,43 +530,6 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
         }
 
         /**
-         * Sets how long to wait for {@code /-/ready} after the process starts.
-         *
-         * @param timeout default 60 s
-         * @return this builder
-         */
-        public Builder startupTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("startup timeout must be positive, got " + timeout);
-            }
-            this.startupTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Adds a command-line flag, e.g. {@code --enable-feature=promql-at-modifier}.
-         *
-         * @param flag the complete flag
-         * @return this builder
-         */
-        public Builder extraFlag(String flag) {
-            extraFlags.add(Objects.requireNonNull(flag, "flag"));
-            return this;
-        }
-
-        /**
-         * Uses this prometheus binary instead of looking it up. A path that is not an executable file counts as
-         * a missing binary.
-         *
-         * @param prometheus path of the binary
-         * @return this builder
-         */
-        public Builder binary(Path prometheus) {
-            this.binary = Objects.requireNonNull(prometheus, "prometheus");
-            return this;
-        }
-
-        /**
          * Uses this promtool binary for backfills instead of looking it up.
          *
          * @param promtool path of the binary
@@ -667,18 +537,6 @@ public final class PrometheusExtension implements BeforeAllCallback, AfterAllCal
          */
         public Builder promtool(Path promtool) {
             this.promtoolBinary = Objects.requireNonNull(promtool, "promtool");
-            return this;
-        }
-
-        /**
-         * Allows or forbids running the {@value PrometheusExtension#IMAGE} image when a binary is missing. When forbidden, Docker is
-         * not even probed.
-         *
-         * @param enabled default true
-         * @return this builder
-         */
-        public Builder dockerFallback(boolean enabled) {
-            this.dockerFallback = enabled;
             return this;
         }
 
