@@ -11,6 +11,7 @@ import io.headroom.decide.Decision;
 import io.headroom.decide.HostCapacity;
 import io.headroom.decide.PolicyInput;
 import io.headroom.decide.PolicyOutcome;
+import io.headroom.decide.QuotaBaseline;
 import io.headroom.decide.Resource;
 import io.headroom.decide.TierPolicy;
 import io.headroom.decide.WorkloadScore;
@@ -232,7 +233,7 @@ public final class ActuationService {
             baseline = baseline.with(Resource.CPU, Math.max(baseline.vcpus(), rc.effective().vcpus()));
         }
         // The balloon must leave the guest what it uses plus the floor; without stats, the floor is all there is.
-        long floor = inUse.isPresent() ? inUse.getAsLong() + act.memoryFloor() : act.memoryFloor();
+        long floor = QuotaBaseline.memoryFloor(inUse, act.memoryFloor());
         PolicyOutcome out = policy.decide(new PolicyInput(w, score, before, baseline, rc.effective(),
                 observed.max(), capacity, recent, now, control, floor, observed.optedOut(),
                 observed.quota().map(q -> coresPerQuotaUnit(q, rc.effective().vcpus())).orElse(0.0)));
@@ -271,29 +272,15 @@ public final class ActuationService {
                 Optional.of(observed.max())), capacity);
     }
 
-    /**
-     * How this guest's CPU is controlled: as {@code act.cpu_strategy} says, except that a guest whose driver has no
-     * CFS quota can only get vCPUs, and a guest whose unplug failed only gets quota (its vCPUs are stuck).
-     */
+    /** How this guest's CPU is controlled ({@link CpuControl#choose}). */
     private CpuControl control(WorkloadRecord r, DomainAllocation d) {
-        if (d.quota().isEmpty()) {
-            return CpuControl.VCPUS;
-        }
-        if (r.unplugFailed().isPresent()) {
-            return CpuControl.QUOTA;
-        }
-        return switch (act.cpuStrategy()) {
-            case VCPUS -> CpuControl.VCPUS;
-            case QUOTA -> CpuControl.QUOTA;
-            case AUTO -> d.quota().get().capped() ? CpuControl.QUOTA : CpuControl.VCPUS;
-        };
+        return CpuControl.choose(act.cpuStrategy(), d.quota().isPresent(),
+                d.quota().map(CpuQuota::capped).orElse(false), r.unplugFailed().isPresent());
     }
 
     /**
-     * Under quota control, the record's baseline carries the cap the multipliers apply to: the guest's own cap if it
-     * came with one; for an uncapped guest {@code act.quota_baseline_share} of each vCPU; after a failed unplug, the
-     * share of the counted vCPUs that its baseline vCPUs make (2 of 3 counted: 2/3 of each), so that the stuck vCPU
-     * adds no CPU. Derived once, then kept.
+     * Under quota control, the record's baseline carries the cap the multipliers apply to ({@link QuotaBaseline}):
+     * derived once, logged and audited, then kept.
      */
     private WorkloadRecord withQuotaBaseline(String w, WorkloadRecord r, DomainAllocation d, CpuControl control,
                                              Instant now) {
@@ -301,24 +288,14 @@ public final class ActuationService {
             return r;
         }
         CpuQuota q = d.quota().get();
-        long kept = r.baseline().cpuQuota();
-        if (kept > 0 && kept <= q.max()) {
+        Optional<QuotaBaseline> b = QuotaBaseline.derive(r.baseline().cpuQuota(), q.param() == CpuQuota.Param.VCPU,
+                q.period(), q.quota(), q.max(), r.baseline().vcpus(), d.current().vcpus(), r.unplugFailed().isPresent(),
+                act.quotaBaselineShare());
+        if (b.isEmpty()) {
             return r;
         }
-        long derived;
-        String why;
-        if (r.unplugFailed().isPresent() && !q.capped()) {
-            derived = q.param() == CpuQuota.Param.GLOBAL ? q.period() * r.baseline().vcpus()
-                    : q.period() * r.baseline().vcpus() / Math.max(1, d.current().vcpus());
-            why = "its " + r.baseline().vcpus() + " baseline vCPUs' share of the " + d.current().vcpus() + " libvirt counts";
-        } else if (q.capped()) {
-            derived = q.quota();
-            why = "the cap it came with";
-        } else {
-            derived = Math.round(act.quotaBaselineShare() * q.period());
-            why = "act.quota_baseline_share " + act.quotaBaselineShare() + " of each vCPU";
-        }
-        derived = Math.max(CpuQuota.MIN_QUOTA, derived / CpuQuota.MIN_QUOTA * CpuQuota.MIN_QUOTA);
+        long derived = b.get().quota();
+        String why = b.get().why();
         LOG.info("workload={} baseline quota {}={}us of period {}us: {}", w, q.param().quotaField(), derived, q.period(), why);
         ObjectNode e = StateCodec.event(now, w, "baseline_quota");
         e.put("parameter", q.param().quotaField());
