@@ -59,7 +59,7 @@ public final class ActuationService {
     private TierPolicy policy;
     private final ActConfig act;
     private final Duration forgetAfter;
-    private final LibvirtGateway gateway;
+    private final Hypervisor gateway;
     private final Actuator actuator;
     private final StateStore store;
     private final Metrics metrics;
@@ -73,7 +73,7 @@ public final class ActuationService {
      *
      * @throws IOException if the snapshot exists but cannot be read; starting without it would lose baselines
      */
-    public ActuationService(DecideConfig decide, ActConfig act, LibvirtGateway gateway, Actuator actuator,
+    public ActuationService(DecideConfig decide, ActConfig act, Hypervisor gateway, Actuator actuator,
                             StateStore store, Metrics metrics) throws IOException {
         this.policy = new TierPolicy(decide);
         this.act = act;
@@ -96,7 +96,7 @@ public final class ActuationService {
      * The service as configured: {@code act.mode} picks {@link LibvirtActuator} or {@link DryRunActuator}, state
      * lives under {@code state_dir/actuation}. In enforce mode {@code gateway} must be read-write.
      */
-    public static ActuationService create(HeadroomConfig cfg, LibvirtGateway gateway, Metrics metrics) throws IOException {
+    public static ActuationService create(HeadroomConfig cfg, Hypervisor gateway, Metrics metrics) throws IOException {
         Actuator actuator = cfg.act().mode() == ActConfig.Mode.ENFORCE ? new LibvirtActuator(gateway) : new DryRunActuator();
         return new ActuationService(cfg.decide(), cfg.act(), gateway, actuator,
                 StateStore.under(cfg.stateDir(), cfg.stateLogs().audit()), metrics);

@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Enforce mode: applies decisions live through the {@link LibvirtGateway}. */
+/** Enforce mode: applies decisions live through the {@link Hypervisor} (libvirt's, in production). */
 public final class LibvirtActuator implements Actuator {
 
-    private final LibvirtGateway gateway;
+    private final Hypervisor gateway;
 
-    /** @param gateway a read-write gateway; libvirt refuses every change on a read-only connection */
-    public LibvirtActuator(LibvirtGateway gateway) {
+    /** @param gateway a read-write connection; libvirt refuses every change on a read-only one */
+    public LibvirtActuator(Hypervisor gateway) {
         if (gateway.readOnly()) {
             throw new IllegalArgumentException("enforce mode needs a read-write libvirt connection to " + gateway.uri());
         }

@@ -65,7 +65,7 @@ import org.xml.sax.helpers.DefaultHandler;
  * loop. Methods are synchronized because a libvirt connection (and the test driver's state) belongs to one
  * caller at a time, and libvirt reports errors per thread.
  */
-public final class LibvirtGateway implements AutoCloseable {
+public final class LibvirtGateway implements Hypervisor {
 
     /**
      * Namespace of Headroom's element in a domain's {@code <metadata>}. A domain carrying
@@ -152,11 +152,13 @@ public final class LibvirtGateway implements AutoCloseable {
     }
 
     /** The libvirt URI. */
+    @Override
     public String uri() {
         return uri;
     }
 
     /** True if the connection is opened read-only, which libvirt refuses changes on. */
+    @Override
     public boolean readOnly() {
         return readOnly;
     }
@@ -164,6 +166,7 @@ public final class LibvirtGateway implements AutoCloseable {
     /**
      * Names of the running domains on this host, sorted. Blocking: call on the {@code headroom-libvirt} worker pool.
      */
+    @Override
     public synchronized SortedSet<String> runningDomainNames() {
         Connect c = connection("list_domains");
         try {
@@ -185,6 +188,7 @@ public final class LibvirtGateway implements AutoCloseable {
     }
 
     /** Names of defined but not running domains. Blocking: call on the {@code headroom-libvirt} worker pool. */
+    @Override
     public synchronized List<String> inactiveDomainNames() {
         try {
             return new ArrayList<>(List.of(connection("list_domains").listDefinedDomains()));
@@ -199,6 +203,7 @@ public final class LibvirtGateway implements AutoCloseable {
      *
      * @throws LibvirtFailure {@link LibvirtFailure.Kind#DOMAIN_GONE} if it does not exist or does not run
      */
+    @Override
     public synchronized DomainAllocation allocation(String name) {
         return withDomain("read_allocation", name, dp -> {
             int vcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read live vCPUs of " + name);
@@ -219,6 +224,7 @@ public final class LibvirtGateway implements AutoCloseable {
      *
      * @throws LibvirtFailure {@link LibvirtFailure.Kind#DOMAIN_GONE} if it does not exist or does not run
      */
+    @Override
     public synchronized DomainStats stats(String name) {
         return withDomain("read_stats", name, dp -> {
             virDomainInfo info = info(dp, name);
@@ -316,6 +322,7 @@ public final class LibvirtGateway implements AutoCloseable {
     /**
      * The host's CPUs and memory, and what its running domains hold. Blocking: call on the {@code headroom-libvirt} worker pool.
      */
+    @Override
     public synchronized HostSnapshot host() {
         Connect c = connection("read_host");
         try {
@@ -352,6 +359,7 @@ public final class LibvirtGateway implements AutoCloseable {
      * Sets the live vCPUs of a running domain and reads them back. Never throws for libvirt errors.
      * Blocking: call on the {@code headroom-libvirt} worker pool.
      */
+    @Override
     public synchronized ActuationResult setVcpus(String name, int vcpus) {
         String what = "set live vCPUs of " + name + " to " + vcpus;
         try {
@@ -381,6 +389,7 @@ public final class LibvirtGateway implements AutoCloseable {
      *
      * @param bytes a whole number of KiB, libvirt's unit
      */
+    @Override
     public synchronized ActuationResult setMemory(String name, long bytes) {
         if (bytes % 1024 != 0) {
             throw new IllegalArgumentException("libvirt sets memory in KiB; " + bytes + " bytes is not a whole number of KiB");
@@ -403,6 +412,7 @@ public final class LibvirtGateway implements AutoCloseable {
      * @param param which quota, as {@link #allocation} reported it for the guest
      * @param quota microseconds per period, at least {@link CpuQuota#MIN_QUOTA}
      */
+    @Override
     public synchronized ActuationResult setCpuQuota(String name, CpuQuota.Param param, long quota) {
         String what = "set live " + param.quotaField() + " of " + name + " to " + quota + "us";
         try {
