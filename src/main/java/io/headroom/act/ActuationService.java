@@ -5,7 +5,6 @@ import io.headroom.config.ActConfig;
 import io.headroom.config.DecideConfig;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.decide.Allocation;
-import io.headroom.decide.Clamp;
 import io.headroom.decide.CpuControl;
 import io.headroom.decide.Decision;
 import io.headroom.decide.HostCapacity;
@@ -16,7 +15,6 @@ import io.headroom.decide.Resource;
 import io.headroom.decide.TierPolicy;
 import io.headroom.decide.WorkloadScore;
 import io.headroom.decide.WorkloadState;
-import io.headroom.metrics.DomainSeries;
 import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,13 +22,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -65,7 +60,8 @@ public final class ActuationService {
     private final Metrics metrics;
     private final TreeMap<String, WorkloadRecord> records;
     private final List<Instant> recent;
-    private final Set<String> exported = new HashSet<>();
+    private final ActionRecorder recorder;
+    private final AllocationExport gauges;
     private Map<String, WorkloadReport> last = Map.of();
 
     /**
@@ -82,6 +78,8 @@ public final class ActuationService {
         this.actuator = actuator;
         this.store = store;
         this.metrics = metrics;
+        this.recorder = new ActionRecorder(store, metrics, actuator);
+        this.gauges = new AllocationExport(metrics);
         ActuationState state = store.load();
         this.records = new TreeMap<>(state.workloads());
         this.recent = new ArrayList<>(state.recentChanges());
@@ -179,7 +177,7 @@ public final class ActuationService {
                         Optional.empty(), List.of(), List.of(f.getMessage())));
                 continue;
             }
-            exportDomain(stats);
+            gauges.exportDomain(stats);
             Step step = workload(w, observed, Optional.ofNullable(scores.get(w)), stats.balloon().inUseBytes(),
                     capacity, now);
             capacity = step.capacity();
@@ -190,7 +188,7 @@ public final class ActuationService {
             }
         }
         save();
-        unexport(reports);
+        gauges.unexport(reports);
         metrics.domains.retain(reports.stream().filter(r -> r.current().isPresent()).map(WorkloadReport::workload)
                 .collect(Collectors.toSet()));
         last = Collections.unmodifiableMap(reports.stream()
@@ -207,7 +205,7 @@ public final class ActuationService {
                           HostCapacity capacity, Instant now) {
         Reconciler.Result rc = Reconciler.reconcile(Optional.ofNullable(records.get(w)), observed.current(), now);
         WorkloadRecord record = rc.record();
-        recordReconciliation(w, rc, now);
+        recorder.reconciliation(w, rc, now);
         CpuControl control = control(record, observed);
         record = withQuotaBaseline(w, record, observed, control, now);
         List<String> notes = new ArrayList<>(rc.notes());
@@ -220,7 +218,7 @@ public final class ActuationService {
         }
         if (rc.kind() == Reconciler.Kind.LEFT_ALONE) {
             records.put(w, record);
-            export(w, observed, observed.current(), record, control, true);
+            gauges.export(w, observed, observed.current(), record, control, true);
             return new Step(new WorkloadReport(w, now, WorkloadReport.Outcome.LEFT_ALONE, Optional.of(record.baseline()),
                     Optional.of(observed.current()), Optional.empty(), List.of(), record.policy().lastChangeAt(),
                     notes), capacity);
@@ -236,9 +234,9 @@ public final class ActuationService {
         long floor = QuotaBaseline.memoryFloor(inUse, act.memoryFloor());
         PolicyOutcome out = policy.decide(new PolicyInput(w, score, before, baseline, rc.effective(),
                 observed.max(), capacity, recent, now, control, floor, observed.optedOut(),
-                observed.quota().map(q -> coresPerQuotaUnit(q, rc.effective().vcpus())).orElse(0.0)));
+                observed.quota().map(q -> AllocationExport.coresPerQuotaUnit(q, rc.effective().vcpus())).orElse(0.0)));
         Decision d = out.decision();
-        countAndLog(d, before);
+        recorder.decision(d, before);
         out.escalated().forEach(r -> metrics.escalations.labels(r.label()).inc());
         WorkloadState next = out.next();
         List<ActuationResult> results = List.of();
@@ -247,7 +245,7 @@ public final class ActuationService {
             record = record.withPending(Optional.of(new WorkloadRecord.PendingChange(d.current(), d.target(), now)));
             records.put(w, record);
             save();
-            audit(intent(d, now));
+            recorder.audit(recorder.intent(d, now));
             results = actuator.apply(d, observed.quota());
             record = afterResults(record, d, results, now);
             next = next.withLastChange(now);
@@ -255,14 +253,14 @@ public final class ActuationService {
             Allocation reached = actuator.mode() == ActConfig.Mode.OBSERVE ? d.target() : record.applied();
             capacity = capacity.afterChange(d.current(), reached);
             for (ActuationResult r : results) {
-                recordResult(d, r, now);
+                recorder.result(d, r, now);
             }
         }
         record = record.withPolicy(next);
         records.put(w, record);
         Allocation shown = results.stream().anyMatch(r -> r.status() == ActuationResult.Status.APPLIED)
                 ? record.applied() : observed.current();
-        export(w, observed, shown, record, control, false);
+        gauges.export(w, observed, shown, record, control, false);
         if (results.stream().anyMatch(r -> r.status() == ActuationResult.Status.UNPLUG_FAILED)) {
             notes.add("vCPU unplug failed: libvirt still counts " + record.applied().vcpus() + " vCPUs; from now on "
                     + "Headroom caps the guest's CPU by quota instead of unplugging");
@@ -302,7 +300,7 @@ public final class ActuationService {
         e.put("quota_us", derived);
         e.put("period_us", q.period());
         e.put("why", why);
-        audit(e);
+        recorder.audit(e);
         return r.withBaselineQuota(derived);
     }
 
@@ -338,148 +336,6 @@ public final class ActuationService {
         return unknown ? updated : updated.withPending(Optional.empty());
     }
 
-    private void recordReconciliation(String w, Reconciler.Result rc, Instant now) {
-        if (rc.notes().isEmpty()) {
-            return;
-        }
-        String event = rc.kind() == Reconciler.Kind.IN_SYNC ? "recovered" : rc.kind().name().toLowerCase(java.util.Locale.ROOT);
-        String text = String.join("; ", rc.notes());
-        if (rc.kind() == Reconciler.Kind.LEFT_ALONE || rc.kind() == Reconciler.Kind.RESET_TO_BASELINE) {
-            LOG.warn("workload={} {} {}", w, event, text);
-        } else {
-            LOG.info("workload={} {} {}", w, event, text);
-        }
-        ObjectNode e = StateCodec.event(now, w, event);
-        e.set("baseline", StateCodec.allocation(rc.record().baseline()));
-        e.set("applied", StateCodec.allocation(rc.record().applied()));
-        rc.notes().forEach(e.putArray("notes")::add);
-        audit(e);
-    }
-
-    private void countAndLog(Decision d, WorkloadState before) {
-        metrics.decisions.labels(d.tier().label(), d.action().label()).inc();
-        for (Clamp c : d.clamps()) {
-            metrics.decisionClamps.labels(c.resource().label(), c.reason().label()).inc();
-        }
-        if (d.logEvent() && before.tier().compareTo(d.tier()) < 0) {
-            LOG.warn("anomaly event workload={} tier={} score={} reason=\"{}\" (for investigation)", d.workload(),
-                    d.tier().label(), d.score().orElse(Double.NaN), d.reason());
-        }
-        boolean interesting = d.isChange() || !d.clamps().isEmpty() || before.tier() != d.tier();
-        String line = "decision workload={} action={} tier={} vcpus={}->{} memory={}->{} cpu_quota={}->{} clamps=\"{}\" why=\"{}\"";
-        Object[] args = {d.workload(), d.action().label(), d.tier().label(), d.current().vcpus(), d.target().vcpus(),
-                Allocation.format(Resource.MEMORY, d.current().memoryBytes()),
-                Allocation.format(Resource.MEMORY, d.target().memoryBytes()),
-                Allocation.format(Resource.CPU_QUOTA, d.current().cpuQuota()),
-                Allocation.format(Resource.CPU_QUOTA, d.target().cpuQuota()),
-                d.clamps().stream().map(Clamp::toString).collect(Collectors.joining(", ")), d.reason()};
-        if (interesting) {
-            LOG.info(line, args);
-        } else {
-            LOG.debug(line, args);
-        }
-    }
-
-    private ObjectNode intent(Decision d, Instant now) {
-        ObjectNode e = StateCodec.event(now, d.workload(), "intent");
-        e.put("mode", actuator.mode().name().toLowerCase(java.util.Locale.ROOT));
-        StateCodec.decision(e, d);
-        return e;
-    }
-
-    private void recordResult(Decision d, ActuationResult r, Instant now) {
-        metrics.actuationChanges.labels(d.workload(), r.resource().label(), d.tier().label(), r.status().label()).inc();
-        String from = Allocation.format(r.resource(), d.current().get(r.resource()));
-        String to = Allocation.format(r.resource(), r.requested());
-        String observed = r.observed().isPresent() ? Allocation.format(r.resource(), r.observed().getAsLong()) : "-";
-        String line = "change workload={} resource={} {} -> {} result={} observed={} tier={} detail=\"{}\" why=\"{}\"";
-        Object[] args = {d.workload(), r.resource().label(), from, to, r.status().label(), observed, d.tier().label(),
-                r.detail(), d.reason()};
-        if (r.status() == ActuationResult.Status.APPLIED || r.status() == ActuationResult.Status.DRY_RUN) {
-            LOG.info(line, args);
-        } else {
-            LOG.warn(line, args);
-        }
-        ObjectNode e = StateCodec.event(now, d.workload(), "result");
-        e.put("tier", d.tier().label());
-        e.put("from", d.current().get(r.resource()));
-        StateCodec.result(e, r);
-        audit(e);
-    }
-
-    private void export(String w, DomainAllocation observed, Allocation current, WorkloadRecord record,
-                        CpuControl control, boolean leftAlone) {
-        exported.add(w);
-        metrics.vcpuUnplugFailed.labels(w).set(record.unplugFailed().isPresent() ? 1 : 0);
-        Optional<CpuQuota> q = observed.quota();
-        if (q.isPresent() && current.cpuQuota() > 0) {
-            metrics.workloadCpuQuota.labels(w).set(cores(q.get(), current.cpuQuota(), current.vcpus()));
-        } else {
-            metrics.workloadCpuQuota.remove(w);
-        }
-        if (q.isPresent() && control == CpuControl.QUOTA) {
-            metrics.workloadBaselineCpuQuota.labels(w).set(cores(q.get(), record.baseline().cpuQuota(), current.vcpus()));
-        } else {
-            metrics.workloadBaselineCpuQuota.remove(w);
-        }
-        metrics.workloadVcpus.labels(w).set(current.vcpus());
-        metrics.workloadMemory.labels(w).set(current.memoryBytes());
-        metrics.workloadMaxVcpus.labels(w).set(observed.max().vcpus());
-        metrics.workloadMaxMemory.labels(w).set(observed.max().memoryBytes());
-        metrics.workloadBaselineVcpus.labels(w).set(record.baseline().vcpus());
-        metrics.workloadBaselineMemory.labels(w).set(record.baseline().memoryBytes());
-        metrics.workloadTier.labels(w).set(record.policy().tier().ordinal());
-        metrics.workloadLeftAlone.labels(w).set(leftAlone ? 1 : 0);
-    }
-
-    /** Host cores one microsecond of quota gives the whole guest: a per-vCPU quota counts once per vCPU. */
-    private static double coresPerQuotaUnit(CpuQuota q, int vcpus) {
-        return cores(q, 1, vcpus);
-    }
-
-    /** A quota in host CPUs for the whole guest. */
-    private static double cores(CpuQuota q, long quota, int vcpus) {
-        double perPeriod = (double) quota / q.period();
-        return q.param() == CpuQuota.Param.VCPU ? perPeriod * vcpus : perPeriod;
-    }
-
-    /** The guest's {@code headroom_domain_*} series, in base units. */
-    private void exportDomain(DomainStats s) {
-        Map<DomainSeries.Series, Double> v = new EnumMap<>(DomainSeries.Series.class);
-        v.put(DomainSeries.Series.CPU_TIME, s.cpuTimeSeconds());
-        v.put(DomainSeries.Series.VCPUS, (double) s.vcpus());
-        v.put(DomainSeries.Series.MEMORY, (double) s.memoryBytes());
-        v.put(DomainSeries.Series.MAX_MEMORY, (double) s.maxMemoryBytes());
-        BalloonStats b = s.balloon();
-        put(v, DomainSeries.Series.AVAILABLE, b.get(BalloonStats.Stat.AVAILABLE));
-        put(v, DomainSeries.Series.UNUSED, b.get(BalloonStats.Stat.UNUSED));
-        put(v, DomainSeries.Series.USABLE, b.get(BalloonStats.Stat.USABLE));
-        put(v, DomainSeries.Series.DISK_CACHES, b.get(BalloonStats.Stat.DISK_CACHES));
-        put(v, DomainSeries.Series.RSS, b.get(BalloonStats.Stat.RSS));
-        put(v, DomainSeries.Series.MAJOR_FAULTS, b.get(BalloonStats.Stat.MAJOR_FAULT));
-        put(v, DomainSeries.Series.MINOR_FAULTS, b.get(BalloonStats.Stat.MINOR_FAULT));
-        put(v, DomainSeries.Series.SWAP_IN, b.get(BalloonStats.Stat.SWAP_IN));
-        put(v, DomainSeries.Series.SWAP_OUT, b.get(BalloonStats.Stat.SWAP_OUT));
-        put(v, DomainSeries.Series.STATS_UPDATED, b.get(BalloonStats.Stat.LAST_UPDATE));
-        metrics.domains.replace(s.name(), v);
-    }
-
-    private static void put(Map<DomainSeries.Series, Double> v, DomainSeries.Series s, OptionalLong value) {
-        value.ifPresent(x -> v.put(s, (double) x));
-    }
-
-    /** Drops the gauges of workloads this cycle could not observe, so dashboards do not show stale sizes. */
-    private void unexport(List<WorkloadReport> reports) {
-        Set<String> shown = reports.stream().filter(r -> r.current().isPresent()).map(WorkloadReport::workload)
-                .collect(Collectors.toSet());
-        for (String w : new ArrayList<>(exported)) {
-            if (!shown.contains(w)) {
-                metrics.forgetAllocation(w);
-                exported.remove(w);
-            }
-        }
-    }
-
     /** Forgets workloads not seen for {@code act.forget_after}, so the state does not grow forever. */
     private void forget(SortedSet<String> workloads, Instant now) {
         records.entrySet().removeIf(e -> {
@@ -488,7 +344,7 @@ public final class ActuationService {
                 LOG.info("workload={} forgotten: not seen since {}", e.getKey(), e.getValue().lastSeen());
                 ObjectNode ev = StateCodec.event(now, e.getKey(), "forgotten");
                 ev.put("last_seen", e.getValue().lastSeen().toString());
-                audit(ev);
+                recorder.audit(ev);
             }
             return old;
         });
@@ -507,11 +363,4 @@ public final class ActuationService {
         }
     }
 
-    private void audit(ObjectNode event) {
-        try {
-            store.append(event);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + store.auditFile(), e);
-        }
-    }
 }

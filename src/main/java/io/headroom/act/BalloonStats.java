@@ -92,4 +92,27 @@ public record BalloonStats(Map<Stat, Long> values) {
         }
         return OptionalLong.of(Math.max(0, actual.getAsLong() - usable.getAsLong()));
     }
+
+    /** Room for every stat libvirt knows, as {@code virDomainMemoryStats} fills it. */
+    static com.sun.jna.Memory structs() {
+        return new com.sun.jna.Memory(STRUCT_BYTES * Stat.NR);
+    }
+
+    /**
+     * The first {@code got} entries of {@code raw}, an array of {@code struct virDomainMemoryStat { int tag;
+     * unsigned long long val; }}: 16 bytes each, the value at offset 8. Tags this version does not know are skipped.
+     */
+    static BalloonStats fromStructs(com.sun.jna.Pointer raw, int got) {
+        Map<Stat, Long> values = new java.util.EnumMap<>(Stat.class);
+        for (int i = 0; i < got; i++) {
+            Stat s = Stat.of(raw.getInt(STRUCT_BYTES * i));
+            if (s != null) {
+                values.put(s, s.toBase(raw.getLong(STRUCT_BYTES * i + 8)));
+            }
+        }
+        return new BalloonStats(values);
+    }
+
+    /** The size of one {@code virDomainMemoryStat}. */
+    private static final long STRUCT_BYTES = 16;
 }

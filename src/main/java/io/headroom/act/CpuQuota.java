@@ -60,4 +60,25 @@ public record CpuQuota(Param param, long period, long quota, long max) {
     public double share() {
         return (double) quota / period;
     }
+
+    /**
+     * The guest's cap from its live scheduler parameters (numeric ones by name), or empty where the driver has no CFS
+     * quota (no {@code vcpu_period}). A guest capped by {@code global_quota} alone keeps that parameter, so Headroom
+     * never stacks a second cap on an operator's; everything else is {@code vcpu_quota}, 0 when unlimited.
+     *
+     * @param vcpus the guest's live vCPUs: a global cap's maximum is one period per vCPU
+     */
+    static java.util.Optional<CpuQuota> fromSchedulerParameters(java.util.Map<String, Long> p, int vcpus) {
+        Long vcpuPeriod = p.get(Param.VCPU.periodField());
+        if (vcpuPeriod == null || vcpuPeriod <= 0) {
+            return java.util.Optional.empty();
+        }
+        long vcpuQuota = p.getOrDefault(Param.VCPU.quotaField(), -1L);
+        long globalQuota = p.getOrDefault(Param.GLOBAL.quotaField(), -1L);
+        long globalPeriod = p.getOrDefault(Param.GLOBAL.periodField(), 0L);
+        if (vcpuQuota <= 0 && globalQuota > 0 && globalPeriod > 0) {
+            return java.util.Optional.of(new CpuQuota(Param.GLOBAL, globalPeriod, globalQuota, globalPeriod * vcpus));
+        }
+        return java.util.Optional.of(new CpuQuota(Param.VCPU, vcpuPeriod, Math.max(0, vcpuQuota), vcpuPeriod));
+    }
 }

@@ -11,22 +11,15 @@ import io.headroom.metrics.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.io.StringReader;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -40,11 +33,6 @@ import org.libvirt.jna.virDomainInfo;
 import org.libvirt.jna.virError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.w3c.dom.Element;
-import org.xml.sax.InputSource;
-import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
-import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * The one owner of Headroom's libvirt connection. Every libvirt call goes through here so that errors are
@@ -86,8 +74,6 @@ public final class LibvirtGateway implements Hypervisor {
      */
     /** The default of {@code act.memory_readback_timeout}. */
     static final Duration DEFAULT_MEMORY_READBACK = Duration.ofSeconds(5);
-    /** Pause between two reads of a moving balloon. */
-    private static final long POLL_MILLIS = 100;
 
     private static final Libvirt.VirErrorCallback QUIET = (userData, error) -> { };
 
@@ -120,34 +106,47 @@ public final class LibvirtGateway implements Hypervisor {
      * @param readOnly open the connection read-only (enough for discovery and observe mode)
      */
     public LibvirtGateway(String uri, boolean readOnly) {
-        this(uri, readOnly, Duration.ofSeconds(1), Duration.ofMinutes(1), Clock.systemUTC(), Metrics.isolated());
-    }
-
-    /** A gateway with the configured reconnect backoff, counting failures in {@code metrics}. */
-    public LibvirtGateway(String uri, boolean readOnly, ActConfig act, Metrics metrics) {
-        this(uri, readOnly, act.reconnectInitialBackoff(), act.reconnectMaxBackoff(), Clock.systemUTC(), metrics,
-                act.memoryReadbackTimeout());
+        this(uri, readOnly, Settings.DEFAULT, Metrics.isolated());
     }
 
     /**
-     * @param initialBackoff wait before reopening after the first failed open; doubles per further failure
-     * @param maxBackoff     upper bound of that wait
-     * @param clock          time source for the backoff (tests pass a controllable one)
+     * How the gateway reconnects and reads changes back.
+     *
+     * @param initialBackoff        wait before reopening after the first failed open; doubles per further failure
+     * @param maxBackoff            upper bound of that wait
+     * @param memoryReadbackTimeout how long a memory change is polled until the balloon shows it
+     * @param clock                 time source for the backoff (tests pass a controllable one)
      */
-    public LibvirtGateway(String uri, boolean readOnly, Duration initialBackoff, Duration maxBackoff, Clock clock,
-                          Metrics metrics) {
-        this(uri, readOnly, initialBackoff, maxBackoff, clock, metrics, DEFAULT_MEMORY_READBACK);
+    public record Settings(Duration initialBackoff, Duration maxBackoff, Duration memoryReadbackTimeout, Clock clock) {
+
+        /** 1s doubling to 1m, the default read-back timeout, the system clock. */
+        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), Duration.ofMinutes(1),
+                DEFAULT_MEMORY_READBACK, Clock.systemUTC());
+
+        /** The given backoff, the default read-back timeout. */
+        public Settings(Duration initialBackoff, Duration maxBackoff, Clock clock) {
+            this(initialBackoff, maxBackoff, DEFAULT_MEMORY_READBACK, clock);
+        }
+
+        /** As {@code act} configures it ({@code reconnect_*}, {@code memory_readback_timeout}). */
+        public static Settings of(ActConfig act) {
+            return new Settings(act.reconnectInitialBackoff(), act.reconnectMaxBackoff(), act.memoryReadbackTimeout(),
+                    Clock.systemUTC());
+        }
     }
 
-    /** @param memoryReadbackTimeout how long a memory change is polled until the balloon shows it */
-    public LibvirtGateway(String uri, boolean readOnly, Duration initialBackoff, Duration maxBackoff, Clock clock,
-                          Metrics metrics, Duration memoryReadbackTimeout) {
-        this.memoryReadbackTimeout = memoryReadbackTimeout;
+    /**
+     * @param uri      libvirt URI, e.g. {@code qemu:///system} or {@code test:///path/node.xml}
+     * @param readOnly open the connection read-only (enough for discovery and observe mode)
+     * @param metrics  where failures and connects are counted
+     */
+    public LibvirtGateway(String uri, boolean readOnly, Settings settings, Metrics metrics) {
+        this.memoryReadbackTimeout = settings.memoryReadbackTimeout();
         this.uri = uri;
         this.readOnly = readOnly;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
-        this.clock = clock;
+        this.initialBackoff = settings.initialBackoff();
+        this.maxBackoff = settings.maxBackoff();
+        this.clock = settings.clock();
         this.metrics = metrics;
     }
 
@@ -245,7 +244,7 @@ public final class LibvirtGateway implements Hypervisor {
                 continue;
             }
             try {
-                boolean out = parseOptOut(xml.get());
+                boolean out = OptOutMetadata.parse(xml.get());
                 badMetadataLogged.remove(name);
                 if (out) {
                     return true;
@@ -279,44 +278,6 @@ public final class LibvirtGateway implements Hypervisor {
             return Optional.empty();
         }
         throw f;
-    }
-
-    /**
-     * The {@code opt-out} attribute of Headroom's metadata element, as libvirt returns it (e.g.
-     * {@code <config opt-out="true"/>}): {@code true}/{@code 1} opt out, {@code false}/{@code 0} or no attribute do
-     * not.
-     *
-     * @throws IllegalArgumentException if the XML or the value cannot be read
-     */
-    static boolean parseOptOut(String xml) {
-        Element root;
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            // Domain XML is written by whoever manages the guest: no DTDs, no external entities.
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setExpandEntityReferences(false);
-            DocumentBuilder b = f.newDocumentBuilder();
-            // The default handler prints "[Fatal Error]" to stderr; the exception says it, and the caller logs it.
-            b.setErrorHandler(new DefaultHandler() {
-                @Override
-                public void fatalError(SAXParseException e) throws SAXException {
-                    throw e;
-                }
-            });
-            root = b.parse(new InputSource(new StringReader(xml))).getDocumentElement();
-        } catch (ParserConfigurationException | SAXException | java.io.IOException e) {
-            throw new IllegalArgumentException("not XML: " + e.getMessage(), e);
-        }
-        if (!root.hasAttribute("opt-out")) {
-            return false;
-        }
-        String v = root.getAttribute("opt-out").trim().toLowerCase(Locale.ROOT);
-        return switch (v) {
-            case "true", "1" -> true;
-            case "false", "0" -> false;
-            default -> throw new IllegalArgumentException("opt-out must be true or false, got \"" + v + "\"");
-        };
     }
 
     /**
@@ -372,7 +333,7 @@ public final class LibvirtGateway implements Hypervisor {
                     }
                     throw f;
                 }
-                return readBack(name, Resource.CPU, vcpus,
+                return ReadBack.once(name, Resource.CPU, vcpus, f -> fail("read_back", f),
                         () -> checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read back vCPUs of " + name));
             });
         } catch (LibvirtFailure f) {
@@ -398,7 +359,8 @@ public final class LibvirtGateway implements Hypervisor {
         try {
             return withDomain("set_memory", name, dp -> {
                 checked(NATIVE.virDomainSetMemoryFlags(dp, new NativeLong(bytes / 1024), LibvirtNative.AFFECT_LIVE), what);
-                return pollBack(name, bytes, () -> kibToBytes(info(dp, name).memory));
+                return ReadBack.polled(name, bytes, memoryReadbackTimeout, f -> fail("read_back", f),
+                        () -> kibToBytes(info(dp, name).memory));
             });
         } catch (LibvirtFailure f) {
             return ActuationResult.failed(name, Resource.MEMORY, bytes, f);
@@ -419,7 +381,7 @@ public final class LibvirtGateway implements Hypervisor {
             return withDomain("set_cpu_quota", name, dp -> {
                 Memory one = TypedParams.llong(param.quotaField(), quota);
                 checked(NATIVE.virDomainSetSchedulerParametersFlags(dp, one, 1, LibvirtNative.AFFECT_LIVE), what);
-                return readBack(name, Resource.CPU_QUOTA, quota, () -> {
+                return ReadBack.once(name, Resource.CPU_QUOTA, quota, f -> fail("read_back", f), () -> {
                     Long v = schedulerParameters(dp, name).get(param.quotaField());
                     if (v == null) {
                         throw new LibvirtFailure(LibvirtFailure.Kind.REFUSED, name + " reports no " + param.quotaField(), null);
@@ -456,17 +418,7 @@ public final class LibvirtGateway implements Hypervisor {
             }
             throw f;
         }
-        Long vcpuPeriod = p.get(CpuQuota.Param.VCPU.periodField());
-        if (vcpuPeriod == null || vcpuPeriod <= 0) {
-            return Optional.empty();
-        }
-        long vcpuQuota = p.getOrDefault(CpuQuota.Param.VCPU.quotaField(), -1L);
-        long globalQuota = p.getOrDefault(CpuQuota.Param.GLOBAL.quotaField(), -1L);
-        long globalPeriod = p.getOrDefault(CpuQuota.Param.GLOBAL.periodField(), 0L);
-        if (vcpuQuota <= 0 && globalQuota > 0 && globalPeriod > 0) {
-            return Optional.of(new CpuQuota(CpuQuota.Param.GLOBAL, globalPeriod, globalQuota, globalPeriod * vcpus));
-        }
-        return Optional.of(new CpuQuota(CpuQuota.Param.VCPU, vcpuPeriod, Math.max(0, vcpuQuota), vcpuPeriod));
+        return CpuQuota.fromSchedulerParameters(p, vcpus);
     }
 
     /** The live scheduler parameters of a domain, numeric ones by name. */
@@ -489,8 +441,7 @@ public final class LibvirtGateway implements Hypervisor {
 
     /** All balloon stats the guest reports; empty where the driver has none. */
     private BalloonStats balloon(DomainPointer dp, String name) {
-        // struct virDomainMemoryStat { int tag; unsigned long long val; }: 16 bytes, the value at offset 8.
-        Memory raw = new Memory(16L * BalloonStats.Stat.NR);
+        Memory raw = BalloonStats.structs();
         int got = NATIVE.virDomainMemoryStats(dp, raw, BalloonStats.Stat.NR, 0);
         if (got < 0) {
             LibvirtFailure f = lastError("read memory stats of " + name);
@@ -499,14 +450,7 @@ public final class LibvirtGateway implements Hypervisor {
             }
             throw f;
         }
-        Map<BalloonStats.Stat, Long> values = new EnumMap<>(BalloonStats.Stat.class);
-        for (int i = 0; i < got; i++) {
-            BalloonStats.Stat s = BalloonStats.Stat.of(raw.getInt(16L * i));
-            if (s != null) {
-                values.put(s, s.toBase(raw.getLong(16L * i + 8)));
-            }
-        }
-        return new BalloonStats(values);
+        return BalloonStats.fromStructs(raw, got);
     }
 
     /** A call with a raw domain pointer; may throw {@link LibvirtFailure}. */
@@ -543,49 +487,6 @@ public final class LibvirtGateway implements Hypervisor {
             throw fail(op, stopped ? f.as(LibvirtFailure.Kind.DOMAIN_GONE) : f);
         } finally {
             LIBVIRT.virDomainFree(dp);
-        }
-    }
-
-    /** The read-back after a change that libvirt accepted: APPLIED, with the observed value if it can be read. */
-    private ActuationResult readBack(String name, Resource r, long requested, java.util.function.LongSupplier read) {
-        try {
-            long observed = read.getAsLong();
-            String note = observed == requested ? "" : "read back " + Allocation.format(r, observed) + " after asking for "
-                    + Allocation.format(r, requested);
-            return ActuationResult.applied(name, r, requested, OptionalLong.of(observed), note);
-        } catch (LibvirtFailure f) {
-            fail("read_back", f);
-            return ActuationResult.applied(name, r, requested, OptionalLong.empty(),
-                    "applied, but reading it back failed: " + f.getMessage());
-        }
-    }
-
-    /**
-     * The read-back of a memory change: polls until the balloon shows {@code requested} or the timeout passes, and
-     * is APPLIED either way (libvirt accepted the target; the guest may still be giving or taking pages).
-     */
-    private ActuationResult pollBack(String name, long requested, java.util.function.LongSupplier read) {
-        long deadline = System.nanoTime() + memoryReadbackTimeout.toNanos();
-        long start = System.nanoTime();
-        try {
-            long observed = read.getAsLong();
-            while (observed != requested && System.nanoTime() - deadline < 0) {
-                try {
-                    Thread.sleep(POLL_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                observed = read.getAsLong();
-            }
-            long took = (System.nanoTime() - start) / 1_000_000;
-            String note = observed == requested ? "" : "balloon at " + Allocation.format(Resource.MEMORY, observed)
-                    + " after " + took + "ms, still moving toward " + Allocation.format(Resource.MEMORY, requested);
-            return ActuationResult.applied(name, Resource.MEMORY, requested, OptionalLong.of(observed), note);
-        } catch (LibvirtFailure f) {
-            fail("read_back", f);
-            return ActuationResult.applied(name, Resource.MEMORY, requested, OptionalLong.empty(),
-                    "applied, but reading it back failed: " + f.getMessage());
         }
     }
 
@@ -661,17 +562,12 @@ public final class LibvirtGateway implements Hypervisor {
             return conn;
         } catch (LibvirtException e) {
             failedOpens++;
-            Duration wait = backoff(failedOpens);
+            Duration wait = Backoff.after(failedOpens, initialBackoff, maxBackoff);
             nextOpenAt = now.plus(wait);
             metrics.libvirtConnects.labels("failed").inc();
             throw fail(op, LibvirtFailure.cannotConnect("open libvirt connection " + uri, e,
                     "next attempt in " + Durations.format(wait)));
         }
-    }
-
-    private Duration backoff(int failures) {
-        Duration d = initialBackoff.multipliedBy(1L << Math.min(30, failures - 1));
-        return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
     }
 
     /** Counts a failure and drops a broken connection so that a later call reopens it. */

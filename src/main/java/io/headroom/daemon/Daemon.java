@@ -80,7 +80,7 @@ public final class Daemon implements AutoCloseable {
         this.metrics = metrics;
         // Observe mode only reads libvirt; a read-only connection makes that a guarantee.
         this.gateway = new LibvirtGateway(cfg.workloads().libvirtUri(), cfg.act().mode() == ActConfig.Mode.OBSERVE,
-                cfg.act(), metrics);
+                LibvirtGateway.Settings.of(cfg.act()), metrics);
         this.actuation = ActuationService.create(cfg, gateway, metrics);
         this.registry = new ModelRegistry(cfg.stateDir());
         Files.createDirectories(cfg.stateDir());

@@ -126,8 +126,8 @@ final class HeadroomController implements Controller {
         Files.writeString(node, nodeXml(scenario));
         Metrics metrics = Metrics.isolated();
         // The test driver keeps its state per connection: this one gateway holds the simulated host for the run.
-        this.gateway = new LibvirtGateway("test://" + node.toAbsolutePath(), false, Duration.ofSeconds(1),
-                Duration.ofSeconds(8), Clock.fixed(scenario.start(), ZoneOffset.UTC), metrics);
+        this.gateway = new LibvirtGateway("test://" + node.toAbsolutePath(), false,
+                new LibvirtGateway.Settings(Duration.ofSeconds(1), Duration.ofSeconds(8), Clock.fixed(scenario.start(), ZoneOffset.UTC)), metrics);
         ActuationService actuation = new ActuationService(cfg.decide(), cfg.act(), gateway,
                 new LibvirtActuator(gateway), StateStore.under(dir.resolve("state")), metrics);
         this.cycle = new Cycle(cfg.features(), cfg.collection().step(), new Scorer(cfg.detection(), registry, metrics),

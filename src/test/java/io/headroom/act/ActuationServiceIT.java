@@ -48,8 +48,8 @@ class ActuationServiceIT {
     @BeforeEach
     void open() {
         metrics = Metrics.isolated();
-        gateway = new LibvirtGateway(TestDriver.uri("actuation-node.xml"), false, Duration.ofSeconds(1),
-                Duration.ofSeconds(8), new MutableClock(T0), metrics);
+        gateway = new LibvirtGateway(TestDriver.uri("actuation-node.xml"), false,
+                new LibvirtGateway.Settings(Duration.ofSeconds(1), Duration.ofSeconds(8), new MutableClock(T0)), metrics);
     }
 
     @AfterEach

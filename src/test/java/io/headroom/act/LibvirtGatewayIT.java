@@ -66,8 +66,8 @@ class LibvirtGatewayIT {
     @Test
     void readsTheOptOutFromDomainMetadata() {
         Metrics metrics = Metrics.isolated();
-        try (LibvirtGateway gw = new LibvirtGateway(TestDriver.uri("metadata-node.xml"), true, Duration.ofSeconds(1),
-                Duration.ofSeconds(8), java.time.Clock.systemUTC(), metrics)) {
+        try (LibvirtGateway gw = new LibvirtGateway(TestDriver.uri("metadata-node.xml"), true,
+                new LibvirtGateway.Settings(Duration.ofSeconds(1), Duration.ofSeconds(8), java.time.Clock.systemUTC()), metrics)) {
             assertThat(gw.allocation("opted-out").optedOut()).isTrue();
             assertThat(gw.allocation("opted-in").optedOut()).isFalse();
             assertThat(gw.allocation("unclear").optedOut()).as("fail safe").isTrue();
@@ -82,15 +82,15 @@ class LibvirtGatewayIT {
 
     @Test
     void parsesTheOptOutAttribute() {
-        assertThat(LibvirtGateway.parseOptOut("<config opt-out=\"true\"/>")).isTrue();
-        assertThat(LibvirtGateway.parseOptOut("<config opt-out=' 1 '/>")).isTrue();
-        assertThat(LibvirtGateway.parseOptOut("<config opt-out=\"FALSE\"/>")).isFalse();
-        assertThat(LibvirtGateway.parseOptOut("<config/>")).isFalse();
-        assertThatThrownBy(() -> LibvirtGateway.parseOptOut("<config opt-out=\"yes please\"/>"))
+        assertThat(OptOutMetadata.parse("<config opt-out=\"true\"/>")).isTrue();
+        assertThat(OptOutMetadata.parse("<config opt-out=' 1 '/>")).isTrue();
+        assertThat(OptOutMetadata.parse("<config opt-out=\"FALSE\"/>")).isFalse();
+        assertThat(OptOutMetadata.parse("<config/>")).isFalse();
+        assertThatThrownBy(() -> OptOutMetadata.parse("<config opt-out=\"yes please\"/>"))
                 .hasMessageContaining("opt-out must be true or false");
-        assertThatThrownBy(() -> LibvirtGateway.parseOptOut("<config opt-out="))
+        assertThatThrownBy(() -> OptOutMetadata.parse("<config opt-out="))
                 .hasMessageContaining("not XML");
-        assertThatThrownBy(() -> LibvirtGateway.parseOptOut(
+        assertThatThrownBy(() -> OptOutMetadata.parse(
                 "<!DOCTYPE c [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><config opt-out=\"&x;\"/>"))
                 .as("no DTDs or external entities").hasMessageContaining("not XML");
     }
@@ -106,8 +106,8 @@ class LibvirtGatewayIT {
         void open() {
             metrics = Metrics.isolated();
             clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
-            gw = new LibvirtGateway(TestDriver.uri("actuation-node.xml"), false, Duration.ofSeconds(1),
-                    Duration.ofSeconds(8), clock, metrics);
+            gw = new LibvirtGateway(TestDriver.uri("actuation-node.xml"), false,
+                new LibvirtGateway.Settings(Duration.ofSeconds(1), Duration.ofSeconds(8), clock), metrics);
         }
 
         @AfterEach
@@ -238,8 +238,8 @@ class LibvirtGatewayIT {
             Metrics metrics = Metrics.isolated();
             MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
             Path node = dir.resolve("node.xml");
-            try (LibvirtGateway gw = new LibvirtGateway("test://" + node, false, Duration.ofSeconds(1),
-                    Duration.ofSeconds(8), clock, metrics)) {
+            try (LibvirtGateway gw = new LibvirtGateway("test://" + node, false,
+                new LibvirtGateway.Settings(Duration.ofSeconds(1), Duration.ofSeconds(8), clock), metrics)) {
                 assertThat(gw.setVcpus("web-1", 3).detail()).contains("open libvirt connection", "next attempt in 1s");
                 clock.advance(Duration.ofSeconds(1));
                 assertThat(gw.setVcpus("web-1", 3).detail()).contains("next attempt in 2s");

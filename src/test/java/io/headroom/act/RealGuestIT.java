@@ -53,8 +53,9 @@ class RealGuestIT {
     @BeforeAll
     static void open() {
         metrics = Metrics.isolated();
-        gw = new LibvirtGateway(guests.uri(), false, Duration.ofSeconds(1), Duration.ofSeconds(8), Clock.systemUTC(),
-                metrics, Duration.ofSeconds(10));
+        gw = new LibvirtGateway(guests.uri(), false,
+                new LibvirtGateway.Settings(Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(10),
+                        Clock.systemUTC()), metrics);
         a = guests.domain("a");
         b = guests.domain("b");
         System.out.println("[measured] " + guests.timings());
