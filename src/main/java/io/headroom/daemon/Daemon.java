@@ -20,6 +20,7 @@ import io.vertx.core.WorkerExecutor;
 import io.headroom.notify.AdmissionGate;
 import io.headroom.notify.AlertSink;
 import io.headroom.notify.FailureLog;
+import io.headroom.notify.PauseStore;
 import io.headroom.notify.WebhookReceiver;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -62,6 +64,15 @@ public final class Daemon implements AutoCloseable {
     private final WorkerExecutor libvirtPool;
     private final WorkerExecutor trainPool;
     private final ModelRegistry registry;
+    /**
+     * All of stopping, under the unit's {@code TimeoutStopSec} (45 s) with a margin: past it systemd kills the
+     * process, and pauses it was still resuming stay in place until the next start resumes them.
+     */
+    static final Duration STOP_BUDGET = Duration.ofSeconds(38);
+    /** Of {@link #STOP_BUDGET}, what Vert.x gets to finish the cycle or training in flight. */
+    static final Duration VERTX_STOP = Duration.ofSeconds(10);
+
+    private final PauseStore pauses;
     private final ActuationService actuation;
     private final FailureLog failureLog;
     private final Notifications notifications;
@@ -86,8 +97,9 @@ public final class Daemon implements AutoCloseable {
         Files.createDirectories(cfg.stateDir());
         this.failureLog = FailureLog.open(cfg.stateDir().resolve(FailureLog.FILE_NAME), cfg.stateLogs().failures(),
                 metrics);
+        this.pauses = PauseStore.open(cfg.stateDir());
         this.notifications = new Notifications(AlertSink.create(cfg.notifications().alertmanager(), metrics),
-                new AdmissionGate(cfg.notifications().admission(), metrics),
+                new AdmissionGate(cfg.notifications().admission(), metrics, pauses),
                 cfg.features().stream().map(io.headroom.config.FeatureSpec::name).toList());
         int loaded = registry.load();
         LOG.info("models loaded from {}: {}", cfg.stateDir().resolve("models"), loaded);
@@ -148,7 +160,7 @@ public final class Daemon implements AutoCloseable {
         collection = new CycleVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
                 collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock, ticker);
         List<Reloadable> live = new ArrayList<>(List.of(new PrometheusReload(client, cfg),
-                new NotifyReload(notifications, cfg, metrics), new DecideReload(actuation, cfg)));
+                new NotifyReload(notifications, cfg, metrics, pauses), new DecideReload(actuation, cfg)));
         List<Consumer<Router>> mounts = apiRoutes(live);
         if (configFile != null) {
             reloader = Optional.of(new ConfigReloader(configFile, cfg, live, metrics, clock));
@@ -207,16 +219,19 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping");
+        long started = System.nanoTime();
         try {
-            vertx.close().await(30, TimeUnit.SECONDS);
+            // Cycles in flight get a short grace: what they would still change is less urgent than stopping in time.
+            vertx.close().await(VERTX_STOP.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("Vert.x did not close cleanly: {}", e.toString());
         }
+        Duration left = STOP_BUDGET.minusNanos(System.nanoTime() - started);
+        ShutdownBudget.closeAll(left.isNegative() ? Duration.ZERO : left, notifications.closers());
         try {
-            notifications.close();
             failureLog.close();
         } catch (Exception e) {
-            LOG.warn("closing notifications failed: {}", e.toString());
+            LOG.warn("closing the failure log failed: {}", e.toString());
         }
         client.close();
         gateway.close();

@@ -5,6 +5,7 @@ import io.headroom.config.AlertmanagerConfig;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.metrics.Metrics;
 import io.headroom.notify.AdmissionGate;
+import io.headroom.notify.PauseStore;
 import io.headroom.notify.AlertSink;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +24,17 @@ final class NotifyReload implements Reloadable {
 
     private final Notifications notifications;
     private final Metrics metrics;
+    private final PauseStore pauses;
     private String alertmanager;
     private String admission;
 
     NotifyReload(Notifications notifications, HeadroomConfig started, Metrics metrics) {
+        this(notifications, started, metrics, PauseStore.inMemory());
+    }
+
+    /** @param pauses the daemon's one pause store, which a replacement gate shares with the gate it replaces */
+    NotifyReload(Notifications notifications, HeadroomConfig started, Metrics metrics, PauseStore pauses) {
+        this.pauses = pauses;
         this.notifications = notifications;
         this.metrics = metrics;
         this.alertmanager = fingerprint(started.notifications().alertmanager());
@@ -51,7 +59,7 @@ final class NotifyReload implements Reloadable {
                 : Optional.of(AlertSink.create(am, metrics));
         Optional<AdmissionGate> gate;
         try {
-            gate = adPrint.equals(admission) ? Optional.empty() : Optional.of(new AdmissionGate(ad, metrics));
+            gate = adPrint.equals(admission) ? Optional.empty() : Optional.of(new AdmissionGate(ad, metrics, pauses));
         } catch (RuntimeException e) {
             sink.ifPresent(AlertSink::close);
             throw e;

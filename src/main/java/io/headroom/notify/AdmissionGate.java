@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>A pause lasts at most {@code max_pause}: then the workload is resumed even if still critical, and not paused
  * again until it has left the critical tier. The deadline is a timer on the gate's thread, so it holds even when the
  * scoring loop has stopped calling {@link #update} (for instance because Prometheus is down). {@link #close()}
- * resumes what is paused. A crash cannot, so the hook's side should expire pauses too.
+ * resumes what is paused. A crash cannot: every pause the hook may hold is written to a {@link PauseStore}, and the
+ * gate of the next process starts from it, keeping each pause while its workload is still critical, resuming it
+ * otherwise, and lifting it at its original {@code max_pause} deadline either way.
  *
  * <p>Off unless {@code notify.admission.enabled}; when off, {@link #update} does nothing and no thread runs.
  */
@@ -50,10 +52,20 @@ public final class AdmissionGate implements AutoCloseable {
     /** Touched only on {@link #thread}. */
     private final Map<String, State> states = new HashMap<>();
 
-    /** Starts the gate's thread when enabled; reads the hook's token file now. */
+    private final PauseStore store;
+
+    /** A gate whose pauses live in memory only. */
     public AdmissionGate(AdmissionConfig cfg, Metrics metrics) {
+        this(cfg, metrics, PauseStore.inMemory());
+    }
+
+    /**
+     * Starts the gate's thread when enabled, from the pauses {@code store} holds; reads the hook's token file now.
+     */
+    public AdmissionGate(AdmissionConfig cfg, Metrics metrics, PauseStore store) {
         this.cfg = cfg;
         this.metrics = metrics;
+        this.store = store;
         if (!cfg.enabled()) {
             this.hook = null;
             this.thread = null;
@@ -64,6 +76,26 @@ public final class AdmissionGate implements AutoCloseable {
             Thread t = new Thread(r, "headroom-admission");
             t.setDaemon(true);
             return t;
+        });
+        Map<String, Instant> held = store.paused();
+        if (!held.isEmpty()) {
+            thread.execute(() -> adopt(held));
+        }
+    }
+
+    /** Pauses a previous process left: held as confirmed until the first update or their deadline says otherwise. */
+    private void adopt(Map<String, Instant> held) {
+        Instant now = Instant.now();
+        held.forEach((w, since) -> {
+            State s = states.computeIfAbsent(w, k -> new State());
+            s.desired = Action.PAUSE;
+            s.confirmed = Action.PAUSE;
+            s.pausedAt = since;
+            metrics.admissionPaused.labels(w).set(1);
+            long left = Math.max(0, cfg.maxPause().minus(java.time.Duration.between(since, now)).toMillis());
+            thread.schedule(() -> expire(w, since), left, TimeUnit.MILLISECONDS);
+            LOG.warn("admission: {} was paused by the previous process since {}; kept while it is critical, resumed "
+                    + "otherwise", w, since);
         });
     }
 
@@ -156,12 +188,16 @@ public final class AdmissionGate implements AutoCloseable {
         if (action == Action.PAUSE) {
             // A failed pause may still have been applied; from now on only a confirmed resume means "not paused".
             s.confirmed = null;
+            store.paused(workload, s.pausedAt == null ? Instant.now() : s.pausedAt);
         }
         Result r = hook.call(workload, action);
         switch (r) {
             case DONE -> {
                 s.confirmed = action;
                 s.failures = 0;
+                if (action == Action.RESUME) {
+                    store.resumed(workload);
+                }
                 metrics.admissionPaused.labels(workload).set(action == Action.PAUSE ? 1 : 0);
                 LOG.info("admission: {} {}d", workload, action.label());
             }

@@ -41,6 +41,7 @@ class AdmissionGateTest {
     final MockWebServer hook = new MockWebServer();
     final Metrics metrics = Metrics.isolated();
     AdmissionGate gate;
+    PauseStore store = PauseStore.inMemory();
 
     @BeforeEach
     void startHook() throws Exception {
@@ -67,7 +68,7 @@ class AdmissionGateTest {
         String url = hook.url("/lb/").toString() + "{workload}/{action}?key=query-secret";
         gate = new AdmissionGate(new AdmissionConfig(true, Optional.of(new UrlTemplate(url)), method,
                 Optional.of(token), maxPause, Duration.ofSeconds(2),
-                new BackoffConfig(initialBackoff, initialBackoff.multipliedBy(10)), Optional.empty()), metrics);
+                new BackoffConfig(initialBackoff, initialBackoff.multipliedBy(10)), Optional.empty()), metrics, store);
         return gate;
     }
 
@@ -270,5 +271,51 @@ class AdmissionGateTest {
         assertThat(hook.getRequestCount()).isZero();
         assertThat(metrics.registry().getSampleValue("headroom_admission_hook_requests_total",
                 new String[] {"action"}, new String[] {"pause"})).isNull();
+    }
+
+    @Test
+    void everyPauseTheHookMayHoldIsWrittenDownAndAConfirmedResumeClearsIt() throws Exception {
+        store = PauseStore.open(dir);
+        hook.enqueue(status(503));
+        hook.enqueue(status(200));
+        hook.enqueue(status(200));
+        gate().update(List.of("web-1"));
+
+        assertThat(takePath()).isEqualTo("/lb/web-1/pause");
+        // The first call failed: the pause may have been applied, so it is on disk before any retry.
+        Poll.until(WAIT, "the retried pause confirmed", () -> paused("web-1"), v -> v == 1);
+        assertThat(PauseStore.open(dir).paused()).containsOnlyKeys("web-1");
+
+        gate.update(List.of());
+        take();
+        assertThat(takePath()).isEqualTo("/lb/web-1/resume");
+        Poll.until(WAIT, "the resume written down", () -> PauseStore.open(dir).paused().isEmpty(), v -> v);
+    }
+
+    @Test
+    void afterACrashAPauseIsResumedOnceItsWorkloadIsNoLongerCritical() throws Exception {
+        PauseStore.open(dir).paused("web-1", java.time.Instant.now().minusSeconds(60));
+        store = PauseStore.open(dir);
+        hook.enqueue(status(200));
+        gate();
+        Poll.until(WAIT, "the adopted pause exported", () -> paused("web-1"), v -> v == 1);
+
+        gate.update(List.of());
+
+        assertThat(takePath()).isEqualTo("/lb/web-1/resume");
+        Poll.until(WAIT, "the resume written down", () -> PauseStore.open(dir).paused().isEmpty(), v -> v);
+    }
+
+    @Test
+    void afterACrashAPauseOfAStillCriticalWorkloadIsKeptWithoutCallingTheHookUntilItsDeadline() throws Exception {
+        // Paused 59.5 s ago with max_pause 60 s: kept now, lifted at its original deadline, not a new one.
+        PauseStore.open(dir).paused("web-1", java.time.Instant.now().minusMillis(59_500));
+        store = PauseStore.open(dir);
+        hook.enqueue(status(200));
+        gate(AdmissionConfig.Method.POST, Duration.ofSeconds(60)).update(List.of("web-1"));
+
+        assertThat(takePath()).as("the first call is the deadline's resume, not a second pause")
+                .isEqualTo("/lb/web-1/resume");
+        assertThat(hook.getRequestCount()).isEqualTo(1);
     }
 }
