@@ -40,13 +40,15 @@ public final class Cycle {
      *                handled before it
      * @param records    the actuation state after the cycle (baselines, policy state)
      * @param judgements the episodes that ended in this cycle and the failures no episode covered, judged
+     * @param episodes   the episodes still open after the cycle: when each began, by workload
      */
     public record Acted(List<WorkloadReport> reports, SortedMap<String, WorkloadRecord> records,
-                        List<Judgement> judgements) {
+                        List<Judgement> judgements, Map<String, Instant> episodes) {
 
         public Acted {
             reports = List.copyOf(reports);
             judgements = List.copyOf(judgements);
+            episodes = Map.copyOf(episodes);
         }
     }
 
@@ -126,6 +128,6 @@ public final class Cycle {
             LOG.info("episode judged workload={} outcome={} from={} to={} evidence=\"{}\"", j.workload(),
                     j.outcome().label(), j.start(), j.end(), j.evidence());
         }
-        return new Acted(reports, records, judged);
+        return new Acted(reports, records, judged, episodes.openSince());
     }
 }

@@ -171,7 +171,9 @@ final class CycleVerticle extends VerticleBase implements Readiness {
         long cycle = previous == null ? 1 : previous.cycle() + 1;
         return new Snapshot(now, wall, cycle, workloads, matrix, failing, scores, List.of(),
                 previous == null ? new TreeMap<>() : previous.records(),
-                previous == null ? new TreeMap<>() : previous.changes());
+                previous == null ? new TreeMap<>() : previous.changes(),
+                previous == null ? Map.of() : previous.episodes(),
+                previous == null ? new TreeMap<>() : previous.judged());
     }
 
     /** Decisions and changes; a libvirt failure is counted and logged but keeps the collection's snapshot. */
@@ -187,6 +189,6 @@ final class CycleVerticle extends VerticleBase implements Readiness {
     private Snapshot actOn(Snapshot s, Stages st) {
         Cycle.Acted acted = st.cycle().act(s.workloads(), s.scores(), s.takenAt(), s.wallAt(), s.failing());
         return s.withActuation(acted.reports(), acted.records(),
-                LastChange.next(s.changes(), acted.reports(), acted.records()));
+                LastChange.next(s.changes(), acted.reports(), acted.records()), acted.episodes(), acted.judgements());
     }
 }

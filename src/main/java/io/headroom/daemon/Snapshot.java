@@ -4,6 +4,7 @@ import io.headroom.act.WorkloadRecord;
 import io.headroom.act.WorkloadReport;
 import io.headroom.collect.FeatureMatrix;
 import io.headroom.detect.Scorer;
+import io.headroom.feedback.Judgement;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -27,19 +28,27 @@ import java.util.TreeMap;
  * @param reports   what actuation did, one per workload it reached; empty without actuation
  * @param records   the actuation state after the cycle (baselines, policy state)
  * @param changes   the last change per workload, carried across cycles
+ * @param episodes  the feedback stage's open episodes after the cycle: when each began, by workload
+ * @param judged    the last judged episode (or miss) per workload, carried across cycles
  */
 public record Snapshot(Instant takenAt, Instant wallAt, long cycle, SortedSet<String> workloads, FeatureMatrix matrix,
                        Set<String> failing, Map<String, Scorer.Result> scores, List<WorkloadReport> reports,
-                       SortedMap<String, WorkloadRecord> records, SortedMap<String, LastChange> changes) {
+                       SortedMap<String, WorkloadRecord> records, SortedMap<String, LastChange> changes,
+                       Map<String, Instant> episodes, SortedMap<String, Judgement> judged) {
 
     public Snapshot {
         reports = List.copyOf(reports);
         records = Collections.unmodifiableSortedMap(new TreeMap<>(records));
         changes = Collections.unmodifiableSortedMap(new TreeMap<>(changes));
+        episodes = Map.copyOf(episodes);
+        judged = Collections.unmodifiableSortedMap(new TreeMap<>(judged));
     }
 
     Snapshot withActuation(List<WorkloadReport> r, SortedMap<String, WorkloadRecord> rec,
-                           SortedMap<String, LastChange> ch) {
-        return new Snapshot(takenAt, wallAt, cycle, workloads, matrix, failing, scores, r, rec, ch);
+                           SortedMap<String, LastChange> ch, Map<String, Instant> open, List<Judgement> newly) {
+        SortedMap<String, Judgement> next = new TreeMap<>(judged);
+        newly.forEach(j -> next.put(j.workload(), j));
+        next.keySet().retainAll(rec.keySet());
+        return new Snapshot(takenAt, wallAt, cycle, workloads, matrix, failing, scores, r, rec, ch, open, next);
     }
 }

@@ -14,6 +14,7 @@ import io.headroom.decide.Decision;
 import io.headroom.decide.Resource;
 import io.headroom.decide.Tier;
 import io.headroom.detect.Scorer;
+import io.headroom.feedback.Judgement;
 import io.headroom.detect.WorkloadModel;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -102,6 +103,10 @@ public final class WorkloadsJson {
         o.set("current", allocation(Optional.ofNullable(report).flatMap(WorkloadsJson::current)));
         o.set("last_decision", decision.<JsonNode>map(WorkloadsJson::decision).orElse(JSON.nullNode()));
         o.set("last_change", Optional.ofNullable(s.changes().get(w)).<JsonNode>map(WorkloadsJson::change)
+                .orElse(JSON.nullNode()));
+        o.set("episode", Optional.ofNullable(s.episodes().get(w)).<JsonNode>map(since -> JSON.createObjectNode()
+                .put("since", since.toString())).orElse(JSON.nullNode()));
+        o.set("last_outcome", Optional.ofNullable(s.judged().get(w)).<JsonNode>map(WorkloadsJson::judgement)
                 .orElse(JSON.nullNode()));
         if (report == null) {
             o.putNull("outcome");
@@ -226,5 +231,15 @@ public final class WorkloadsJson {
 
     private static String label(ActConfig.Mode mode) {
         return mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The last episode the feedback stage judged: its outcome, span and evidence. */
+    private static ObjectNode judgement(Judgement j) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("outcome", j.outcome().label());
+        o.put("from", j.start().toString());
+        o.put("to", j.end().toString());
+        o.put("evidence", j.evidence());
+        return o;
     }
 }

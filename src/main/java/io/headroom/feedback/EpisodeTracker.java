@@ -97,4 +97,11 @@ public final class EpisodeTracker {
     public synchronized Set<String> openEpisodes() {
         return Set.copyOf(open.keySet());
     }
+
+    /** When each open episode began, by workload. */
+    public synchronized Map<String, Instant> openSince() {
+        Map<String, Instant> out = new java.util.TreeMap<>();
+        open.forEach((w, e) -> out.put(w, e.start));
+        return out;
+    }
 }

@@ -20,6 +20,8 @@ import io.headroom.decide.Tier;
 import io.headroom.decide.WorkloadState;
 import io.headroom.detect.ModelTrainer;
 import io.headroom.detect.Scorer;
+import io.headroom.feedback.Judgement;
+import io.headroom.feedback.Outcome;
 import io.headroom.detect.WorkloadModel;
 import io.headroom.http.HttpServerVerticle;
 import io.headroom.metrics.Metrics;
@@ -144,6 +146,8 @@ public class StatusApiTest {
                        "detail": "balloon on its way"}
                     ]
                   },
+                  "episode": {"since": "2026-11-28T09:50:00Z"},
+                  "last_outcome": null,
                   "outcome": "decided",
                   "left_alone": false,
                   "opted_out": false,
@@ -171,6 +175,10 @@ public class StatusApiTest {
                 .containsExactly("disk_read_bytes", "cpu_utilisation", "memory_usage_ratio");
         assertThat(web1.get("attribution").get(0).get("side").isNull()).as("no side without data").isTrue();
         assertThat(web1.get("attribution").get(1).get("side").asText()).isEqualTo("below");
+        assertThat(web1.get("episode").isNull()).isTrue();
+        assertThat(web1.get("last_outcome")).isEqualTo(JSON.readTree("{\"outcome\": \"relieved\", \"from\":"
+                + " \"2026-11-28T08:00:00Z\", \"to\": \"2026-11-28T09:00:00Z\", \"evidence\":"
+                + " \"peak memory 2.50 GiB over the baseline 2.00 GiB\"}"));
 
         JsonNode legacy = list.get(0);
         assertThat(legacy.get("opted_out").asBoolean()).isTrue();
@@ -265,8 +273,12 @@ public class StatusApiTest {
             }
             records.put(w, new WorkloadRecord(base, base, base.memoryBytes(), Optional.empty(), Optional.empty(), policy, T0));
         }
+        // web-2's episode began with its raise ten minutes ago; web-1's last one ended, judged, an hour ago.
+        Judgement judged = new Judgement("web-1", Outcome.RELIEVED, T0.minusSeconds(7200), T0.minusSeconds(3600),
+                "peak memory 2.50 GiB over the baseline 2.00 GiB");
         return new Snapshot(T0, T0, 7, new TreeSet<>(names), matrix, Set.of(), scores, reports, records,
-                LastChange.next(Map.of(), reports, records));
+                LastChange.next(Map.of(), reports, records), Map.of("web-2", T0.minusSeconds(600)),
+                new java.util.TreeMap<>(Map.of("web-1", judged)));
     }
 
     /** A small real model, so that the model fields come from the class the daemon uses. */
