@@ -20,6 +20,13 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -92,7 +99,12 @@ public final class LibvirtGateway implements Hypervisor {
     private final Clock clock;
     private final Metrics metrics;
     private final Duration memoryReadbackTimeout;
-    private NativeConnect conn;
+    private final Duration callTimeout;
+    /** Runs every native call, so that the caller can stop waiting for one that hangs ({@link #bounded}). */
+    private ExecutorService caller;
+    /** Threads left inside a call that hung: when they come back they touch nothing shared. */
+    private final Set<Thread> abandoned = ConcurrentHashMap.newKeySet();
+    private volatile NativeConnect conn;
     private int failedOpens;
     private Instant nextOpenAt;
     /** Domains whose unreadable opt-out was already logged, so a cycle every few seconds does not repeat it. */
@@ -116,22 +128,32 @@ public final class LibvirtGateway implements Hypervisor {
      * @param maxBackoff            upper bound of that wait
      * @param memoryReadbackTimeout how long a memory change is polled until the balloon shows it
      * @param clock                 time source for the backoff (tests pass a controllable one)
+     * @param callTimeout           the longest one call may take (a memory change's read-back polling on top)
      */
-    public record Settings(Duration initialBackoff, Duration maxBackoff, Duration memoryReadbackTimeout, Clock clock) {
+    public record Settings(Duration initialBackoff, Duration maxBackoff, Duration memoryReadbackTimeout, Clock clock,
+                           Duration callTimeout) {
 
-        /** 1s doubling to 1m, the default read-back timeout, the system clock. */
+        /** The default of {@code act.libvirt_call_timeout}. */
+        public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(45);
+
+        /** 1s doubling to 1m, the default read-back and call timeouts, the system clock. */
         public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), Duration.ofMinutes(1),
-                DEFAULT_MEMORY_READBACK, Clock.systemUTC());
+                DEFAULT_MEMORY_READBACK, Clock.systemUTC(), DEFAULT_CALL_TIMEOUT);
 
-        /** The given backoff, the default read-back timeout. */
+        /** The given backoff and read-back timeout, the default call timeout. */
+        public Settings(Duration initialBackoff, Duration maxBackoff, Duration memoryReadbackTimeout, Clock clock) {
+            this(initialBackoff, maxBackoff, memoryReadbackTimeout, clock, DEFAULT_CALL_TIMEOUT);
+        }
+
+        /** The given backoff, the default read-back and call timeouts. */
         public Settings(Duration initialBackoff, Duration maxBackoff, Clock clock) {
             this(initialBackoff, maxBackoff, DEFAULT_MEMORY_READBACK, clock);
         }
 
-        /** As {@code act} configures it ({@code reconnect_*}, {@code memory_readback_timeout}). */
+        /** As {@code act} configures it ({@code reconnect_*}, {@code memory_readback_timeout}, {@code libvirt_call_timeout}). */
         public static Settings of(ActConfig act) {
             return new Settings(act.reconnectInitialBackoff(), act.reconnectMaxBackoff(), act.memoryReadbackTimeout(),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), act.libvirtCallTimeout());
         }
     }
 
@@ -147,7 +169,9 @@ public final class LibvirtGateway implements Hypervisor {
         this.initialBackoff = settings.initialBackoff();
         this.maxBackoff = settings.maxBackoff();
         this.clock = settings.clock();
+        this.callTimeout = settings.callTimeout();
         this.metrics = metrics;
+        this.caller = newCaller();
     }
 
     /** The libvirt URI. */
@@ -167,33 +191,37 @@ public final class LibvirtGateway implements Hypervisor {
      */
     @Override
     public synchronized SortedSet<String> runningDomainNames() {
-        Connect c = connection("list_domains");
-        try {
-            SortedSet<String> names = new TreeSet<>();
-            for (int id : c.listDomains()) {
-                Domain d = lookupById(c, id);
-                if (d != null) {
-                    try {
-                        names.add(d.getName());
-                    } finally {
-                        free(d);
+        return bounded("list_domains", callTimeout, () -> {
+            Connect c = connection("list_domains");
+            try {
+                SortedSet<String> names = new TreeSet<>();
+                for (int id : c.listDomains()) {
+                    Domain d = lookupById(c, id);
+                    if (d != null) {
+                        try {
+                            names.add(d.getName());
+                        } finally {
+                            free(d);
+                        }
                     }
                 }
+                return names;
+            } catch (LibvirtException e) {
+                throw fail("list_domains", LibvirtFailure.classify("list domains on " + uri, e));
             }
-            return names;
-        } catch (LibvirtException e) {
-            throw fail("list_domains", LibvirtFailure.classify("list domains on " + uri, e));
-        }
+        });
     }
 
     /** Names of defined but not running domains. Blocking: call on the {@code headroom-libvirt} worker pool. */
     @Override
     public synchronized List<String> inactiveDomainNames() {
-        try {
-            return new ArrayList<>(List.of(connection("list_domains").listDefinedDomains()));
-        } catch (LibvirtException e) {
-            throw fail("list_domains", LibvirtFailure.classify("list defined domains on " + uri, e));
-        }
+        return bounded("list_domains", callTimeout, () -> {
+            try {
+                return new ArrayList<>(List.of(connection("list_domains").listDefinedDomains()));
+            } catch (LibvirtException e) {
+                throw fail("list_domains", LibvirtFailure.classify("list defined domains on " + uri, e));
+            }
+        });
     }
 
     /**
@@ -204,16 +232,18 @@ public final class LibvirtGateway implements Hypervisor {
      */
     @Override
     public synchronized DomainAllocation allocation(String name) {
-        return withDomain("read_allocation", name, dp -> {
-            int vcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read live vCPUs of " + name);
-            int maxVcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE | LibvirtNative.VCPU_MAXIMUM),
-                    "read maximum vCPUs of " + name);
-            virDomainInfo info = info(dp, name);
-            Optional<CpuQuota> quota = quota(dp, name, vcpus);
-            return new DomainAllocation(name,
-                    new Allocation(vcpus, kibToBytes(info.memory), quota.map(CpuQuota::quota).orElse(0L)),
-                    new Allocation(maxVcpus, kibToBytes(info.maxMem), quota.map(CpuQuota::max).orElse(0L)), quota,
-                    optedOut(dp, name));
+        return bounded("read_allocation", callTimeout, () -> {
+            return withDomain("read_allocation", name, dp -> {
+                int vcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read live vCPUs of " + name);
+                int maxVcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE | LibvirtNative.VCPU_MAXIMUM),
+                        "read maximum vCPUs of " + name);
+                virDomainInfo info = info(dp, name);
+                Optional<CpuQuota> quota = quota(dp, name, vcpus);
+                return new DomainAllocation(name,
+                        new Allocation(vcpus, kibToBytes(info.memory), quota.map(CpuQuota::quota).orElse(0L)),
+                        new Allocation(maxVcpus, kibToBytes(info.maxMem), quota.map(CpuQuota::max).orElse(0L)), quota,
+                        optedOut(dp, name));
+            });
         });
     }
 
@@ -225,10 +255,12 @@ public final class LibvirtGateway implements Hypervisor {
      */
     @Override
     public synchronized DomainStats stats(String name) {
-        return withDomain("read_stats", name, dp -> {
-            virDomainInfo info = info(dp, name);
-            return new DomainStats(name, info.cpuTime / 1e9, info.nrVirtCpu, kibToBytes(info.memory),
-                    kibToBytes(info.maxMem), balloon(dp, name));
+        return bounded("read_stats", callTimeout, () -> {
+            return withDomain("read_stats", name, dp -> {
+                virDomainInfo info = info(dp, name);
+                return new DomainStats(name, info.cpuTime / 1e9, info.nrVirtCpu, kibToBytes(info.memory),
+                        kibToBytes(info.maxMem), balloon(dp, name));
+            });
         });
     }
 
@@ -285,35 +317,37 @@ public final class LibvirtGateway implements Hypervisor {
      */
     @Override
     public synchronized HostSnapshot host() {
-        Connect c = connection("read_host");
-        try {
-            NodeInfo node = c.nodeInfo();
-            int vcpus = 0;
-            long memory = 0;
-            for (int id : c.listDomains()) {
-                Domain d = lookupById(c, id);
-                if (d == null) {
-                    continue;
-                }
-                try {
-                    DomainInfo info = d.getInfo();
-                    vcpus += info.nrVirtCpu;
-                    memory += info.memory * 1024;
-                } catch (LibvirtException e) {
-                    LibvirtFailure f = LibvirtFailure.classify("read domain id " + id, e);
-                    if (f.kind() != LibvirtFailure.Kind.DOMAIN_GONE) {
-                        throw f;
+        return bounded("read_host", callTimeout, () -> {
+            Connect c = connection("read_host");
+            try {
+                NodeInfo node = c.nodeInfo();
+                int vcpus = 0;
+                long memory = 0;
+                for (int id : c.listDomains()) {
+                    Domain d = lookupById(c, id);
+                    if (d == null) {
+                        continue;
                     }
-                } finally {
-                    free(d);
+                    try {
+                        DomainInfo info = d.getInfo();
+                        vcpus += info.nrVirtCpu;
+                        memory += info.memory * 1024;
+                    } catch (LibvirtException e) {
+                        LibvirtFailure f = LibvirtFailure.classify("read domain id " + id, e);
+                        if (f.kind() != LibvirtFailure.Kind.DOMAIN_GONE) {
+                            throw f;
+                        }
+                    } finally {
+                        free(d);
+                    }
                 }
+                return new HostSnapshot(node.cpus, node.memory * 1024, vcpus, memory, freeMemory(c));
+            } catch (LibvirtException e) {
+                throw fail("read_host", LibvirtFailure.classify("read host resources on " + uri, e));
+            } catch (LibvirtFailure f) {
+                throw fail("read_host", f);
             }
-            return new HostSnapshot(node.cpus, node.memory * 1024, vcpus, memory, freeMemory(c));
-        } catch (LibvirtException e) {
-            throw fail("read_host", LibvirtFailure.classify("read host resources on " + uri, e));
-        } catch (LibvirtFailure f) {
-            throw fail("read_host", f);
-        }
+        });
     }
 
     /**
@@ -322,19 +356,25 @@ public final class LibvirtGateway implements Hypervisor {
      */
     @Override
     public synchronized ActuationResult setVcpus(String name, int vcpus) {
-        String what = "set live vCPUs of " + name + " to " + vcpus;
         try {
-            return withDomain("set_vcpus", name, dp -> {
-                int before = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read live vCPUs of " + name);
-                if (NATIVE.virDomainSetVcpusFlags(dp, vcpus, LibvirtNative.AFFECT_LIVE) < 0) {
-                    LibvirtFailure f = lastError(what);
-                    if (vcpus < before && f.number() == LibvirtFailure.OPERATION_TIMEOUT) {
-                        return unplugFailed(dp, name, vcpus, f);
-                    }
-                    throw f;
+            return bounded("set_vcpus", callTimeout, () -> {
+                String what = "set live vCPUs of " + name + " to " + vcpus;
+                try {
+                    return withDomain("set_vcpus", name, dp -> {
+                        int before = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read live vCPUs of " + name);
+                        if (NATIVE.virDomainSetVcpusFlags(dp, vcpus, LibvirtNative.AFFECT_LIVE) < 0) {
+                            LibvirtFailure f = lastError(what);
+                            if (vcpus < before && f.number() == LibvirtFailure.OPERATION_TIMEOUT) {
+                                return unplugFailed(dp, name, vcpus, f);
+                            }
+                            throw f;
+                        }
+                        return ReadBack.once(name, Resource.CPU, vcpus, f -> fail("read_back", f),
+                                () -> checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read back vCPUs of " + name));
+                    });
+                } catch (LibvirtFailure f) {
+                    return ActuationResult.failed(name, Resource.CPU, vcpus, f);
                 }
-                return ReadBack.once(name, Resource.CPU, vcpus, f -> fail("read_back", f),
-                        () -> checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read back vCPUs of " + name));
             });
         } catch (LibvirtFailure f) {
             return ActuationResult.failed(name, Resource.CPU, vcpus, f);
@@ -352,15 +392,21 @@ public final class LibvirtGateway implements Hypervisor {
      */
     @Override
     public synchronized ActuationResult setMemory(String name, long bytes) {
-        if (bytes % 1024 != 0) {
-            throw new IllegalArgumentException("libvirt sets memory in KiB; " + bytes + " bytes is not a whole number of KiB");
-        }
-        String what = "set live memory of " + name + " to " + Allocation.format(Resource.MEMORY, bytes);
         try {
-            return withDomain("set_memory", name, dp -> {
-                checked(NATIVE.virDomainSetMemoryFlags(dp, new NativeLong(bytes / 1024), LibvirtNative.AFFECT_LIVE), what);
-                return ReadBack.polled(name, bytes, memoryReadbackTimeout, f -> fail("read_back", f),
-                        () -> kibToBytes(info(dp, name).memory));
+            return bounded("set_memory", callTimeout.plus(memoryReadbackTimeout), () -> {
+                if (bytes % 1024 != 0) {
+                    throw new IllegalArgumentException("libvirt sets memory in KiB; " + bytes + " bytes is not a whole number of KiB");
+                }
+                String what = "set live memory of " + name + " to " + Allocation.format(Resource.MEMORY, bytes);
+                try {
+                    return withDomain("set_memory", name, dp -> {
+                        checked(NATIVE.virDomainSetMemoryFlags(dp, new NativeLong(bytes / 1024), LibvirtNative.AFFECT_LIVE), what);
+                        return ReadBack.polled(name, bytes, memoryReadbackTimeout, f -> fail("read_back", f),
+                                () -> kibToBytes(info(dp, name).memory));
+                    });
+                } catch (LibvirtFailure f) {
+                    return ActuationResult.failed(name, Resource.MEMORY, bytes, f);
+                }
             });
         } catch (LibvirtFailure f) {
             return ActuationResult.failed(name, Resource.MEMORY, bytes, f);
@@ -376,18 +422,24 @@ public final class LibvirtGateway implements Hypervisor {
      */
     @Override
     public synchronized ActuationResult setCpuQuota(String name, CpuQuota.Param param, long quota) {
-        String what = "set live " + param.quotaField() + " of " + name + " to " + quota + "us";
         try {
-            return withDomain("set_cpu_quota", name, dp -> {
-                Memory one = TypedParams.llong(param.quotaField(), quota);
-                checked(NATIVE.virDomainSetSchedulerParametersFlags(dp, one, 1, LibvirtNative.AFFECT_LIVE), what);
-                return ReadBack.once(name, Resource.CPU_QUOTA, quota, f -> fail("read_back", f), () -> {
-                    Long v = schedulerParameters(dp, name).get(param.quotaField());
-                    if (v == null) {
-                        throw new LibvirtFailure(LibvirtFailure.Kind.REFUSED, name + " reports no " + param.quotaField(), null);
-                    }
-                    return Math.max(0, v);
-                });
+            return bounded("set_cpu_quota", callTimeout, () -> {
+                String what = "set live " + param.quotaField() + " of " + name + " to " + quota + "us";
+                try {
+                    return withDomain("set_cpu_quota", name, dp -> {
+                        Memory one = TypedParams.llong(param.quotaField(), quota);
+                        checked(NATIVE.virDomainSetSchedulerParametersFlags(dp, one, 1, LibvirtNative.AFFECT_LIVE), what);
+                        return ReadBack.once(name, Resource.CPU_QUOTA, quota, f -> fail("read_back", f), () -> {
+                            Long v = schedulerParameters(dp, name).get(param.quotaField());
+                            if (v == null) {
+                                throw new LibvirtFailure(LibvirtFailure.Kind.REFUSED, name + " reports no " + param.quotaField(), null);
+                            }
+                            return Math.max(0, v);
+                        });
+                    });
+                } catch (LibvirtFailure f) {
+                    return ActuationResult.failed(name, Resource.CPU_QUOTA, quota, f);
+                }
             });
         } catch (LibvirtFailure f) {
             return ActuationResult.failed(name, Resource.CPU_QUOTA, quota, f);
@@ -452,6 +504,76 @@ public final class LibvirtGateway implements Hypervisor {
         }
         return BalloonStats.fromStructs(raw, got);
     }
+
+    /**
+     * Runs {@code body} on the call thread and waits at most {@code budget}. A call still running then (a frozen
+     * QEMU monitor, a libvirtd that stopped answering) is abandoned: counted as {@code reason="timeout"}, its thread
+     * and connection are left to finish on their own, and the next call opens a new connection on a new thread, so
+     * one stuck guest cannot hold every other guest and every later cycle.
+     *
+     * @throws LibvirtFailure {@link LibvirtFailure.Kind#CONNECTION_LOST} on the deadline; whatever {@code body} throws
+     */
+    private <T> T bounded(String op, Duration budget, java.util.function.Supplier<T> body) {
+        Future<T> f = caller.submit(body::get);
+        try {
+            return f.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            abandon(op, budget);
+            throw new LibvirtFailure(LibvirtFailure.Kind.CONNECTION_LOST, op + " did not return within "
+                    + Durations.format(budget) + " (act.libvirt_call_timeout); the call is abandoned and the "
+                    + "connection reopened", null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof java.lang.Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(true);
+            throw new LibvirtFailure(LibvirtFailure.Kind.CONNECTION_LOST, op + " interrupted", null);
+        }
+    }
+
+    private void abandon(String op, Duration budget) {
+        metrics.libvirtFailures.labels(op, "timeout").inc();
+        ExecutorService stuck = caller;
+        NativeConnect stuckConn = conn;
+        conn = null;
+        caller = newCaller();
+        // Queued behind the hung call: marks its thread, then closes its connection once (if ever) it returns.
+        stuck.execute(() -> {
+            if (stuckConn != null) {
+                try {
+                    stuckConn.close();
+                } catch (LibvirtException e) {
+                    LOG.debug("closing an abandoned libvirt connection failed", e);
+                }
+            }
+        });
+        stuck.shutdown();
+        LOG.warn("libvirt {} did not return within {}; abandoned it, reopening the connection for later calls", op,
+                Durations.format(budget));
+    }
+
+    private ExecutorService newCaller() {
+        ExecutorService previous = caller;
+        if (previous != null) {
+            // Whatever thread ran the previous executor is the one that hung.
+            abandoned.add(callerThread);
+        }
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "headroom-libvirt-call");
+            t.setDaemon(true);
+            callerThread = t;
+            return t;
+        });
+    }
+
+    /** The thread of {@link #caller}, once it has started one. */
+    private volatile Thread callerThread;
 
     /** A call with a raw domain pointer; may throw {@link LibvirtFailure}. */
     @FunctionalInterface
@@ -572,6 +694,10 @@ public final class LibvirtGateway implements Hypervisor {
 
     /** Counts a failure and drops a broken connection so that a later call reopens it. */
     private LibvirtFailure fail(String op, LibvirtFailure f) {
+        if (abandoned.contains(Thread.currentThread())) {
+            // Back from a call the gateway gave up on: already counted, and the connection is no longer this one's.
+            return f;
+        }
         metrics.libvirtFailures.labels(op, f.kind().label()).inc();
         if (f.kind() == LibvirtFailure.Kind.CONNECTION_LOST && conn != null) {
             LOG.warn("libvirt connection lost, will reopen on next call: {}", f.getMessage());
@@ -594,5 +720,6 @@ public final class LibvirtGateway implements Hypervisor {
     @Override
     public synchronized void close() {
         closeQuietly();
+        caller.shutdownNow();
     }
 }

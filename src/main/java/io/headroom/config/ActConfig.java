@@ -18,10 +18,12 @@ import java.time.Duration;
  * @param maxDataAge              no change is made from a cycle's data once this long has passed since it was asked
  *                                for: slow queries, retries and a busy libvirt pool must not resize guests on what
  *                                was true minutes ago
+ * @param libvirtCallTimeout      the longest one libvirt call may take (a change's read-back polling on top); a call
+ *                                still running then is abandoned with its connection, which is reopened
  */
 public record ActConfig(Mode mode, Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, Duration forgetAfter,
                         CpuStrategy cpuStrategy, double quotaBaselineShare, long memoryFloor,
-                        Duration memoryReadbackTimeout, Duration maxDataAge) {
+                        Duration memoryReadbackTimeout, Duration maxDataAge, Duration libvirtCallTimeout) {
 
     /** Whether decisions change guests. */
     public enum Mode { OBSERVE, ENFORCE }

@@ -121,8 +121,12 @@ final class PolicySection {
             n.child("max_data_age").problem("must be at least collection.interval " + Durations.format(interval)
                     + " (got " + Durations.format(maxAge) + ")");
         }
+        // libvirt's own wait for a domain's job lock is 30s; a call past that is stuck on a guest (a frozen QEMU
+        // monitor), and holding the one libvirt thread for it would hold every other guest too.
+        Duration callTimeout = n.child("libvirt_call_timeout").duration(Duration.ofSeconds(45), Duration.ofSeconds(1),
+                Duration.ofMinutes(10));
         n.rejectUnknownKeys();
-        return new ActConfig(mode, initial, max, forget, strategy, share, floor, readback, maxAge);
+        return new ActConfig(mode, initial, max, forget, strategy, share, floor, readback, maxAge, callTimeout);
     }
 
     private static DecideConfig.Tiers tiers(ConfigNode n) {

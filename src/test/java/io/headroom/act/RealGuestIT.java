@@ -253,6 +253,54 @@ class RealGuestIT {
         assertThat(failures("set_vcpus", "unplug_failed")).as("the unplug was not retried").isEqualTo(2);
     }
 
+    /**
+     * A guest whose QEMU is frozen (SIGSTOP: its monitor never answers) must not wedge the gateway: the call that
+     * waits on it is abandoned at act.libvirt_call_timeout and counted, and the next call, on another guest, runs on
+     * a new connection at once.
+     */
+    @Test
+    @Order(9)
+    void aCallOnAFrozenGuestIsAbandonedAtItsDeadlineAndTheOtherGuestsStillAnswer() throws Exception {
+        ProcessHandle qemu = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("guest=" + a + ",")).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no QEMU process runs guest " + a));
+        Metrics own = Metrics.isolated();
+        try (LibvirtGateway bounded = new LibvirtGateway(guests.uri(), false, new LibvirtGateway.Settings(
+                Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(1), Clock.systemUTC(),
+                Duration.ofSeconds(3)), own)) {
+            long before = bounded.allocation(a).current().memoryBytes();
+            signal("STOP", qemu);
+            try {
+                long started = System.nanoTime();
+                ActuationResult r = bounded.setMemory(a, before + 16 * MIB);
+                long tookMs = (System.nanoTime() - started) / 1_000_000;
+
+                assertThat(r.status()).as(r.detail()).isEqualTo(Status.CONNECTION_LOST);
+                assertThat(r.detail()).contains("did not return within", "act.libvirt_call_timeout");
+                assertThat(tookMs).as("returned at its deadline (3s + 1s read-back), not when QEMU answers")
+                        .isLessThan(30_000);
+                assertThat(own.registry().getSampleValue("headroom_libvirt_failures_total",
+                        new String[] {"operation", "reason"}, new String[] {"set_memory", "timeout"})).isEqualTo(1.0);
+                assertThat(bounded.allocation(b).current().vcpus()).as("another guest answers on a new connection")
+                        .isPositive();
+            } finally {
+                signal("CONT", qemu);
+            }
+            Poll.until(Duration.ofSeconds(60), "guest a answering again", () -> {
+                try {
+                    return bounded.stats(a).memoryBytes() > 0;
+                } catch (LibvirtFailure f) {
+                    return false;
+                }
+            }, ok -> ok);
+        }
+    }
+
+    static void signal(String sig, ProcessHandle p) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + sig).isZero();
+    }
+
     static WorkloadReport cycle(ActuationService s, Instant at, WorkloadScore score) {
         return s.cycle(new TreeSet<>(List.of(b)), Map.of(b, score), at).get(0);
     }

@@ -335,6 +335,23 @@ class PolicyConfigTest {
     }
 
     @Nested
+    class LibvirtCallTimeout {
+        @Test
+        void defaultsPastLibvirtsOwnJobWait() throws Exception {
+            assertThat(act("").libvirtCallTimeout()).isEqualTo(Duration.ofSeconds(45));
+            assertThat(act("act: {libvirt_call_timeout: 10s}").libvirtCallTimeout()).isEqualTo(Duration.ofSeconds(10));
+        }
+
+        @Test
+        void betweenASecondAndTenMinutes() {
+            assertThat(problems("act: {libvirt_call_timeout: 0s}")).singleElement().asString()
+                    .startsWith("act.libvirt_call_timeout: must be a duration");
+            assertThat(problems("act: {libvirt_call_timeout: 1h}")).singleElement().asString()
+                    .startsWith("act.libvirt_call_timeout: must be a duration");
+        }
+    }
+
+    @Nested
     class MemoryReadbackTimeout {
         @Test
         void readsADuration() throws Exception {
