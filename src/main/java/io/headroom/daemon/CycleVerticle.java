@@ -59,6 +59,8 @@ final class CycleVerticle extends VerticleBase implements Readiness {
     private final AtomicReference<Snapshot> latest = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>("no collection cycle has finished yet");
     private volatile Duration lastCycleDuration = Duration.ZERO;
+    /** When the last cycle ended, whatever its outcome, on {@link #ticker}; the start until one has. */
+    private volatile Instant lastCycleEnded;
     private long timerId = -1;
 
     CycleVerticle(HeadroomConfig cfg, WorkloadDiscovery discovery, FeatureCollector collector, Metrics metrics,
@@ -78,6 +80,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
 
     @Override
     public Future<?> start() {
+        lastCycleEnded = ticker.instant();
         timerId = vertx.setPeriodic(0, cfg.collection().interval().toMillis(), id -> tick());
         return Future.succeededFuture();
     }
@@ -91,6 +94,15 @@ final class CycleVerticle extends VerticleBase implements Readiness {
     /** The latest successful snapshot, if any. */
     Optional<Snapshot> latest() {
         return Optional.ofNullable(latest.get());
+    }
+
+    /**
+     * True while cycles keep ending (failed ones included) within {@code within} of each other: false only when one
+     * has been running that long, which is what a wedged daemon looks like and what systemd's watchdog restarts.
+     */
+    boolean cyclesEnding(Duration within) {
+        Instant ended = lastCycleEnded;
+        return ended == null || Duration.between(ended, ticker.instant()).compareTo(within) < 0;
     }
 
     @Override
@@ -126,6 +138,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
                 .compose(this::act)
                 .onComplete(ar -> {
                     running.set(false);
+                    lastCycleEnded = ticker.instant();
                     lastCycleDuration = Duration.between(now, ticker.instant());
                     if (ar.succeeded()) {
                         latest.set(ar.result());

@@ -73,6 +73,7 @@ public final class Daemon implements AutoCloseable {
     static final Duration VERTX_STOP = Duration.ofSeconds(10);
 
     private final PauseStore pauses;
+    private final Systemd systemd = Systemd.fromEnvironment();
     private final ActuationService actuation;
     private final FailureLog failureLog;
     private final Notifications notifications;
@@ -174,7 +175,27 @@ public final class Daemon implements AutoCloseable {
                 cfg.detection().retrainEvery(), TrainingVerticle.CHECK_EVERY, clock, metrics)).await();
         LOG.info("headroom {} listening on http://{}:{} prometheus={} workloads_from={}", Version.current(),
                 cfg.server().host(), http.actualPort(), cfg.prometheus().url(), cfg.workloads().source());
+        systemd.notify("READY=1\nSTATUS=listening on " + cfg.server().host() + ":" + http.actualPort());
+        systemd.watchdog().ifPresent(this::feedWatchdog);
         return http.actualPort();
+    }
+
+    /**
+     * Tells systemd's watchdog that the daemon lives, twice per timeout, but only while cycles keep ending: a cycle
+     * stuck for the whole timeout (a hang no deadline caught) stops the feeding, and systemd restarts the daemon.
+     */
+    private void feedWatchdog(Duration timeout) {
+        LOG.info("systemd watchdog every {}s, fed while cycles keep ending", timeout.toSeconds());
+        java.util.concurrent.atomic.AtomicBoolean starving = new java.util.concurrent.atomic.AtomicBoolean();
+        vertx.setPeriodic(Math.max(1, timeout.toMillis() / 2), id -> {
+            if (collection.cyclesEnding(timeout)) {
+                systemd.notify("WATCHDOG=1");
+                starving.set(false);
+            } else if (starving.compareAndSet(false, true)) {
+                LOG.error("no cycle has ended for {}s: no longer feeding systemd's watchdog, which will restart "
+                        + "Headroom", timeout.toSeconds());
+            }
+        });
     }
 
     /** The webhook (when enabled, its token joining {@code live}) and the status API, in mounting order. */
@@ -219,6 +240,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping");
+        systemd.notify("STOPPING=1");
         long started = System.nanoTime();
         try {
             // Cycles in flight get a short grace: what they would still change is less urgent than stopping in time.

@@ -34,6 +34,15 @@ class SystemdUnitTest {
     }
 
     @Test
+    void theDaemonNotifiesReadinessAndFeedsAWatchdog() throws IOException {
+        assertThat(values("Type")).containsExactly("notify");
+        assertThat(values("NotifyAccess")).containsExactly("main");
+        assertThat(values("WatchdogSec")).containsExactly("10min");
+        // NotifyAccess=main holds only if the launcher replaces itself with the JVM.
+        assertThat(Files.readString(Path.of("daemon/headroom"))).contains("exec java");
+    }
+
+    @Test
     void reloadSendsSighupWhichTheDaemonHandles() throws IOException {
         assertThat(values("ExecReload")).containsExactly("/bin/kill -HUP $MAINPID");
     }
