@@ -543,14 +543,16 @@ public final class LibvirtGateway implements Hypervisor {
         NativeConnect stuckConn = conn;
         conn = null;
         caller = newCaller();
-        // Queued behind the hung call: marks its thread, then closes its connection once (if ever) it returns.
+        // Queued behind the hung call: closes its connection once (if ever) it returns, then forgets the thread.
         stuck.execute(() -> {
-            if (stuckConn != null) {
-                try {
+            try {
+                if (stuckConn != null) {
                     stuckConn.close();
-                } catch (LibvirtException e) {
-                    LOG.debug("closing an abandoned libvirt connection failed", e);
                 }
+            } catch (LibvirtException e) {
+                LOG.debug("closing an abandoned libvirt connection failed", e);
+            } finally {
+                abandoned.remove(Thread.currentThread());
             }
         });
         stuck.shutdown();
@@ -676,7 +678,17 @@ public final class LibvirtGateway implements Hypervisor {
                     + " is unreachable; next reconnect attempt at " + nextOpenAt, null));
         }
         try {
-            conn = new NativeConnect(uri, readOnly);
+            NativeConnect opened = new NativeConnect(uri, readOnly);
+            if (abandoned.contains(Thread.currentThread())) {
+                // An open that hung and came back after the gateway gave up on it: a newer connection may exist.
+                try {
+                    opened.close();
+                } catch (LibvirtException e) {
+                    LOG.debug("closing a late libvirt connection failed", e);
+                }
+                throw new LibvirtFailure(LibvirtFailure.Kind.CONNECTION_LOST, op + " was abandoned", null);
+            }
+            conn = opened;
             failedOpens = 0;
             nextOpenAt = null;
             metrics.libvirtConnects.labels("ok").inc();
