@@ -58,6 +58,7 @@ public final class Cycle {
     private final ActuationService actuation;
     private final ActingTracker acting;
     private final EpisodeTracker episodes = new EpisodeTracker();
+    private final Set<String> exportedEpisodes = new java.util.HashSet<>();
     private final Metrics metrics;
 
     /**
@@ -123,11 +124,28 @@ public final class Cycle {
         List<Judgement> judged = episodes.observe(Observations.of(workloads, reports, policyScores, records, failing,
                 now));
         episodes.forget(records.keySet());
+        exportEpisodes(records.keySet());
         for (Judgement j : judged) {
             metrics.feedbackOutcomes.labels(j.outcome().label()).inc();
             LOG.info("episode judged workload={} outcome={} from={} to={} evidence=\"{}\"", j.workload(),
                     j.outcome().label(), j.start(), j.end(), j.evidence());
         }
         return new Acted(reports, records, judged, episodes.openSince());
+    }
+
+    /** {@code headroom_feedback_episode_open} for every workload actuation knows; the others' series retired. */
+    private void exportEpisodes(Set<String> known) {
+        Set<String> open = episodes.openEpisodes();
+        for (String w : known) {
+            metrics.feedbackEpisodeOpen.labels(w).set(open.contains(w) ? 1 : 0);
+        }
+        exportedEpisodes.removeIf(w -> {
+            if (known.contains(w)) {
+                return false;
+            }
+            metrics.feedbackEpisodeOpen.remove(w);
+            return true;
+        });
+        exportedEpisodes.addAll(known);
     }
 }

@@ -149,6 +149,8 @@ public final class Metrics {
 
     /** Episodes judged by the feedback stage, by outcome. */
     public final Counter feedbackOutcomes;
+    /** 1 while the feedback stage counts the workload as being helped (an open episode), else 0. */
+    public final Gauge feedbackEpisodeOpen;
     /** The per-workload gauges {@link #forgetAllocation} retires. */
     private final List<Gauge> allocationSeries;
 
@@ -458,6 +460,11 @@ public final class Metrics {
         admissionExpired = Counter.build()
                 .name("headroom_admission_expired_total")
                 .help("Pauses lifted because they reached max_pause while the workload was still critical.")
+                .register(registry);
+        feedbackEpisodeOpen = Gauge.build()
+                .name("headroom_feedback_episode_open")
+                .help("1 while the workload is in an episode of help (flagged, or holding a change), else 0.")
+                .labelNames("workload")
                 .register(registry);
         feedbackOutcomes = Counter.build()
                 .name("headroom_feedback_outcomes_total")

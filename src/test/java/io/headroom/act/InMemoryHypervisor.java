@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * changes take effect on at once, a host of fixed size, and faults a test can inject (a lost connection, a guest
  * that stops). What libvirt itself does is covered by the ITs against its test driver and real QEMU guests.
  */
-final class InMemoryHypervisor implements Hypervisor {
+public final class InMemoryHypervisor implements Hypervisor {
 
     private static final class Guest {
         Allocation current;
@@ -32,33 +32,33 @@ final class InMemoryHypervisor implements Hypervisor {
     private final long memory;
     private final Map<String, Guest> guests = new LinkedHashMap<>();
     private boolean connectionLost;
-    final List<String> changes = new ArrayList<>();
+    public final List<String> changes = new ArrayList<>();
 
-    InMemoryHypervisor(int cpus, long memoryBytes) {
+    public InMemoryHypervisor(int cpus, long memoryBytes) {
         this.cpus = cpus;
         this.memory = memoryBytes;
     }
 
-    InMemoryHypervisor guest(String name, Allocation current, Allocation max) {
+    public InMemoryHypervisor guest(String name, Allocation current, Allocation max) {
         guests.put(name, new Guest(current, max));
         return this;
     }
 
     /** The guest stops: reads say it is gone. */
-    void stop(String name) {
+    public void stop(String name) {
         guests.remove(name);
     }
 
     /** Every later call fails as if libvirtd went away, until {@link #reconnect}. */
-    void loseConnection() {
+    public void loseConnection() {
         connectionLost = true;
     }
 
-    void reconnect() {
+    public void reconnect() {
         connectionLost = false;
     }
 
-    Allocation current(String name) {
+    public Allocation current(String name) {
         return guests.get(name).current;
     }
 
