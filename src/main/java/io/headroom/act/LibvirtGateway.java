@@ -21,12 +21,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Future;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ConcurrentHashMap;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -101,9 +95,7 @@ public final class LibvirtGateway implements Hypervisor {
     private final Duration memoryReadbackTimeout;
     private final Duration callTimeout;
     /** Runs every native call, so that the caller can stop waiting for one that hangs ({@link #bounded}). */
-    private ExecutorService caller;
-    /** Threads left inside a call that hung: when they come back they touch nothing shared. */
-    private final Set<Thread> abandoned = ConcurrentHashMap.newKeySet();
+    private final CallThread calls = new CallThread();
     private volatile NativeConnect conn;
     private int failedOpens;
     private Instant nextOpenAt;
@@ -171,7 +163,6 @@ public final class LibvirtGateway implements Hypervisor {
         this.clock = settings.clock();
         this.callTimeout = settings.callTimeout();
         this.metrics = metrics;
-        this.caller = newCaller();
     }
 
     /** The libvirt URI. */
@@ -514,37 +505,25 @@ public final class LibvirtGateway implements Hypervisor {
      * @throws LibvirtFailure {@link LibvirtFailure.Kind#CONNECTION_LOST} on the deadline; whatever {@code body} throws
      */
     private <T> T bounded(String op, Duration budget, java.util.function.Supplier<T> body) {
-        Future<T> f = caller.submit(body::get);
         try {
-            return f.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+            return calls.call(budget, body);
         } catch (TimeoutException e) {
             abandon(op, budget);
             throw new LibvirtFailure(LibvirtFailure.Kind.CONNECTION_LOST, op + " did not return within "
                     + Durations.format(budget) + " (act.libvirt_call_timeout); the call is abandoned and the "
                     + "connection reopened", null);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof java.lang.Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            f.cancel(true);
             throw new LibvirtFailure(LibvirtFailure.Kind.CONNECTION_LOST, op + " interrupted", null);
         }
     }
 
     private void abandon(String op, Duration budget) {
         metrics.libvirtFailures.labels(op, "timeout").inc();
-        ExecutorService stuck = caller;
         NativeConnect stuckConn = conn;
         conn = null;
-        caller = newCaller();
-        // Queued behind the hung call: closes its connection once (if ever) it returns, then forgets the thread.
-        stuck.execute(() -> {
+        // Closes the hung call's connection once (if ever) that call returns, then forgets its thread.
+        calls.abandon(() -> {
             try {
                 if (stuckConn != null) {
                     stuckConn.close();
@@ -552,30 +531,12 @@ public final class LibvirtGateway implements Hypervisor {
             } catch (LibvirtException e) {
                 LOG.debug("closing an abandoned libvirt connection failed", e);
             } finally {
-                abandoned.remove(Thread.currentThread());
+                calls.forget(Thread.currentThread());
             }
         });
-        stuck.shutdown();
         LOG.warn("libvirt {} did not return within {}; abandoned it, reopening the connection for later calls", op,
                 Durations.format(budget));
     }
-
-    private ExecutorService newCaller() {
-        ExecutorService previous = caller;
-        if (previous != null) {
-            // Whatever thread ran the previous executor is the one that hung.
-            abandoned.add(callerThread);
-        }
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "headroom-libvirt-call");
-            t.setDaemon(true);
-            callerThread = t;
-            return t;
-        });
-    }
-
-    /** The thread of {@link #caller}, once it has started one. */
-    private volatile Thread callerThread;
 
     /** A call with a raw domain pointer; may throw {@link LibvirtFailure}. */
     @FunctionalInterface
@@ -679,7 +640,7 @@ public final class LibvirtGateway implements Hypervisor {
         }
         try {
             NativeConnect opened = new NativeConnect(uri, readOnly);
-            if (abandoned.contains(Thread.currentThread())) {
+            if (calls.isAbandoned(Thread.currentThread())) {
                 // An open that hung and came back after the gateway gave up on it: a newer connection may exist.
                 try {
                     opened.close();
@@ -706,7 +667,7 @@ public final class LibvirtGateway implements Hypervisor {
 
     /** Counts a failure and drops a broken connection so that a later call reopens it. */
     private LibvirtFailure fail(String op, LibvirtFailure f) {
-        if (abandoned.contains(Thread.currentThread())) {
+        if (calls.isAbandoned(Thread.currentThread())) {
             // Back from a call the gateway gave up on: already counted, and the connection is no longer this one's.
             return f;
         }
@@ -732,6 +693,6 @@ public final class LibvirtGateway implements Hypervisor {
     @Override
     public synchronized void close() {
         closeQuietly();
-        caller.shutdownNow();
+        calls.shutdownNow();
     }
 }
