@@ -87,8 +87,14 @@ class ConfigReloadIT {
             Files.writeString(dir.resolve("token"), "second-token\n");
             Files.writeString(cfg, config(dir, "7s", "127.0.0.1:1"));
             sighup(p);
-            Poll.until(WAIT, "the listen change flagged as needing a restart",
-                    () -> metric("headroom_config_restart_required"), v -> v.isPresent() && v.getAsDouble() == 1);
+            try {
+                Poll.until(WAIT, "the listen change flagged as needing a restart",
+                        () -> metric("headroom_config_restart_required"), v -> v.isPresent() && v.getAsDouble() == 1);
+            } catch (AssertionError e) {
+                // What the daemon did with the signal is in its log; without it a failure here says nothing.
+                throw new AssertionError(e.getMessage() + "; alive: " + p.isAlive() + "\n--- daemon stderr ---\n"
+                        + Files.readString(stderr), e);
+            }
             assertThat(metric("headroom_config_last_reload_successful")).hasValue(1);
             double reloaded = metric("headroom_config_last_reload_success_timestamp_seconds").getAsDouble();
             assertThat(reloaded).isGreaterThan(started);
