@@ -48,8 +48,26 @@ final class ReloadSignal {
                                 : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : proxy == args[0];
                     });
             handle.invoke(null, signal.newInstance("HUP"), handler);
+            if (ignoredAtStart()) {
+                LOG.warn("SIGHUP was ignored when Headroom started (nohup?), and the JVM keeps it so: reload with "
+                        + "POST /-/reload (server.enable_reload) or restart to apply config changes");
+            }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot handle SIGHUP on this JVM: " + e, e);
         }
+    }
+
+    /** True if this process ignores SIGHUP ({@code SigIgn} in {@code /proc/self/status}, bit 0); false elsewhere. */
+    static boolean ignoredAtStart() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & 1L) != 0;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux, or no procfs: nothing to warn about.
+        }
+        return false;
     }
 }

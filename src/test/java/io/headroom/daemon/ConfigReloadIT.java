@@ -63,7 +63,11 @@ class ConfigReloadIT {
         Files.writeString(cfg, config(dir, "5s", "127.0.0.1:0"));
         String jar = System.getProperty("headroom.jar", "target/headroom.jar");
         Path stderr = dir.resolve("stderr.log");
-        Process p = new ProcessBuilder("java", "-jar", jar, "run", "--config", cfg.toString())
+        // SIGHUP back to its default first: a test JVM started under nohup passes SIGHUP on ignored, and a JVM that
+        // starts with SIGHUP ignored keeps it ignored, as nohup means. exec keeps the pid the test signals.
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c",
+                "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
+                "java", "-jar", jar, "run", "--config", cfg.toString())
                 .redirectError(stderr.toFile()).start();
         try {
             String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
