@@ -162,8 +162,11 @@ class RealGuestIT {
     @Test
     @Order(7)
     void exportsBalloonStatsAsHeadroomDomainSeries(@TempDir Path state) throws Exception {
-        DomainStats s = Poll.until(Duration.ofSeconds(60), "balloon stats of a", () -> gw.stats(a),
-                x -> x.balloon().get(BalloonStats.Stat.USABLE).isPresent() && x.balloon().get(BalloonStats.Stat.RSS).isPresent());
+        // The guest's first report may come before its driver has counted anything (usable equal to available):
+        // wait for one that shows memory in use.
+        DomainStats s = Poll.until(Duration.ofSeconds(60), "balloon stats of a showing memory in use", () -> gw.stats(a),
+                x -> x.balloon().get(BalloonStats.Stat.USABLE).isPresent() && x.balloon().get(BalloonStats.Stat.RSS).isPresent()
+                        && x.balloon().inUseBytes().orElse(0) > 0);
         assertThat(s.balloon().get(BalloonStats.Stat.ACTUAL)).hasValue(256 * MIB);
         assertThat(s.balloon().get(BalloonStats.Stat.AVAILABLE).getAsLong()).isBetween(128 * MIB, 512 * MIB);
         assertThat(s.balloon().inUseBytes().getAsLong()).isBetween(1L, 256 * MIB);
