@@ -48,8 +48,6 @@ class DaemonIT {
     @RegisterExtension
     static final PrometheusExtension prometheus = PrometheusExtension.builder().backfill(DaemonIT::history).build();
 
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-
     /** 40 minutes of libvirt-exporter series; domain i burns (i+1)/4 of a CPU per vCPU on 2 vCPUs. */
     static void history(OpenMetricsWriter out) {
         OpenMetricsWriter.Family cpu = out.counter("libvirt_domain_info_cpu_time_seconds_total", "CPU time.");
@@ -155,8 +153,11 @@ class DaemonIT {
     }
 
     static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        // A client per call and a deadline of our own: the client's request timeout is run by its selector thread,
+        // and a shared client whose selector stopped firing once left this test hung for good.
+        return HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString())
+                .get(20, TimeUnit.SECONDS);
     }
 
     @Test
