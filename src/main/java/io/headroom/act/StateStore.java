@@ -3,15 +3,12 @@ package io.headroom.act;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.headroom.config.RotationConfig;
+import io.headroom.journal.DurableFile;
 import io.headroom.journal.RotatingJournal;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -85,32 +82,14 @@ public final class StateStore {
         }
     }
 
-    /** Replaces the snapshot atomically and durably. */
+    /** Replaces the snapshot atomically and durably ({@link DurableFile}). */
     public void save(ActuationState state) throws IOException {
-        Files.createDirectories(dir);
-        byte[] bytes = StateCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(StateCodec.encode(state));
-        Path tmp = dir.resolve(SNAPSHOT + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(ch, bytes);
-            ch.force(true);
-        }
-        Files.move(tmp, snapshotFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        // The rename itself lives in the directory; without this a power cut may bring back the old snapshot.
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
+        DurableFile.replace(snapshotFile(),
+                StateCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(StateCodec.encode(state)));
     }
 
     /** Appends one event as a line and forces it to disk before returning; rotates the log first if it is full. */
     public void append(ObjectNode event) throws IOException {
         audit.append(List.of(StateCodec.JSON.writeValueAsString(event)));
-    }
-
-    private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-            ch.write(buf);
-        }
     }
 }

@@ -3,13 +3,11 @@ package io.headroom.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.headroom.journal.DurableFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -92,18 +90,7 @@ public final class PauseStore {
         ObjectNode p = root.putObject("paused");
         paused.forEach((w, t) -> p.put(w, t.toString()));
         try {
-            Path tmp = f.resolveSibling(FILE_NAME + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(root)));
-                ch.force(true);
-            }
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            try (FileChannel d = FileChannel.open(f.getParent(), StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException ignored) {
-                // Some filesystems cannot fsync a directory; the rename is still atomic.
-            }
+            DurableFile.replace(f, JSON.writeValueAsBytes(root));
         } catch (IOException e) {
             // Counted nowhere else: the pause itself worked; only a crash now would leave it to the hook's expiry.
             LOG.error("admission: cannot write {}: {}", f, e.toString());
