@@ -58,7 +58,8 @@ public final class Cycle {
     private final ActuationService actuation;
     private final ActingTracker acting;
     private final EpisodeTracker episodes = new EpisodeTracker();
-    private final Set<String> exportedEpisodes = new java.util.HashSet<>();
+    /** The workloads whose episode gauge the last cycle set; only the libvirt pool's one thread touches it. */
+    private Set<String> exportedEpisodes = Set.of();
     private final Metrics metrics;
 
     /**
@@ -124,28 +125,29 @@ public final class Cycle {
         List<Judgement> judged = episodes.observe(Observations.of(workloads, reports, policyScores, records, failing,
                 now));
         episodes.forget(records.keySet());
-        exportEpisodes(records.keySet());
+        Map<String, Instant> open = episodes.openSince();
+        exportEpisodes(records.keySet(), open.keySet());
         for (Judgement j : judged) {
             metrics.feedbackOutcomes.labels(j.outcome().label()).inc();
             LOG.info("episode judged workload={} outcome={} from={} to={} evidence=\"{}\"", j.workload(),
                     j.outcome().label(), j.start(), j.end(), j.evidence());
         }
-        return new Acted(reports, records, judged, episodes.openSince());
+        return new Acted(reports, records, judged, open);
     }
 
-    /** {@code headroom_feedback_episode_open} for every workload actuation knows; the others' series retired. */
-    private void exportEpisodes(Set<String> known) {
-        Set<String> open = episodes.openEpisodes();
+    /**
+     * {@code headroom_feedback_episode_open} for every workload actuation knows; the series of those it knew last
+     * cycle and no longer does are retired.
+     */
+    private void exportEpisodes(Set<String> known, Set<String> open) {
         for (String w : known) {
             metrics.feedbackEpisodeOpen.labels(w).set(open.contains(w) ? 1 : 0);
         }
-        exportedEpisodes.removeIf(w -> {
-            if (known.contains(w)) {
-                return false;
+        for (String gone : exportedEpisodes) {
+            if (!known.contains(gone)) {
+                metrics.feedbackEpisodeOpen.remove(gone);
             }
-            metrics.feedbackEpisodeOpen.remove(w);
-            return true;
-        });
-        exportedEpisodes.addAll(known);
+        }
+        exportedEpisodes = Set.copyOf(known);
     }
 }

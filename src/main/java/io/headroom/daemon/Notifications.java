@@ -158,13 +158,9 @@ final class Notifications implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        closers().values().forEach(c -> {
-            try {
-                c.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        for (AutoCloseable c : closers().values()) {
+            c.close();
+        }
     }
 
     /** What closing does, by name, for closing side by side within a budget ({@link ShutdownBudget}). */
