@@ -36,13 +36,19 @@ final class RunningDaemon {
 
     /** {@code headroom run --config cfg} from the packaged jar, its stdout and log under {@code dir}. */
     static Started start(Path cfg, Path dir) throws Exception {
+        return start(cfg, dir, Map.of());
+    }
+
+    /** As {@link #start(Path, Path)}, with {@code env} added to the daemon's environment. */
+    static Started start(Path cfg, Path dir, Map<String, String> env) throws Exception {
         Path log = dir.resolve("headroom.log");
         Path stdout = dir.resolve("stdout.txt");
         String jar = System.getProperty("headroom.jar", "target/headroom.jar");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-jar", jar, "run", "--config", cfg.toString())
-                .redirectOutput(stdout.toFile()).redirectError(log.toFile()).start();
-        return new Started(p, stdout, log);
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar, "run", "--config", cfg.toString())
+                .redirectOutput(stdout.toFile()).redirectError(log.toFile());
+        pb.environment().putAll(env);
+        return new Started(pb.start(), stdout, log);
     }
 
     /**

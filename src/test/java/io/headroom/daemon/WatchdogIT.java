@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,17 +70,11 @@ class WatchdogIT {
             Process listener = new ProcessBuilder("/usr/bin/python3", "-c", LISTENER, socket.toString(),
                     received.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("listener.txt").toFile())
                     .start();
-            Process daemon = null;
+            RunningDaemon.Started daemon = null;
             try {
                 Poll.until(Duration.ofSeconds(20), "the notify socket bound", () -> Files.exists(socket), b -> b);
-                ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m", "-jar", System.getProperty("headroom.jar", "target/headroom.jar"), "run",
-                        "--config", cfg.toString())
-                        .redirectOutput(dir.resolve("stdout.txt").toFile())
-                        .redirectError(dir.resolve("headroom.log").toFile());
-                pb.environment().put("NOTIFY_SOCKET", socket.toString());
-                pb.environment().put("WATCHDOG_USEC", "3000000");
-                daemon = pb.start();
+                daemon = RunningDaemon.start(cfg, dir,
+                        Map.of("NOTIFY_SOCKET", socket.toString(), "WATCHDOG_USEC", "3000000"));
 
                 Poll.until(Duration.ofSeconds(60), "READY=1 and two WATCHDOG=1", () -> lines(received),
                         l -> l.stream().anyMatch(x -> x.contains("READY=1"))
@@ -89,15 +84,12 @@ class WatchdogIT {
                 // Fed every 1.5 s while cycles end; once one has hung for the 3 s timeout, never again.
                 Poll.until(Duration.ofSeconds(60), "no WATCHDOG=1 for 8 s while the daemon runs",
                         () -> secondsSinceLastWatchdog(received), s -> s > 8);
-                assertThat(daemon.isAlive()).isTrue();
-                assertThat(Files.readString(dir.resolve("headroom.log"))).contains("no longer feeding systemd's watchdog");
+                assertThat(daemon.process().isAlive()).isTrue();
+                assertThat(Files.readString(daemon.log())).contains("no longer feeding systemd's watchdog");
             } finally {
                 release.countDown();
                 if (daemon != null) {
-                    daemon.destroy();
-                    if (!daemon.waitFor(45, TimeUnit.SECONDS)) {
-                        daemon.destroyForcibly();
-                    }
+                    daemon.stop();
                 }
                 listener.destroyForcibly();
             }
