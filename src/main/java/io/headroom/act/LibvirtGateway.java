@@ -94,6 +94,7 @@ public final class LibvirtGateway implements Hypervisor {
     private final Metrics metrics;
     private final Duration memoryReadbackTimeout;
     private final Duration callTimeout;
+    private final Keepalive keepalive;
     /** Runs every native call, so that the caller can stop waiting for one that hangs ({@link #bounded}). */
     private final CallThread calls = new CallThread();
     private volatile NativeConnect conn;
@@ -114,6 +115,32 @@ public final class LibvirtGateway implements Hypervisor {
     }
 
     /**
+     * libvirt keepalive: a ping every {@code interval}, the connection closed after {@code count} unanswered ones.
+     *
+     * @param interval between pings; zero turns keepalive off
+     * @param count    unanswered pings before the connection is given up
+     */
+    public record Keepalive(Duration interval, int count) {
+
+        /** libvirtd's own defaults ({@code keepalive_interval = 5}, {@code keepalive_count = 5}): silence found in ~30s. */
+        public static final Keepalive DEFAULT = new Keepalive(Duration.ofSeconds(5), 5);
+
+        /** No keepalive: only the call deadline finds a silent daemon. */
+        public static final Keepalive OFF = new Keepalive(Duration.ZERO, 0);
+
+        public Keepalive {
+            if (interval.isNegative() || (!interval.isZero() && count < 1)) {
+                throw new IllegalArgumentException("keepalive needs interval >= 0 and count >= 1, got " + interval
+                        + " x " + count);
+            }
+        }
+
+        boolean enabled() {
+            return !interval.isZero();
+        }
+    }
+
+    /**
      * How the gateway reconnects and reads changes back.
      *
      * @param initialBackoff        wait before reopening after the first failed open; doubles per further failure
@@ -121,16 +148,23 @@ public final class LibvirtGateway implements Hypervisor {
      * @param memoryReadbackTimeout how long a memory change is polled until the balloon shows it
      * @param clock                 time source for the backoff (tests pass a controllable one)
      * @param callTimeout           the longest one call may take (a memory change's read-back polling on top)
+     * @param keepalive             libvirt keepalive on each connection the gateway opens
      */
     public record Settings(Duration initialBackoff, Duration maxBackoff, Duration memoryReadbackTimeout, Clock clock,
-                           Duration callTimeout) {
+                           Duration callTimeout, Keepalive keepalive) {
 
         /** The default of {@code act.libvirt_call_timeout}. */
         public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(45);
 
-        /** 1s doubling to 1m, the default read-back and call timeouts, the system clock. */
+        /** 1s doubling to 1m, the default read-back and call timeouts and keepalive, the system clock. */
         public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), Duration.ofMinutes(1),
-                DEFAULT_MEMORY_READBACK, Clock.systemUTC(), DEFAULT_CALL_TIMEOUT);
+                DEFAULT_MEMORY_READBACK, Clock.systemUTC(), DEFAULT_CALL_TIMEOUT, Keepalive.DEFAULT);
+
+        /** The given backoff, read-back and call timeouts, the default keepalive. */
+        public Settings(Duration initialBackoff, Duration maxBackoff, Duration memoryReadbackTimeout, Clock clock,
+                        Duration callTimeout) {
+            this(initialBackoff, maxBackoff, memoryReadbackTimeout, clock, callTimeout, Keepalive.DEFAULT);
+        }
 
         /** The given backoff and read-back timeout, the default call timeout. */
         public Settings(Duration initialBackoff, Duration maxBackoff, Duration memoryReadbackTimeout, Clock clock) {
@@ -142,10 +176,14 @@ public final class LibvirtGateway implements Hypervisor {
             this(initialBackoff, maxBackoff, DEFAULT_MEMORY_READBACK, clock);
         }
 
-        /** As {@code act} configures it ({@code reconnect_*}, {@code memory_readback_timeout}, {@code libvirt_call_timeout}). */
+        /**
+         * As {@code act} configures it ({@code reconnect_*}, {@code memory_readback_timeout},
+         * {@code libvirt_call_timeout}, {@code libvirt_keepalive_*}).
+         */
         public static Settings of(ActConfig act) {
             return new Settings(act.reconnectInitialBackoff(), act.reconnectMaxBackoff(), act.memoryReadbackTimeout(),
-                    Clock.systemUTC(), act.libvirtCallTimeout());
+                    Clock.systemUTC(), act.libvirtCallTimeout(),
+                    new Keepalive(act.libvirtKeepaliveInterval(), act.libvirtKeepaliveCount()));
         }
     }
 
@@ -162,6 +200,7 @@ public final class LibvirtGateway implements Hypervisor {
         this.maxBackoff = settings.maxBackoff();
         this.clock = settings.clock();
         this.callTimeout = settings.callTimeout();
+        this.keepalive = settings.keepalive();
         this.metrics = metrics;
     }
 
@@ -639,6 +678,8 @@ public final class LibvirtGateway implements Hypervisor {
                     + " is unreachable; next reconnect attempt at " + nextOpenAt, null));
         }
         try {
+            // Keepalive runs on libvirt's event loop, which must be registered before the connection opens.
+            boolean events = keepalive.enabled() && LibvirtEvents.ensureRunning();
             NativeConnect opened = new NativeConnect(uri, readOnly);
             if (calls.isAbandoned(Thread.currentThread())) {
                 // An open that hung and came back after the gateway gave up on it: a newer connection may exist.
@@ -648,6 +689,9 @@ public final class LibvirtGateway implements Hypervisor {
                     LOG.debug("closing a late libvirt connection failed", e);
                 }
                 throw new LibvirtFailure(LibvirtFailure.Kind.CONNECTION_LOST, op + " was abandoned", null);
+            }
+            if (events) {
+                startKeepalive(opened);
             }
             conn = opened;
             failedOpens = 0;
@@ -665,11 +709,28 @@ public final class LibvirtGateway implements Hypervisor {
         }
     }
 
+    private void startKeepalive(NativeConnect c) {
+        int seconds = (int) Math.max(1, keepalive.interval().toSeconds());
+        try {
+            if (!c.setKeepAlive(seconds, keepalive.count())) {
+                LOG.info("libvirt at {} does not answer keepalive; only act.libvirt_call_timeout bounds a hung call",
+                        uri);
+            }
+        } catch (LibvirtException e) {
+            // Drivers that run in this process (test:///) have no daemon to ping and refuse keepalive.
+            LOG.debug("libvirt keepalive not available on {}: {}", uri, e.getMessage());
+        }
+    }
+
     /** Counts a failure and drops a broken connection so that a later call reopens it. */
     private LibvirtFailure fail(String op, LibvirtFailure f) {
         if (calls.isAbandoned(Thread.currentThread())) {
             // Back from a call the gateway gave up on: already counted, and the connection is no longer this one's.
             return f;
+        }
+        if (f.kind() != LibvirtFailure.Kind.CONNECTION_LOST && conn != null && !alive(conn)) {
+            // libvirt reports a connection its keepalive closed as an internal error; the cause is the connection.
+            f = f.as(LibvirtFailure.Kind.CONNECTION_LOST);
         }
         metrics.libvirtFailures.labels(op, f.kind().label()).inc();
         if (f.kind() == LibvirtFailure.Kind.CONNECTION_LOST && conn != null) {
@@ -677,6 +738,15 @@ public final class LibvirtGateway implements Hypervisor {
             closeQuietly();
         }
         return f;
+    }
+
+    /** virConnectIsAlive: a local check of the client's socket, no call to libvirtd. */
+    private static boolean alive(NativeConnect c) {
+        try {
+            return c.isAlive();
+        } catch (LibvirtException e) {
+            return false;
+        }
     }
 
     private void closeQuietly() {

@@ -20,10 +20,13 @@ import java.time.Duration;
  *                                was true minutes ago
  * @param libvirtCallTimeout      the longest one libvirt call may take (a change's read-back polling on top); a call
  *                                still running then is abandoned with its connection, which is reopened
+ * @param libvirtKeepaliveInterval libvirt keepalive ping interval on each connection; zero turns keepalive off
+ * @param libvirtKeepaliveCount   unanswered pings after which libvirt closes the connection
  */
 public record ActConfig(Mode mode, Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, Duration forgetAfter,
                         CpuStrategy cpuStrategy, double quotaBaselineShare, long memoryFloor,
-                        Duration memoryReadbackTimeout, Duration maxDataAge, Duration libvirtCallTimeout) {
+                        Duration memoryReadbackTimeout, Duration maxDataAge, Duration libvirtCallTimeout,
+                        Duration libvirtKeepaliveInterval, int libvirtKeepaliveCount) {
 
     /** Whether decisions change guests. */
     public enum Mode { OBSERVE, ENFORCE }

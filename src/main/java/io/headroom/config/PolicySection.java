@@ -125,8 +125,17 @@ final class PolicySection {
         // monitor), and holding the one libvirt thread for it would hold every other guest too.
         Duration callTimeout = n.child("libvirt_call_timeout").duration(Duration.ofSeconds(45), Duration.ofSeconds(1),
                 Duration.ofMinutes(10));
+        // libvirtd's own defaults: a daemon silent for ~30s is given up before a call's 45s deadline passes.
+        Duration keepalive = n.child("libvirt_keepalive_interval").duration(Duration.ofSeconds(5), Duration.ZERO,
+                Duration.ofMinutes(10));
+        if (!keepalive.isZero() && keepalive.compareTo(Duration.ofSeconds(1)) < 0) {
+            n.child("libvirt_keepalive_interval").problem("must be 0s (off) or at least 1s: libvirt counts whole"
+                    + " seconds (got " + Durations.format(keepalive) + ")");
+        }
+        int keepaliveCount = n.child("libvirt_keepalive_count").integer(5, 1, 100);
         n.rejectUnknownKeys();
-        return new ActConfig(mode, initial, max, forget, strategy, share, floor, readback, maxAge, callTimeout);
+        return new ActConfig(mode, initial, max, forget, strategy, share, floor, readback, maxAge, callTimeout,
+                keepalive, keepaliveCount);
     }
 
     private static DecideConfig.Tiers tiers(ConfigNode n) {

@@ -299,6 +299,51 @@ class RealGuestIT {
         }
     }
 
+    /**
+     * A libvirtd that stops answering (SIGSTOP: its socket stays open, nothing replies) is found by libvirt keepalive
+     * long before the call's own deadline: the waiting call fails as a lost connection, and once libvirtd answers
+     * again the next call reopens.
+     */
+    @Test
+    @Order(10)
+    void keepaliveGivesUpOnASilentLibvirtdBeforeTheCallDeadline() throws Exception {
+        Metrics own = Metrics.isolated();
+        try (LibvirtGateway kept = new LibvirtGateway(guests.uri(), false, new LibvirtGateway.Settings(
+                Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Clock.systemUTC(),
+                Duration.ofSeconds(120), new LibvirtGateway.Keepalive(Duration.ofSeconds(1), 2)), own)) {
+            assertThat(kept.allocation(b).current().vcpus()).isPositive();
+            ProcessHandle libvirtd = guests.libvirtd();
+            signal("STOP", libvirtd);
+            long tookMs;
+            LibvirtFailure failure;
+            try {
+                long started = System.nanoTime();
+                failure = org.assertj.core.api.Assertions.catchThrowableOfType(LibvirtFailure.class,
+                        () -> kept.allocation(b));
+                tookMs = (System.nanoTime() - started) / 1_000_000;
+            } finally {
+                signal("CONT", libvirtd);
+            }
+            assertThat(failure).as("a call on a silent libvirtd fails").isNotNull();
+            System.out.println("[measured] keepalive 1s x 2 gave up on a stopped libvirtd after " + tookMs + " ms: "
+                    + failure.getMessage());
+            assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(LibvirtFailure.Kind.CONNECTION_LOST);
+            assertThat(tookMs).as("keepalive (about 3s), not the 120s call deadline").isLessThan(30_000);
+            assertThat(own.registry().getSampleValue("headroom_libvirt_failures_total",
+                    new String[] {"operation", "reason"}, new String[] {"read_allocation", "timeout"}))
+                    .as("not abandoned at the deadline").isNull();
+            Poll.until(Duration.ofSeconds(60), "a new connection once libvirtd answers", () -> {
+                try {
+                    return kept.allocation(b).current().vcpus() > 0;
+                } catch (LibvirtFailure f) {
+                    return false;
+                }
+            }, ok -> ok);
+            assertThat(own.registry().getSampleValue("headroom_libvirt_connects_total", new String[] {"result"},
+                    new String[] {"ok"})).as("reopened").isGreaterThanOrEqualTo(2.0);
+        }
+    }
+
     static void signal(String sig, ProcessHandle p) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).inheritIO().start();
         assertThat(kill.waitFor()).as("kill -" + sig).isZero();

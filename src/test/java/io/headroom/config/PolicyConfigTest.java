@@ -352,6 +352,26 @@ class PolicyConfigTest {
     }
 
     @Nested
+    class LibvirtKeepalive {
+        @Test
+        void defaultsToLibvirtdsOwnAndTurnsOffWithZero() throws Exception {
+            assertThat(act("").libvirtKeepaliveInterval()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(act("").libvirtKeepaliveCount()).isEqualTo(5);
+            assertThat(act("act: {libvirt_keepalive_interval: 0s}").libvirtKeepaliveInterval()).isZero();
+            assertThat(act("act: {libvirt_keepalive_interval: 2s, libvirt_keepalive_count: 3}").libvirtKeepaliveCount())
+                    .isEqualTo(3);
+        }
+
+        @Test
+        void refusesSubSecondIntervalsAndCountsOutOfRange() {
+            assertThat(problems("act: {libvirt_keepalive_interval: 500ms}")).singleElement().asString()
+                    .startsWith("act.libvirt_keepalive_interval: must be 0s (off) or at least 1s");
+            assertThat(problems("act: {libvirt_keepalive_count: 0}")).singleElement().asString()
+                    .startsWith("act.libvirt_keepalive_count: must be");
+        }
+    }
+
+    @Nested
     class MemoryReadbackTimeout {
         @Test
         void readsADuration() throws Exception {

@@ -101,6 +101,12 @@ public final class QemuGuests implements BeforeAllCallback, AfterAllCallback, Au
         return "qemu+unix:///system?socket=" + dir.resolve("sock/libvirt-sock");
     }
 
+    /** The test's libvirtd process (for tests that stop it to see what a client does). */
+    public ProcessHandle libvirtd() {
+        return daemons.stream().filter(p -> p.info().command().map(c -> c.endsWith("/libvirtd")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("libvirtd is not running")).toHandle();
+    }
+
     /** The libvirt domain name of guest {@code name}. */
     public String domain(String name) {
         String d = domains.get(name);
