@@ -13,7 +13,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Optional;
+import io.headroom.net.SecretFile;
+import io.headroom.net.TrustAnchors;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,7 +32,8 @@ import picocli.CommandLine.Option;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Prints what the running daemon knows about each workload: score, tier, vCPUs and memory",
                 "(now/baseline), the last change and the mode, from its /api/v1/workloads at server.listen",
-                "(or --url). Exits 1 when the daemon cannot be reached or has not finished a cycle yet."})
+                "(or --url; https when server.web_config_file has tls_server_config). Exits 1 when the daemon",
+                "cannot be reached, refuses the credentials or has not finished a cycle yet."})
 final class StatusCommand implements Callable<Integer> {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -41,8 +47,24 @@ final class StatusCommand implements Callable<Integer> {
             description = "Base URL of the daemon, e.g. http://127.0.0.1:9464 (instead of server.listen).")
     String url;
 
+    @Option(names = "--ca-file", paramLabel = "FILE",
+            description = {"PEM CAs that the daemon's TLS certificate must chain to. Default: the cert_file of",
+                    "the config's server.web_config_file (a self-signed certificate), else the system CAs."})
+    Path caFile;
+
+    @Option(names = "--user", paramLabel = "NAME",
+            description = "User for HTTP basic auth (server.web_config_file's basic_auth_users).")
+    String user;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "File holding --user's password (a file, so it stays out of ps and shell history).")
+    Path passwordFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Set by {@link #base()} from the config: the daemon's own certificate, trusted when --ca-file is not given. */
+    private Optional<Path> serverCert = Optional.empty();
 
     @Override
     public Integer call() throws Exception {
@@ -51,11 +73,23 @@ final class StatusCommand implements Callable<Integer> {
         URI api = URI.create(base + StatusApi.WORKLOADS);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if ((user == null) != (passwordFile == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--user and --password-file go together (got only " + (user == null ? "--password-file" : "--user")
+                            + ")");
+        }
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+        Optional.ofNullable(caFile).or(() -> serverCert)
+                .ifPresent(ca -> client.sslContext(TrustAnchors.fromPem(ca).sslContext()));
+        HttpRequest.Builder request = HttpRequest.newBuilder(api).timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json");
+        if (user != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (user + ":" + SecretFile.read(passwordFile)).getBytes(StandardCharsets.UTF_8)));
+        }
         HttpResponse<String> r;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
         try {
-            r = http.send(HttpRequest.newBuilder(api).timeout(REQUEST_TIMEOUT).header("Accept", "application/json").build(),
-                    HttpResponse.BodyHandlers.ofString());
+            r = client.build().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             err.println("error: cannot reach the Headroom daemon at " + base + " (" + describe(e)
                     + "); is `headroom run` running and listening there?");
@@ -71,7 +105,9 @@ final class StatusCommand implements Callable<Integer> {
         if (r.statusCode() != 200 || body == null || !body.path("workloads").isArray()) {
             String reason = body != null && body.path("error").isTextual() ? body.path("error").asText()
                     : abbreviate(r.body());
-            String what = r.statusCode() == 503 ? "is not ready" : "answered HTTP " + r.statusCode();
+            String what = r.statusCode() == 503 ? "is not ready" : r.statusCode() == 401
+                    ? "refused the credentials (give --user and --password-file of a basic_auth_users entry)"
+                    : "answered HTTP " + r.statusCode();
             err.println("error: the Headroom daemon at " + base + " " + what + ": " + reason);
             err.flush();
             return Main.EXIT_RUNTIME;
@@ -111,7 +147,8 @@ final class StatusCommand implements Callable<Integer> {
             case "::" -> "::1";
             default -> s.host();
         };
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + s.port());
+        serverCert = s.web().tls().map(t -> t.certFile());
+        return URI.create(s.web().scheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + s.port());
     }
 
     private static String describe(IOException e) {

@@ -258,6 +258,18 @@ final class ConfigNode {
         return text.replaceAll("//[^/?#]*@", "//<redacted>@");
     }
 
+    /**
+     * Another YAML document named by this key (e.g. {@code server.web_config_file}): its keys report problems as
+     * {@code THIS_KEY[FILE].KEY} with this config's other problems, and its relative paths resolve against the
+     * directory of {@code file}.
+     */
+    ConfigNode document(JsonNode root, Path file) {
+        JsonNode doc = root == null || root.isMissingNode() || root.isNull()
+                ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : root;
+        Path abs = file.toAbsolutePath();
+        return new ConfigNode(doc, path + "[" + abs + "]", problems, abs.getParent());
+    }
+
     /** A file that must exist and be readable now; relative paths are relative to the config file. */
     Optional<Path> readableFile() {
         Optional<String> s = optString();

@@ -141,8 +141,11 @@ final class Sections {
             cfg = parseListen(DEFAULT_LISTEN);
         }
         boolean reload = n.child("enable_reload").bool(false);
+        ConfigNode webNode = n.child("web_config_file");
+        WebConfig web = webNode.readableFile().filter(java.nio.file.Files::isReadable)
+                .map(f -> WebConfigFile.read(webNode, f)).orElse(WebConfig.NONE);
         n.rejectUnknownKeys();
-        return new ServerConfig(cfg.host(), cfg.port(), reload);
+        return new ServerConfig(cfg.host(), cfg.port(), reload, web);
     }
 
     private static ServerConfig parseListen(String text) {

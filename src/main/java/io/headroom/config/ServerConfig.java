@@ -7,11 +7,17 @@ package io.headroom.config;
  * @param port         TCP port (0 picks a free one)
  * @param enableReload serve {@code POST /-/reload}; off by default because anyone who can reach the port could
  *                     otherwise make the daemon re-read its files (Prometheus' {@code --web.enable-lifecycle})
+ * @param web          TLS and basic auth from {@code server.web_config_file}; {@link WebConfig#NONE} without one
  */
-public record ServerConfig(String host, int port, boolean enableReload) {
+public record ServerConfig(String host, int port, boolean enableReload, WebConfig web) {
 
-    /** A listener without the reload endpoint. */
+    /** A plain listener without the reload endpoint. */
     public ServerConfig(String host, int port) {
         this(host, port, false);
+    }
+
+    /** A plain listener. */
+    public ServerConfig(String host, int port, boolean enableReload) {
+        this(host, port, enableReload, WebConfig.NONE);
     }
 }

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.time.Clock;
@@ -167,14 +168,17 @@ public final class Daemon implements AutoCloseable {
             reloader = Optional.of(new ConfigReloader(configFile, cfg, live, metrics, clock));
         }
         mounts.add(0, new ReloadApi(cfg.server().enableReload() ? reloader : Optional.empty(), httpPool)::mount);
-        http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool, mounts);
+        // The failure webhook checks its own bearer token; basic auth would need the same Authorization header.
+        Set<String> ownTokenPaths = cfg.notifications().webhook().enabled() ? Set.of(cfg.notifications().webhook().path()) : Set.of();
+        http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool, mounts, ownTokenPaths);
         vertx.deployVerticle(http).await();
         vertx.deployVerticle(collection).await();
         vertx.deployVerticle(new TrainingVerticle(training::run, registry,
                 () -> collection.latest().map(Snapshot::workloads), trainPool,
                 cfg.detection().retrainEvery(), TrainingVerticle.CHECK_EVERY, clock, metrics)).await();
-        LOG.info("headroom {} listening on http://{}:{} prometheus={} workloads_from={}", Version.current(),
-                cfg.server().host(), http.actualPort(), cfg.prometheus().url(), cfg.workloads().source());
+        LOG.info("headroom {} listening on {}://{}:{} basic_auth={} prometheus={} workloads_from={}",
+                Version.current(), cfg.server().web().scheme(), cfg.server().host(), http.actualPort(),
+                cfg.server().web().basicAuth(), cfg.prometheus().url(), cfg.workloads().source());
         systemd.notify("READY=1\nSTATUS=listening on " + cfg.server().host() + ":" + http.actualPort());
         systemd.watchdog().ifPresent(this::feedWatchdog);
         return http.actualPort();

@@ -24,11 +24,11 @@ import javax.net.ssl.X509TrustManager;
 public final class TrustAnchors {
 
     private final X509TrustManager trustManager;
-    private final SSLSocketFactory socketFactory;
+    private final SSLContext context;
 
-    private TrustAnchors(X509TrustManager trustManager, SSLSocketFactory socketFactory) {
+    private TrustAnchors(X509TrustManager trustManager, SSLContext context) {
         this.trustManager = trustManager;
-        this.socketFactory = socketFactory;
+        this.context = context;
     }
 
     /** Loads every certificate of the PEM file {@code caFile} as a trust anchor. */
@@ -50,7 +50,7 @@ public final class TrustAnchors {
             X509TrustManager trustManager = x509(factory.getTrustManagers());
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {trustManager}, null);
-            return new TrustAnchors(trustManager, context.getSocketFactory());
+            return new TrustAnchors(trustManager, context);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read CA file " + caFile, e);
         } catch (GeneralSecurityException e) {
@@ -72,6 +72,11 @@ public final class TrustAnchors {
     }
 
     public SSLSocketFactory socketFactory() {
-        return socketFactory;
+        return context.getSocketFactory();
+    }
+
+    /** A TLS context trusting these anchors only (for {@code java.net.http} clients). */
+    public SSLContext sslContext() {
+        return context;
     }
 }
