@@ -30,7 +30,7 @@ class ArchitectureTest {
             Map.entry("config", Set.of()),
             Map.entry("metrics", Set.of()),
             Map.entry("net", Set.of()),
-            Map.entry("feedback", Set.of("config", "decide")),
+            Map.entry("feedback", Set.of("config", "decide", "journal")),
             Map.entry("journal", Set.of("config")),
             Map.entry("collect", Set.of("config", "metrics", "net")),
             Map.entry("detect", Set.of("config", "collect", "metrics")),

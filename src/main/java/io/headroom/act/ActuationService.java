@@ -125,8 +125,17 @@ public final class ActuationService {
      */
     public synchronized List<WorkloadReport> cycle(SortedSet<String> workloads, Map<String, WorkloadScore> scores,
                                                    Instant now) {
+        return cycle(workloads, scores, Map.of(), now);
+    }
+
+    /**
+     * As {@link #cycle(SortedSet, Map, Instant)}, with no raise for the workloads in {@code holdRaises} (feedback: more
+     * resources do not help their kind of anomaly), each with the reason the decision gives.
+     */
+    public synchronized List<WorkloadReport> cycle(SortedSet<String> workloads, Map<String, WorkloadScore> scores,
+                                                   Map<String, String> holdRaises, Instant now) {
         try {
-            return metrics.timeStage("actuate", () -> run(workloads, scores, now));
+            return metrics.timeStage("actuate", () -> run(workloads, scores, holdRaises, now));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -144,7 +153,8 @@ public final class ActuationService {
         return Collections.unmodifiableSortedMap(new TreeMap<>(records));
     }
 
-    private List<WorkloadReport> run(SortedSet<String> workloads, Map<String, WorkloadScore> scores, Instant now) {
+    private List<WorkloadReport> run(SortedSet<String> workloads, Map<String, WorkloadScore> scores,
+                                     Map<String, String> holdRaises, Instant now) {
         forget(workloads, now);
         recent.removeIf(t -> !t.isAfter(now.minus(TierPolicy.RATE_WINDOW)));
         HostCapacity capacity;
@@ -179,7 +189,7 @@ public final class ActuationService {
             }
             gauges.exportDomain(stats);
             Step step = workload(w, observed, Optional.ofNullable(scores.get(w)), stats.balloon().inUseBytes(),
-                    capacity, now);
+                    capacity, now, Optional.ofNullable(holdRaises.get(w)));
             capacity = step.capacity();
             reports.add(step.report());
             if (step.report().results().stream().anyMatch(r -> r.status() == ActuationResult.Status.CONNECTION_LOST)) {
@@ -202,7 +212,7 @@ public final class ActuationService {
     private record Step(WorkloadReport report, HostCapacity capacity) {}
 
     private Step workload(String w, DomainAllocation observed, Optional<WorkloadScore> score, OptionalLong inUse,
-                          HostCapacity capacity, Instant now) {
+                          HostCapacity capacity, Instant now, Optional<String> holdRaises) {
         Reconciler.Result rc = Reconciler.reconcile(Optional.ofNullable(records.get(w)), observed.current(), now);
         WorkloadRecord record = rc.record();
         recorder.reconciliation(w, rc, now);
@@ -234,7 +244,8 @@ public final class ActuationService {
         long floor = QuotaBaseline.memoryFloor(inUse, act.memoryFloor());
         PolicyOutcome out = policy.decide(new PolicyInput(w, score, before, baseline, rc.effective(),
                 observed.max(), capacity, recent, now, control, floor, observed.optedOut(),
-                observed.quota().map(q -> AllocationExport.coresPerQuotaUnit(q, rc.effective().vcpus())).orElse(0.0)));
+                observed.quota().map(q -> AllocationExport.coresPerQuotaUnit(q, rc.effective().vcpus())).orElse(0.0),
+                holdRaises));
         Decision d = out.decision();
         recorder.decision(d, before);
         out.escalated().forEach(r -> metrics.escalations.labels(r.label()).inc());

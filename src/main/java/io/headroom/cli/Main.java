@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Gives KVM guests more CPU and memory before an anomaly in their metrics becomes a failure.",
         subcommands = {CheckConfigCommand.class, FeaturesCommand.class, ScoreCommand.class, BacktestCommand.class,
-                RunCommand.class, StatusCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+                RunCommand.class, StatusCommand.class, SimulateCommand.class, FeedbackCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for invalid usage or configuration. */

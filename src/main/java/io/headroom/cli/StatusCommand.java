@@ -79,8 +79,7 @@ final class StatusCommand implements Callable<Integer> {
                             + ")");
         }
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
-        Optional.ofNullable(caFile).or(() -> serverCert)
-                .ifPresent(ca -> client.sslContext(TrustAnchors.fromPem(ca).sslContext()));
+        DaemonAddress.trust(client, Optional.ofNullable(caFile).or(() -> serverCert));
         HttpRequest.Builder request = HttpRequest.newBuilder(api).timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json");
         if (user != null) {
@@ -136,22 +135,12 @@ final class StatusCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--config FILE or --url URL is required to find the daemon");
         }
-        HeadroomConfig cfg = ConfigLoader.load(config);
-        ServerConfig s = cfg.server();
-        if (s.port() == 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "server.listen in " + config
-                    + " has port 0 (the daemon picks a free port at start); give --url");
-        }
-        String host = switch (s.host()) {
-            case "", "0.0.0.0" -> "127.0.0.1";
-            case "::" -> "::1";
-            default -> s.host();
-        };
+        ServerConfig s = ConfigLoader.load(config).server();
         serverCert = s.web().tls().map(t -> t.certFile());
-        return URI.create(s.web().scheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + s.port());
+        return DaemonAddress.of(s, config, spec.commandLine());
     }
 
-    private static String describe(IOException e) {
+    static String describe(IOException e) {
         String type = e instanceof java.net.ConnectException ? "connection refused"
                 : e instanceof java.net.http.HttpTimeoutException ? "timed out" : e.getClass().getSimpleName();
         return e.getMessage() == null || e.getMessage().isBlank() ? type : type + ": " + e.getMessage();

@@ -17,6 +17,7 @@ import java.util.List;
  * @param act        whether and how decisions change guests
  * @param notifications alerts to Alertmanager, the failure webhook and the admission pause
  * @param stateLogs  rotation of the audit and failure logs in the state dir
+ * @param feedback   how judged outcomes adapt each workload's policy
  */
 public record HeadroomConfig(
         PrometheusConfig prometheus,
@@ -29,7 +30,8 @@ public record HeadroomConfig(
         DecideConfig decide,
         ActConfig act,
         NotifyConfig notifications,
-        StateLogsConfig stateLogs) {
+        StateLogsConfig stateLogs,
+        FeedbackConfig feedback) {
 
     public HeadroomConfig {
         features = List.copyOf(features);

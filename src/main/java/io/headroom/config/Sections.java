@@ -31,9 +31,34 @@ final class Sections {
         ActConfig act = PolicySection.act(root.child("act"), collection.interval());
         NotifyConfig notifications = NotifySection.read(root.child("notify"), server);
         StateLogsConfig stateLogs = stateLogs(root.child("state_logs"));
+        FeedbackConfig feedback = feedback(root.child("feedback"), decide);
         root.rejectUnknownKeys();
         return new HeadroomConfig(prometheus, workloads, collection, features, server, stateDir, detection, decide,
-                act, notifications, stateLogs);
+                act, notifications, stateLogs, feedback);
+    }
+
+    static FeedbackConfig feedback(ConfigNode n, DecideConfig decide) {
+        n.expectMapping();
+        FeedbackConfig d = FeedbackConfig.DEFAULT;
+        boolean adapt = n.child("adapt").bool(d.adapt());
+        int step = n.child("floor_step").integer(d.floorStep(), 1, 50);
+        int medium = decide.tiers().medium().minScore();
+        int high = decide.tiers().high().minScore();
+        // The medium floor moves between 1 and just below the high floor: the high and critical tiers never move.
+        int raise = n.child("max_floor_raise").integer(Math.min(d.maxFloorRaise(), high - 1 - medium), 0, 99);
+        if (medium + raise >= high) {
+            n.child("max_floor_raise").problem("must keep the medium floor below decide.tiers.high.min_score " + high
+                    + ": at most " + (high - 1 - medium) + " (got " + raise + ")");
+        }
+        int drop = n.child("max_floor_drop").integer(Math.min(d.maxFloorDrop(), medium - 1), 0, 99);
+        if (medium - drop < 1) {
+            n.child("max_floor_drop").problem("must keep the medium floor at 1 or more: at most " + (medium - 1)
+                    + " (got " + drop + ")");
+        }
+        int unnecessary = n.child("unnecessary_to_raise").integer(d.unnecessaryToRaise(), 1, 100);
+        int futile = n.child("futile_to_stop").integer(d.futileToStop(), 1, 100);
+        n.rejectUnknownKeys();
+        return new FeedbackConfig(adapt, step, raise, drop, unnecessary, futile);
     }
 
     static PrometheusConfig prometheus(ConfigNode n) {

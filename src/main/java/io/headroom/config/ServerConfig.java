@@ -16,6 +16,11 @@ public record ServerConfig(String host, int port, boolean enableReload, WebConfi
         this(host, port, false);
     }
 
+    /** Whether only this machine can reach the listener (an IP literal or {@code localhost}; names never resolved). */
+    public boolean loopback() {
+        return NotifySection.isLoopback(host);
+    }
+
     /** A plain listener. */
     public ServerConfig(String host, int port, boolean enableReload) {
         this(host, port, enableReload, WebConfig.NONE);

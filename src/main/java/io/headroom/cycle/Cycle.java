@@ -8,6 +8,9 @@ import io.headroom.collect.FeatureMatrix;
 import io.headroom.config.FeatureSpec;
 import io.headroom.decide.WorkloadScore;
 import io.headroom.detect.Scorer;
+import io.headroom.config.FeedbackConfig;
+import io.headroom.feedback.Adaptation;
+import io.headroom.feedback.Adaptations;
 import io.headroom.feedback.EpisodeTracker;
 import io.headroom.feedback.Judgement;
 import io.headroom.feedback.Outcome;
@@ -41,14 +44,18 @@ public final class Cycle {
      * @param records    the actuation state after the cycle (baselines, policy state)
      * @param judgements the episodes that ended in this cycle and the failures no episode covered, judged
      * @param episodes   the episodes still open after the cycle: when each began, by workload
+     * @param adapted    the adaptations this cycle's judgements made
+     * @param adaptations every workload's adaptation after the cycle (in force or not: see {@code feedback.adapt})
      */
     public record Acted(List<WorkloadReport> reports, SortedMap<String, WorkloadRecord> records,
-                        List<Judgement> judgements, Map<String, Instant> episodes) {
+                        List<Judgement> judgements, Map<String, Instant> episodes, List<Adaptations.Change> adapted,
+                        SortedMap<String, Adaptation> adaptations) {
 
         public Acted {
             reports = List.copyOf(reports);
             judgements = List.copyOf(judgements);
             episodes = Map.copyOf(episodes);
+            adapted = List.copyOf(adapted);
         }
     }
 
@@ -58,9 +65,21 @@ public final class Cycle {
     private final ActuationService actuation;
     private final ActingTracker acting;
     private final EpisodeTracker episodes = new EpisodeTracker();
+    private final Learning learning;
+    /** The (workload, kind) holds the last cycle exported; only the libvirt pool's one thread touches it. */
+    private Set<List<String>> exportedHolds = Set.of();
     /** The workloads whose episode gauge the last cycle set; only the libvirt pool's one thread touches it. */
     private Set<String> exportedEpisodes = Set.of();
     private final Metrics metrics;
+
+    /**
+     * How judged episodes adapt the policy.
+     *
+     * @param store       every workload's adaptation, persisted or not
+     * @param config      {@code feedback}: whether adaptations apply, and their bounds
+     * @param mediumFloor {@code decide.tiers.medium.min_score}, the floor adaptations move per workload
+     */
+    public record Learning(Adaptations store, FeedbackConfig config, int mediumFloor) {}
 
     /**
      * @param features  the configured features, in matrix order
@@ -68,11 +87,13 @@ public final class Cycle {
      * @param scorer    scores and exports
      * @param actuation the decide-and-act stage
      * @param acting    records when a change was held, for training to leave out
+     * @param learning  how outcomes adapt the policy
      * @param metrics   where judgements are counted
      */
     public Cycle(List<FeatureSpec> features, Duration step, Scorer scorer, ActuationService actuation,
-                 ActingTracker acting, Metrics metrics) {
+                 ActingTracker acting, Learning learning, Metrics metrics) {
         this.metrics = metrics;
+        this.learning = learning;
         // Every outcome exported from the start, so that rate() sees the first one of each.
         for (Outcome o : Outcome.values()) {
             metrics.feedbackOutcomes.labels(o.label());
@@ -114,8 +135,14 @@ public final class Cycle {
                      Set<String> failing) {
         List<WorkloadReport> reports;
         Map<String, WorkloadScore> policyScores = Scores.forPolicy(scores, features, step);
+        Map<String, String> holds = Map.of();
+        if (learning.config().adapt()) {
+            Adaptations.Applied applied = learning.store().apply(policyScores, learning.mediumFloor());
+            policyScores = applied.scores();
+            holds = applied.holds();
+        }
         try {
-            reports = actuation.cycle(workloads, policyScores, now);
+            reports = actuation.cycle(workloads, policyScores, holds, now);
             acting.update(actuation.records(), wall);
         } catch (LibvirtFailure e) {
             LOG.warn("actuation skipped this cycle: {}", e.getMessage());
@@ -126,19 +153,58 @@ public final class Cycle {
                 now));
         episodes.forget(records.keySet());
         Map<String, Instant> open = episodes.openSince();
-        exportEpisodes(records.keySet(), open.keySet());
         for (Judgement j : judged) {
             metrics.feedbackOutcomes.labels(j.outcome().label()).inc();
             LOG.info("episode judged workload={} outcome={} from={} to={} evidence=\"{}\"", j.workload(),
                     j.outcome().label(), j.start(), j.end(), j.evidence());
         }
-        return new Acted(reports, records, judged, open);
+        // Learnt even with adaptation off, so that turning it on starts from what was seen.
+        List<Adaptations.Change> adapted = learning.store().learn(judged, learning.config());
+        for (Adaptations.Change c : adapted) {
+            metrics.feedbackAdaptations.inc();
+            LOG.info("feedback adaptation workload={} applied={} change=\"{}\"", c.workload(),
+                    learning.config().adapt(), c.what());
+        }
+        exportAdaptationsAndEpisodes(records.keySet(), open.keySet());
+        return new Acted(reports, records, judged, open, adapted, learning.store().all());
     }
 
     /**
      * {@code headroom_feedback_episode_open} for every workload actuation knows; the series of those it knew last
      * cycle and no longer does are retired.
      */
+    /**
+     * {@code headroom_feedback_floor_shift} of every known workload and {@code headroom_feedback_no_resources} of each
+     * kind held back; the series of what is no longer known or held are retired.
+     */
+    private void exportAdaptations(Set<String> known) {
+        Set<List<String>> held = new java.util.HashSet<>();
+        for (String w : known) {
+            Adaptation a = learning.store().of(w);
+            metrics.feedbackFloorShift.labels(w).set(a.floorShift());
+            for (String kind : a.noResources()) {
+                metrics.feedbackNoResources.labels(w, kind).set(1);
+                held.add(List.of(w, kind));
+            }
+        }
+        for (List<String> key : exportedHolds) {
+            if (!held.contains(key)) {
+                metrics.feedbackNoResources.remove(key.get(0), key.get(1));
+            }
+        }
+        for (String w : exportedEpisodes) {
+            if (!known.contains(w)) {
+                metrics.feedbackFloorShift.remove(w);
+            }
+        }
+        exportedHolds = Set.copyOf(held);
+    }
+
+    private void exportAdaptationsAndEpisodes(Set<String> known, Set<String> open) {
+        exportAdaptations(known);
+        exportEpisodes(known, open);
+    }
+
     private void exportEpisodes(Set<String> known, Set<String> open) {
         for (String w : known) {
             metrics.feedbackEpisodeOpen.labels(w).set(open.contains(w) ? 1 : 0);

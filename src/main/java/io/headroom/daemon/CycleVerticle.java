@@ -186,7 +186,8 @@ final class CycleVerticle extends VerticleBase implements Readiness {
                 previous == null ? new TreeMap<>() : previous.records(),
                 previous == null ? new TreeMap<>() : previous.changes(),
                 previous == null ? Map.of() : previous.episodes(),
-                previous == null ? new TreeMap<>() : previous.judged());
+                previous == null ? new TreeMap<>() : previous.judged(),
+                previous == null ? new TreeMap<>() : previous.adaptations());
     }
 
     /** Decisions and changes; a libvirt failure is counted and logged but keeps the collection's snapshot. */
@@ -202,6 +203,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
     private Snapshot actOn(Snapshot s, Stages st) {
         Cycle.Acted acted = st.cycle().act(s.workloads(), s.scores(), s.takenAt(), s.wallAt(), s.failing());
         return s.withActuation(acted.reports(), acted.records(),
-                LastChange.next(s.changes(), acted.reports(), acted.records()), acted.episodes(), acted.judgements());
+                LastChange.next(s.changes(), acted.reports(), acted.records()), acted.episodes(), acted.judgements(),
+                acted.adaptations());
     }
 }

@@ -8,6 +8,7 @@ import io.headroom.config.ActConfig;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.cycle.ActingTracker;
 import io.headroom.cycle.Cycle;
+import io.headroom.feedback.Adaptations;
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Scorer;
 import io.headroom.config.WorkloadsConfig;
@@ -80,6 +81,7 @@ public final class Daemon implements AutoCloseable {
     private final Notifications notifications;
     private HttpServerVerticle http;
     private CycleVerticle collection;
+    private Adaptations adaptations;
     private Optional<ConfigReloader> reloader = Optional.empty();
     private java.nio.file.Path configFile;
 
@@ -155,8 +157,10 @@ public final class Daemon implements AutoCloseable {
         FeatureCollector collector = new FeatureCollector(client, metrics);
         ActingTracker acting = new ActingTracker(clock.instant().minus(cfg.detection().trainingWindow()));
         Training training = new Training(cfg, client, collector, registry, acting, failureLog, metrics);
+        adaptations = Adaptations.open(cfg.stateDir());
         Cycle cycle = new Cycle(cfg.features(), cfg.collection().step(), new Scorer(cfg.detection(), registry, metrics),
-                actuation, acting, metrics);
+                actuation, acting, new Cycle.Learning(adaptations, cfg.feedback(),
+                        cfg.decide().tiers().medium().minScore()), metrics);
         CycleVerticle.Stages stages = new CycleVerticle.Stages(cycle, training, new FailingNow(cfg, client, failureLog),
                 notifications, libvirtPool);
         collection = new CycleVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
@@ -169,7 +173,8 @@ public final class Daemon implements AutoCloseable {
         }
         mounts.add(0, new ReloadApi(cfg.server().enableReload() ? reloader : Optional.empty(), httpPool)::mount);
         // The failure webhook checks its own bearer token; basic auth would need the same Authorization header.
-        Set<String> ownTokenPaths = cfg.notifications().webhook().enabled() ? Set.of(cfg.notifications().webhook().path()) : Set.of();
+        Set<String> ownTokenPaths = cfg.notifications().webhook().enabled()
+                ? Set.of(cfg.notifications().webhook().path(), FeedbackApi.PREFIX + "*") : Set.of();
         http = new HttpServerVerticle(cfg.server(), metrics, collection, httpPool, mounts, ownTokenPaths);
         vertx.deployVerticle(http).await();
         vertx.deployVerticle(collection).await();
@@ -206,12 +211,15 @@ public final class Daemon implements AutoCloseable {
     private List<Consumer<Router>> apiRoutes(List<Reloadable> live) {
         List<Consumer<Router>> mounts = new ArrayList<>();
         Map<String, String> otherApiPaths = new HashMap<>();
+        Optional<io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> token = Optional.empty();
         if (cfg.notifications().webhook().enabled()) {
             WebhookReceiver webhook = new WebhookReceiver(cfg.notifications().webhook(), failureLog, httpPool, metrics);
             mounts.add(webhook::mount);
             otherApiPaths.put(cfg.notifications().webhook().path(), "POST");
             live.add(new WebhookReload(webhook, cfg));
+            token = Optional.of(webhook::authorize);
         }
+        mounts.add(new FeedbackApi(adaptations, token, cfg.server().loopback(), httpPool)::mount);
         // After the webhook: the status API's catch-all answers every other /api path.
         mounts.add(new StatusApi(collection::latest, collection, cfg.act().mode(), cfg.collection().interval(), httpPool,
                 otherApiPaths)::mount);

@@ -4,6 +4,7 @@ import io.headroom.act.WorkloadRecord;
 import io.headroom.act.WorkloadReport;
 import io.headroom.collect.FeatureMatrix;
 import io.headroom.detect.Scorer;
+import io.headroom.feedback.Adaptation;
 import io.headroom.feedback.Judgement;
 import java.time.Instant;
 import java.util.Collections;
@@ -34,7 +35,8 @@ import java.util.TreeMap;
 public record Snapshot(Instant takenAt, Instant wallAt, long cycle, SortedSet<String> workloads, FeatureMatrix matrix,
                        Set<String> failing, Map<String, Scorer.Result> scores, List<WorkloadReport> reports,
                        SortedMap<String, WorkloadRecord> records, SortedMap<String, LastChange> changes,
-                       Map<String, Instant> episodes, SortedMap<String, Judgement> judged) {
+                       Map<String, Instant> episodes, SortedMap<String, Judgement> judged,
+                       SortedMap<String, Adaptation> adaptations) {
 
     public Snapshot {
         reports = List.copyOf(reports);
@@ -42,13 +44,15 @@ public record Snapshot(Instant takenAt, Instant wallAt, long cycle, SortedSet<St
         changes = Collections.unmodifiableSortedMap(new TreeMap<>(changes));
         episodes = Map.copyOf(episodes);
         judged = Collections.unmodifiableSortedMap(new TreeMap<>(judged));
+        adaptations = Collections.unmodifiableSortedMap(new TreeMap<>(adaptations));
     }
 
     Snapshot withActuation(List<WorkloadReport> r, SortedMap<String, WorkloadRecord> rec,
-                           SortedMap<String, LastChange> ch, Map<String, Instant> open, List<Judgement> newly) {
+                           SortedMap<String, LastChange> ch, Map<String, Instant> open, List<Judgement> newly,
+                           SortedMap<String, Adaptation> adapted) {
         SortedMap<String, Judgement> next = new TreeMap<>(judged);
         newly.forEach(j -> next.put(j.workload(), j));
         next.keySet().retainAll(rec.keySet());
-        return new Snapshot(takenAt, wallAt, cycle, workloads, matrix, failing, scores, r, rec, ch, open, next);
+        return new Snapshot(takenAt, wallAt, cycle, workloads, matrix, failing, scores, r, rec, ch, open, next, adapted);
     }
 }

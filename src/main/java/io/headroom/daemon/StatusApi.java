@@ -99,7 +99,7 @@ public final class StatusApi {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String reason) {
+    static void error(RoutingContext ctx, int status, String reason) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(WorkloadsJson.JSON.createObjectNode().put("error", reason).toString() + "\n");
     }

@@ -14,6 +14,7 @@ import io.headroom.decide.Decision;
 import io.headroom.decide.Resource;
 import io.headroom.decide.Tier;
 import io.headroom.detect.Scorer;
+import io.headroom.feedback.Adaptation;
 import io.headroom.feedback.Judgement;
 import io.headroom.detect.WorkloadModel;
 import java.util.ArrayList;
@@ -107,6 +108,8 @@ public final class WorkloadsJson {
         o.set("episode", Optional.ofNullable(s.episodes().get(w)).<JsonNode>map(since -> JSON.createObjectNode()
                 .put("since", since.toString())).orElse(JSON.nullNode()));
         o.set("last_outcome", Optional.ofNullable(s.judged().get(w)).<JsonNode>map(WorkloadsJson::judgement)
+                .orElse(JSON.nullNode()));
+        o.set("adaptation", Optional.ofNullable(s.adaptations().get(w)).<JsonNode>map(WorkloadsJson::adaptation)
                 .orElse(JSON.nullNode()));
         if (report == null) {
             o.putNull("outcome");
@@ -234,6 +237,21 @@ public final class WorkloadsJson {
     }
 
     /** The last episode the feedback stage judged: its outcome, span and evidence. */
+    /** What feedback changed in the workload's policy; {@code in_force} false while the counts alone are kept. */
+    static ObjectNode adaptation(Adaptation a) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("in_force", a.inForce());
+        o.put("medium_floor_shift", a.floorShift());
+        ArrayNode kinds = o.putArray("no_resources_for");
+        a.noResources().forEach(kinds::add);
+        o.put("unnecessary_in_a_row", a.unnecessaryStreak());
+        ObjectNode futile = o.putObject("futile_in_a_row");
+        a.futileStreaks().forEach(futile::put);
+        o.put("last_change", a.lastChange().orElse(null));
+        o.put("changed_at", a.changedAt().map(java.time.Instant::toString).orElse(null));
+        return o;
+    }
+
     private static ObjectNode judgement(Judgement j) {
         ObjectNode o = JSON.createObjectNode();
         o.put("outcome", j.outcome().label());

@@ -35,7 +35,9 @@ public record Clamp(Resource resource, long wanted, long got, Reason reason) {
         /** The workload changed less than {@code decide.cooldown} ago. */
         COOLDOWN,
         /** The host already made {@code decide.max_changes_per_minute} changes in the last minute. */
-        RATE_LIMIT;
+        RATE_LIMIT,
+        /** Feedback found that more resources do not help this workload's kind of anomaly. */
+        FEEDBACK;
 
         /** Lower-case name for logs and metric labels. */
         public String label() {

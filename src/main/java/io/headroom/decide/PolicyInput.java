@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param coresPerQuotaUnit host cores one microsecond of the CFS quota gives the whole guest (1/period per vCPU for a
  *                         per-vCPU quota, 1/period for a global one): how measured cores compare with a quota; 0 when
  *                         the guest has no quota
+ * @param holdRaises       a reason to make no raise at all this cycle (feedback found that resources do not help this
+ *                         workload's kind of anomaly); decay and the tier, so alerts, are unaffected
  */
 public record PolicyInput(
         String workload,
@@ -38,13 +40,23 @@ public record PolicyInput(
         CpuControl cpuControl,
         long memoryFloorBytes,
         boolean domainOptOut,
-        double coresPerQuotaUnit) {
+        double coresPerQuotaUnit,
+        Optional<String> holdRaises) {
 
     public PolicyInput {
         recentChanges = List.copyOf(recentChanges);
         if (cpuControl == CpuControl.QUOTA && baseline.cpuQuota() <= 0) {
             throw new IllegalArgumentException("quota control needs a baseline quota (got " + baseline + ")");
         }
+    }
+
+    /** No hold from feedback. */
+    public PolicyInput(String workload, Optional<WorkloadScore> score, WorkloadState state, Allocation baseline,
+                       Allocation current, Allocation domainMax, HostCapacity host, List<Instant> recentChanges,
+                       Instant now, CpuControl cpuControl, long memoryFloorBytes, boolean domainOptOut,
+                       double coresPerQuotaUnit) {
+        this(workload, score, state, baseline, current, domainMax, host, recentChanges, now, cpuControl,
+                memoryFloorBytes, domainOptOut, coresPerQuotaUnit, Optional.empty());
     }
 
     /** A guest whose quota, if any, is not compared with measured cores. */

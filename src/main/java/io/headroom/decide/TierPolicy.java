@@ -99,6 +99,7 @@ public final class TierPolicy {
             }
         }
         holdIfBlocked(in, got, clamps, notes, !escalated.isEmpty());
+        holdRaises(in, got, clamps, notes);
         escalated.removeIf(r -> got.get(r) == in.current().get(r));
 
         Allocation target = new Allocation(Math.toIntExact(got.get(Resource.CPU)), got.get(Resource.MEMORY),
@@ -317,6 +318,25 @@ public final class TierPolicy {
                 clamps.add(new Clamp(r, got.get(r), current, reason));
                 got.put(r, current);
             }
+        }
+    }
+
+    /** Feedback's hold: no resource goes up; decay toward the baseline goes on. */
+    private static void holdRaises(PolicyInput in, Map<Resource, Long> got, List<Clamp> clamps, List<String> notes) {
+        if (in.holdRaises().isEmpty()) {
+            return;
+        }
+        boolean held = false;
+        for (Resource r : Resource.values()) {
+            long current = in.current().get(r);
+            if (rank(r, got.get(r)) > rank(r, current)) {
+                clamps.add(new Clamp(r, got.get(r), current, Clamp.Reason.FEEDBACK));
+                got.put(r, current);
+                held = true;
+            }
+        }
+        if (held) {
+            notes.add("no raise: " + in.holdRaises().get());
         }
     }
 

@@ -1,7 +1,10 @@
 /**
  * Feedback: judges every episode of Headroom's help by its effects ({@link io.headroom.feedback.EpisodeTracker},
- * {@link io.headroom.feedback.Outcomes}): failed, relieved, unnecessary, not a resource problem, missed. The
- * classification is pure and tested as a table. Adapting thresholds and strategy per workload from these outcomes,
- * and operators' verdicts, are not built yet. Depends on {@code decide} (value types) only.
+ * {@link io.headroom.feedback.Outcomes}): failed, relieved, unnecessary, not a resource problem, missed; and adapts
+ * each workload's policy from them within bounds ({@link io.headroom.feedback.Learner}): a medium floor moved up
+ * after unnecessary raises and down after misses, and no more resources for a kind of anomaly they do not help.
+ * Adaptations are persisted in the state dir and undone per workload ({@link io.headroom.feedback.Adaptations}).
+ * The rules are pure and tested as tables. Depends on {@code config}, {@code decide} (value types) and
+ * {@code journal} (the durable file).
  */
 package io.headroom.feedback;

@@ -35,7 +35,8 @@ final class BasicAuth implements Handler<RoutingContext> {
 
     /**
      * @param users         user name to bcrypt hash
-     * @param ownTokenPaths paths that authenticate with their own bearer token (the failure webhook): one
+     * @param ownTokenPaths paths (or prefixes ending in {@code *}) that authenticate with their own bearer token (the
+     *                      failure webhook, the feedback API): one
      *                      {@code Authorization} header cannot carry both
      */
     BasicAuth(Map<String, String> users, Set<String> ownTokenPaths, WorkerExecutor pool) {
@@ -46,7 +47,7 @@ final class BasicAuth implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        if (ownTokenPaths.contains(ctx.normalizedPath())) {
+        if (ownToken(ctx.normalizedPath())) {
             ctx.next();
             return;
         }
@@ -91,6 +92,16 @@ final class BasicAuth implements Handler<RoutingContext> {
                 deny(ctx, "wrong user name or password");
             }
         });
+    }
+
+    /** An exact path, or a prefix written with a trailing {@code *}. */
+    private boolean ownToken(String path) {
+        for (String p : ownTokenPaths) {
+            if (p.endsWith("*") ? path.startsWith(p.substring(0, p.length() - 1)) : path.equals(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void deny(RoutingContext ctx, String reason) {

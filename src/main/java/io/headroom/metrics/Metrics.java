@@ -151,6 +151,9 @@ public final class Metrics {
     public final Counter feedbackOutcomes;
     /** 1 while the feedback stage counts the workload as being helped (an open episode), else 0. */
     public final Gauge feedbackEpisodeOpen;
+    public final Counter feedbackAdaptations;
+    public final Gauge feedbackFloorShift;
+    public final Gauge feedbackNoResources;
     /** The per-workload gauges {@link #forgetAllocation} retires. */
     private final List<Gauge> allocationSeries;
 
@@ -465,6 +468,23 @@ public final class Metrics {
                 .name("headroom_feedback_episode_open")
                 .help("1 while the workload is in an episode of help (flagged, or holding a change), else 0.")
                 .labelNames("workload")
+                .register(registry);
+        feedbackAdaptations = Counter.build()
+                .name("headroom_feedback_adaptations_total")
+                .help("Adaptations feedback made to a workload's policy (a floor moved, resources stopped or resumed "
+                        + "for a kind of anomaly); each is logged with its evidence.")
+                .register(registry);
+        feedbackFloorShift = Gauge.build()
+                .name("headroom_feedback_floor_shift")
+                .help("Score points feedback moved the workload's medium-tier floor: positive after unnecessary raises, "
+                        + "negative after misses; 0 when nothing is in force.")
+                .labelNames("workload")
+                .register(registry);
+        feedbackNoResources = Gauge.build()
+                .name("headroom_feedback_no_resources")
+                .help("1 while feedback holds back resources from the workload's anomalies of this kind (top feature): "
+                        + "they failed or were not resource problems again and again. Alerts go on.")
+                .labelNames("workload", "kind")
                 .register(registry);
         feedbackOutcomes = Counter.build()
                 .name("headroom_feedback_outcomes_total")

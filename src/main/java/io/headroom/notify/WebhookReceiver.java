@@ -120,7 +120,11 @@ public final class WebhookReceiver implements Handler<RoutingContext> {
         return counts;
     }
 
-    private void authorize(RoutingContext ctx) {
+    /**
+     * Passes a request that carries the webhook's bearer token (or any, without a token file) on to the next handler;
+     * answers 401 otherwise. Also guards the feedback API, whose changes need the same trust.
+     */
+    public void authorize(RoutingContext ctx) {
         Optional<byte[]> expected = expectedAuthorization; // one read: a reload may swap it meanwhile
         if (expected.isEmpty()) {
             ctx.next();

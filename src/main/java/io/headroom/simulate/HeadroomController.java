@@ -14,6 +14,7 @@ import io.headroom.config.HeadroomConfig;
 import io.headroom.cycle.ActingTracker;
 import io.headroom.cycle.BatchTraining;
 import io.headroom.cycle.Cycle;
+import io.headroom.feedback.Adaptations;
 import io.headroom.cycle.Exclusions;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.Tier;
@@ -131,7 +132,8 @@ final class HeadroomController implements Controller {
         ActuationService actuation = new ActuationService(cfg.decide(), cfg.act(), gateway,
                 new LibvirtActuator(gateway), StateStore.under(dir.resolve("state")), metrics);
         this.cycle = new Cycle(cfg.features(), cfg.collection().step(), new Scorer(cfg.detection(), registry, metrics),
-                actuation, acting, metrics);
+                actuation, acting, new Cycle.Learning(Adaptations.inMemory(), cfg.feedback(),
+                        cfg.decide().tiers().medium().minScore()), metrics);
     }
 
     /**

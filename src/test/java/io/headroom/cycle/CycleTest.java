@@ -54,7 +54,9 @@ class CycleTest {
         ActuationService actuation = new ActuationService(cfg.decide(), cfg.act(), host, new LibvirtActuator(host),
                 StateStore.under(dir.resolve("state")), metrics);
         cycle = new Cycle(cfg.features(), cfg.collection().step(),
-                new Scorer(cfg.detection(), new ModelRegistry(dir), metrics), actuation, acting, metrics);
+                new Scorer(cfg.detection(), new ModelRegistry(dir), metrics), actuation, acting,
+                new Cycle.Learning(io.headroom.feedback.Adaptations.inMemory(), cfg.feedback(),
+                        cfg.decide().tiers().medium().minScore()), metrics);
     }
 
     /**

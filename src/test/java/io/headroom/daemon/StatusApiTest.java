@@ -148,6 +148,10 @@ public class StatusApiTest {
                   },
                   "episode": {"since": "2026-11-28T09:50:00Z"},
                   "last_outcome": null,
+                  "adaptation": {"in_force": true, "medium_floor_shift": 5, "no_resources_for": ["disk_read_bytes"],
+                                 "unnecessary_in_a_row": 1, "futile_in_a_row": {},
+                                 "last_change": "medium floor 0 -> +5 after 3 unnecessary episodes in a row",
+                                 "changed_at": "2026-11-27T10:00:00Z"},
                   "outcome": "decided",
                   "left_alone": false,
                   "opted_out": false,
@@ -176,6 +180,7 @@ public class StatusApiTest {
         assertThat(web1.get("attribution").get(0).get("side").isNull()).as("no side without data").isTrue();
         assertThat(web1.get("attribution").get(1).get("side").asText()).isEqualTo("below");
         assertThat(web1.get("episode").isNull()).isTrue();
+        assertThat(web1.get("adaptation").isNull()).as("nothing learnt").isTrue();
         assertThat(web1.get("last_outcome")).isEqualTo(JSON.readTree("{\"outcome\": \"relieved\", \"from\":"
                 + " \"2026-11-28T08:00:00Z\", \"to\": \"2026-11-28T09:00:00Z\", \"evidence\":"
                 + " \"peak memory 2.50 GiB over the baseline 2.00 GiB\"}"));
@@ -278,7 +283,10 @@ public class StatusApiTest {
                 "peak memory 2.50 GiB over the baseline 2.00 GiB");
         return new Snapshot(T0, T0, 7, new TreeSet<>(names), matrix, Set.of(), scores, reports, records,
                 LastChange.next(Map.of(), reports, records), Map.of("web-2", T0.minusSeconds(600)),
-                new java.util.TreeMap<>(Map.of("web-1", judged)));
+                new java.util.TreeMap<>(Map.of("web-1", judged)), new java.util.TreeMap<>(Map.of("web-2",
+                        new io.headroom.feedback.Adaptation(5, 1, Map.of(), Set.of("disk_read_bytes"),
+                                Optional.of("medium floor 0 -> +5 after 3 unnecessary episodes in a row"),
+                                Optional.of(T0.minusSeconds(86_400))))));
     }
 
     /** A small real model, so that the model fields come from the class the daemon uses. */

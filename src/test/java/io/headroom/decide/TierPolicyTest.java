@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -213,6 +214,36 @@ class TierPolicyTest {
             assertThat(d.clamps()).containsExactly(new Clamp(Resource.CPU, 6, 4, Reason.OPTED_OUT),
                     new Clamp(Resource.MEMORY, 5325 * MIB, 4096 * MIB, Reason.OPTED_OUT));
             assertThat(d.reason()).contains("opted out by the domain's metadata");
+        }
+
+        static PolicyInput holding(PolicyInput in, String why) {
+            return new PolicyInput(in.workload(), in.score(), in.state(), in.baseline(), in.current(), in.domainMax(),
+                    in.host(), in.recentChanges(), in.now(), in.cpuControl(), in.memoryFloorBytes(), in.domainOptOut(),
+                    in.coresPerQuotaUnit(), Optional.of(why));
+        }
+
+        @Test
+        void feedbacksHoldKeepsTheTierAndAlertsButRaisesNothing() {
+            TierPolicy policy = new TierPolicy(Inputs.config(""));
+            Decision d = policy.decide(holding(Inputs.guest().score(95).inTier(Tier.CRITICAL).build(),
+                    "feedback: more resources did not help")).decision();
+            assertThat(d.tier()).isEqualTo(Tier.CRITICAL);
+            assertThat(d.notifyOperators()).as("alerts go on").isTrue();
+            assertThat(d.isChange()).isFalse();
+            assertThat(d.clamps()).containsExactly(new Clamp(Resource.CPU, 6, 4, Reason.FEEDBACK),
+                    new Clamp(Resource.MEMORY, 5325 * MIB, 4096 * MIB, Reason.FEEDBACK));
+            assertThat(d.reason()).contains("no raise: feedback: more resources did not help");
+        }
+
+        @Test
+        void feedbacksHoldLetsARaisedGuestDecay() {
+            TierPolicy policy = new TierPolicy(DEFAULTS);
+            Inputs in = Inputs.guest().inTier(Tier.HIGH).current(5, 4711).lastChange(T0.minusSeconds(3600)).score(10);
+            PolicyOutcome calm = policy.decide(holding(in.build(), "held"));
+            Instant t = T0.plus(Duration.ofMinutes(30));
+            Decision d = policy.decide(holding(in.at(t).after(calm, t).build(), "held")).decision();
+            assertThat(d.action()).isEqualTo(Action.DECAY);
+            assertThat(d.target()).isEqualTo(alloc(4, 4301));
         }
 
         @Test

@@ -1,0 +1,228 @@
+package io.headroom.feedback;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.headroom.config.FeedbackConfig;
+import io.headroom.decide.FeatureAttribution;
+import io.headroom.decide.WorkloadScore;
+import io.headroom.journal.DurableFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every workload's {@link Adaptation}, learnt from judged episodes ({@link Learner}) and applied to the policy's
+ * input each cycle ({@link #apply}). Kept in the state dir ({@value #FILE_NAME}), replaced whole and atomically on
+ * every change like the actuation state, so adaptations survive restarts and a hard kill; {@link #reset} undoes a
+ * workload's. A store without a file (the simulator, tests) keeps them in memory only.
+ */
+public final class Adaptations {
+
+    public static final String FILE_NAME = "feedback.json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Adaptations.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The policy's input after adaptations: scores with each workload's floor moved, and raises held back. */
+    public record Applied(Map<String, WorkloadScore> scores, Map<String, String> holds) {
+
+        public Applied {
+            scores = Map.copyOf(scores);
+            holds = Map.copyOf(holds);
+        }
+    }
+
+    /** An adaptation made this cycle, for the log and the caller's metrics. */
+    public record Change(String workload, String what) {}
+
+    private final Optional<Path> file;
+    private final SortedMap<String, Adaptation> byWorkload = new TreeMap<>();
+
+    private Adaptations(Optional<Path> file) {
+        this.file = file;
+    }
+
+    /** No file: nothing survives a restart. */
+    public static Adaptations inMemory() {
+        return new Adaptations(Optional.empty());
+    }
+
+    /**
+     * The store in {@code stateDir}, with what the last process learnt. A file that cannot be read is logged and
+     * renamed aside, and learning starts again: adaptations only ever move a policy within bounds.
+     */
+    public static Adaptations open(Path stateDir) {
+        Path f = stateDir.resolve(FILE_NAME);
+        Adaptations s = new Adaptations(Optional.of(f));
+        if (Files.exists(f)) {
+            try {
+                JsonNode root = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
+                root.path("workloads").fields().forEachRemaining(e -> s.byWorkload.put(e.getKey(), decode(e.getValue())));
+            } catch (IOException | RuntimeException e) {
+                s.byWorkload.clear();
+                Path aside = f.resolveSibling(FILE_NAME + ".unreadable");
+                LOG.error("feedback: cannot read {} ({}); moved to {}, adaptations start again", f, e.toString(), aside);
+                try {
+                    Files.move(f, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException moveFailed) {
+                    LOG.error("feedback: cannot move {} aside: {}", f, moveFailed.toString());
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Reads the file in {@code stateDir} without keeping it open for writing: for {@code headroom feedback list}. */
+    public static SortedMap<String, Adaptation> read(Path stateDir) throws IOException {
+        Path f = stateDir.resolve(FILE_NAME);
+        SortedMap<String, Adaptation> out = new TreeMap<>();
+        if (Files.exists(f)) {
+            JSON.readTree(Files.readString(f, StandardCharsets.UTF_8)).path("workloads").fields()
+                    .forEachRemaining(e -> out.put(e.getKey(), decode(e.getValue())));
+        }
+        return out;
+    }
+
+    /** Every workload's adaptation, by name. */
+    public synchronized SortedMap<String, Adaptation> all() {
+        return new TreeMap<>(byWorkload);
+    }
+
+    /** The workload's adaptation; {@link Adaptation#NONE} if none. */
+    public synchronized Adaptation of(String workload) {
+        return byWorkload.getOrDefault(workload, Adaptation.NONE);
+    }
+
+    /** Learns from this cycle's judgements; returns the adaptations that changed a policy. */
+    public synchronized List<Change> learn(List<Judgement> judgements, FeedbackConfig cfg) {
+        List<Change> changes = new ArrayList<>();
+        boolean dirty = false;
+        for (Judgement j : judgements) {
+            Adaptation before = of(j.workload());
+            Adaptation after = Learner.learn(before, j, cfg);
+            if (!after.equals(before)) {
+                byWorkload.put(j.workload(), after);
+                dirty = true;
+                if (!after.lastChange().equals(before.lastChange())) {
+                    changes.add(new Change(j.workload(), after.lastChange().orElse("")));
+                }
+            }
+        }
+        if (dirty) {
+            write();
+        }
+        return changes;
+    }
+
+    /** Undoes everything learnt about {@code workload}; false if there was nothing. */
+    public synchronized boolean reset(String workload) {
+        if (byWorkload.remove(workload) == null) {
+            return false;
+        }
+        write();
+        return true;
+    }
+
+    /**
+     * The policy's input for this cycle: each workload's score with its medium floor moved
+     * ({@link #shifted}), and a hold for each workload whose anomaly is of a kind resources did not help.
+     *
+     * @param mediumMin the configured medium floor
+     */
+    public synchronized Applied apply(Map<String, WorkloadScore> scores, int mediumMin) {
+        Map<String, WorkloadScore> out = new HashMap<>(scores);
+        Map<String, String> holds = new HashMap<>();
+        scores.forEach((w, s) -> {
+            Adaptation a = byWorkload.get(w);
+            if (a == null || !a.inForce()) {
+                return;
+            }
+            out.put(w, shifted(s, mediumMin, a.floorShift()));
+            topFeature(s).filter(a.noResources()::contains).ifPresent(k -> holds.put(w,
+                    "feedback: more resources did not help this workload's " + k + " anomalies (headroom feedback"
+                            + " reset " + w + " undoes it)"));
+        });
+        return new Applied(out, holds);
+    }
+
+    /**
+     * {@code s} as the policy sees it with the medium floor at {@code mediumMin + shift}: a score between the two
+     * floors is moved just below the new one (raised floor) or onto the configured one (lowered floor). Scores
+     * outside that band, and so the high and critical tiers, are untouched.
+     */
+    public static WorkloadScore shifted(WorkloadScore s, int mediumMin, int shift) {
+        double v = s.score();
+        if (shift > 0 && v >= mediumMin && v < mediumMin + shift) {
+            return new WorkloadScore(Math.nextDown((double) mediumMin), s.attribution(), s.usage());
+        }
+        if (shift < 0 && v >= mediumMin + shift && v < mediumMin) {
+            return new WorkloadScore(mediumMin, s.attribution(), s.usage());
+        }
+        return s;
+    }
+
+    /** The feature with the largest share of the score: an episode's kind. */
+    public static Optional<String> topFeature(WorkloadScore s) {
+        FeatureAttribution best = null;
+        for (FeatureAttribution a : s.attribution()) {
+            if (best == null || a.weight() > best.weight()) {
+                best = a;
+            }
+        }
+        return Optional.ofNullable(best).map(FeatureAttribution::feature);
+    }
+
+    private void write() {
+        if (file.isEmpty()) {
+            return;
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", 1);
+        ObjectNode ws = root.putObject("workloads");
+        byWorkload.forEach((w, a) -> ws.set(w, encode(a)));
+        try {
+            DurableFile.replace(file.get(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        } catch (IOException e) {
+            // Kept in memory; the next change tries again. Losing it costs re-learning, never a wrong change.
+            LOG.error("feedback: cannot write {}: {}", file.get(), e.toString());
+        }
+    }
+
+    static ObjectNode encode(Adaptation a) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("floor_shift", a.floorShift());
+        n.put("unnecessary_streak", a.unnecessaryStreak());
+        ObjectNode f = n.putObject("futile_streaks");
+        a.futileStreaks().forEach(f::put);
+        a.noResources().forEach(n.putArray("no_resources")::add);
+        if (!n.has("no_resources")) {
+            n.putArray("no_resources");
+        }
+        a.lastChange().ifPresent(c -> n.put("last_change", c));
+        a.changedAt().ifPresent(t -> n.put("changed_at", t.toString()));
+        return n;
+    }
+
+    static Adaptation decode(JsonNode n) {
+        Map<String, Integer> futile = new HashMap<>();
+        n.path("futile_streaks").fields().forEachRemaining(e -> futile.put(e.getKey(), e.getValue().asInt()));
+        TreeSet<String> stopped = new TreeSet<>();
+        n.path("no_resources").forEach(k -> stopped.add(k.asText()));
+        return new Adaptation(n.path("floor_shift").asInt(), n.path("unnecessary_streak").asInt(), futile, stopped,
+                Optional.ofNullable(n.get("last_change")).map(JsonNode::asText),
+                Optional.ofNullable(n.get("changed_at")).map(x -> Instant.parse(x.asText())));
+    }
+}
