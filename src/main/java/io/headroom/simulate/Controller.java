@@ -29,6 +29,11 @@ interface Controller extends AutoCloseable {
         return Map.of();
     }
 
+    /** Adaptations the feedback stage made (the headroom policy's; 0 for the others). */
+    default int adaptations() {
+        return 0;
+    }
+
     @Override
     default void close() throws Exception {}
 }

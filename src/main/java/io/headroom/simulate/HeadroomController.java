@@ -80,6 +80,7 @@ final class HeadroomController implements Controller {
     private final Map<String, Instant> failedSince = new HashMap<>();
     private final Map<String, List<Interval>> failures = new HashMap<>();
     private final Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
+    private int adaptations;
     private Instant trainedAt;
     private int trainings;
 
@@ -177,6 +178,11 @@ final class HeadroomController implements Controller {
         return Map.copyOf(outcomes);
     }
 
+    @Override
+    public int adaptations() {
+        return adaptations;
+    }
+
     /** Trainings so far, the one before the first step included. */
     @Override
     public int trainings() {
@@ -214,6 +220,7 @@ final class HeadroomController implements Controller {
         Set<String> failing = new HashSet<>(failedSince.keySet());
         Cycle.Acted acted = cycle.act(names, results, now, failing);
         acted.judgements().forEach(j -> outcomes.merge(j.outcome(), 1, Integer::sum));
+        adaptations += acted.adapted().size();
         List<WorkloadReport> reports = acted.reports();
         for (WorkloadReport rep : reports) {
             int w = index.get(rep.workload());

@@ -25,6 +25,9 @@ final class Ledger {
     private int unattributed;
     private double vcpuHours;
     private double memoryGibHours;
+    /** Per guest, vCPU-hours and GiB-hours allocated above its baseline. */
+    private final double[] extraVcpuHours;
+    private final double[] extraMemoryGibHours;
 
     Ledger(Scenario scenario) {
         this.scenario = scenario;
@@ -33,12 +36,17 @@ final class Ledger {
         this.failureAt = new ArrayList<>(firstFlag);
         scenario.workloads().forEach(w -> increases.add(new ArrayList<>()));
         this.stepHours = scenario.step().toMillis() / 3_600_000.0;
+        this.extraVcpuHours = new double[scenario.workloads().size()];
+        this.extraMemoryGibHours = new double[scenario.workloads().size()];
     }
 
     /** Guest {@code w} ran the step at {@code t} with {@code a}: its resource-hours, and a failure starting now. */
     void ran(int w, Instant t, Allocation a, Physics.Sample sample) {
         vcpuHours += a.vcpus() * stepHours;
         memoryGibHours += a.memoryBytes() / (double) (1L << 30) * stepHours;
+        Scenario.Workload wl = scenario.workloads().get(w);
+        extraVcpuHours[w] += Math.max(0, a.vcpus() - wl.baselineVcpus()) * stepHours;
+        extraMemoryGibHours[w] += Math.max(0, a.memoryBytes() - wl.baselineMemory()) / (double) (1L << 30) * stepHours;
         if (sample.failedNow()) {
             int i = incidents.indexOf(sample.failedIn());
             if (i >= 0) {
@@ -69,7 +77,8 @@ final class Ledger {
     }
 
     /** The run so far, over its first {@code steps} steps, baseline hours included. */
-    Simulator.Run run(Policy policy, long seed, int steps, int trainings, Map<Outcome, Integer> outcomes) {
+    Simulator.Run run(Policy policy, long seed, int steps, int trainings, Map<Outcome, Integer> outcomes,
+                      int adaptations) {
         double baseV = 0;
         double baseM = 0;
         for (Scenario.Workload w : scenario.workloads()) {
@@ -78,6 +87,6 @@ final class Ledger {
         }
         return new Simulator.Run(scenario, policy, seed, List.copyOf(firstFlag), List.copyOf(failureAt), unattributed,
                 increases.stream().map(List::copyOf).toList(), vcpuHours, baseV, memoryGibHours, baseM, trainings,
-                outcomes);
+                outcomes, adaptations, extraVcpuHours.clone(), extraMemoryGibHours.clone());
     }
 }

@@ -87,7 +87,7 @@ final class Physics {
                 }
                 active = i;
                 switch (i.kind()) {
-                    case MEMORY_LEAK -> mem += x * w.baselineMemory();
+                    case MEMORY_LEAK, RUNAWAY_LEAK -> mem += x * w.baselineMemory();
                     case CPU_SURGE -> cpu += x * w.baselineVcpus();
                     case IO_STORM -> {
                         diskR *= 1 + 4 * x;

@@ -227,7 +227,7 @@ public final class RealClock implements AutoCloseable {
             }
             ran = s + 1;
         }
-        return report(ran, ledger.run(Policy.HEADROOM, seed, ran, 0, Map.of()), peak, alloc);
+        return report(ran, ledger.run(Policy.HEADROOM, seed, ran, 0, Map.of(), 0), peak, alloc);
     }
 
     /** Sleeps until {@code t}; true if stopped meanwhile. */
@@ -251,15 +251,18 @@ public final class RealClock implements AutoCloseable {
         Simulator.Run full = Simulator.run(scenario, Policy.NONE, seed);
         Simulator.Run none = new Simulator.Run(ranScenario, Policy.NONE, seed, pick(full.firstFlag(), kept),
                 pick(full.failureAt(), kept), full.unattributed(), full.increases(), full.vcpuHours(),
-                all.baselineVcpuHours(), full.memoryGibHours(), all.baselineMemoryGibHours(), 0, Map.of());
+                all.baselineVcpuHours(), full.memoryGibHours(), all.baselineMemoryGibHours(), 0, Map.of(), 0,
+                full.extraVcpuHours(), full.extraMemoryGibHours());
         Simulator.Run run = new Simulator.Run(ranScenario, Policy.HEADROOM, seed, pick(all.firstFlag(), kept),
                 pick(all.failureAt(), kept), all.unattributed(), all.increases(), all.vcpuHours(),
-                all.baselineVcpuHours(), all.memoryGibHours(), all.baselineMemoryGibHours(), 0, Map.of());
+                all.baselineVcpuHours(), all.memoryGibHours(), all.baselineMemoryGibHours(), 0, Map.of(), 0,
+                all.extraVcpuHours(), all.extraMemoryGibHours());
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = (ObjectNode) json.readTree(Report.of(run, none).toJson());
         root.put("clock", "real");
         // The in-process daemon trains and judges episodes on its own; its /metrics count those, not this report.
         root.remove("model_trainings");
+        root.remove("feedback_adaptations");
         root.remove("episode_outcomes");
         root.put("history_end", historyEnd.toString());
         root.put("live_start", liveStart.toString());

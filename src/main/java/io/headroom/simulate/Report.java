@@ -129,6 +129,7 @@ public record Report(Simulator.Run run, List<Incident> incidents, List<FalseActi
             for (Outcome o : Outcome.values()) {
                 outcomes.put(o.label(), run.outcomes().getOrDefault(o, 0));
             }
+            root.put("feedback_adaptations", run.adaptations());
         }
         ArrayNode arr = root.putArray("incidents");
         for (Incident i : incidents) {
@@ -172,11 +173,35 @@ public record Report(Simulator.Run run, List<Incident> incidents, List<FalseActi
         s.put("extra_resource_hours_pct", round(summary.extraResourceHoursPct()));
         s.put("extra_vcpu_hours_pct", round(summary.extraVcpuHoursPct()));
         s.put("extra_memory_hours_pct", round(summary.extraMemoryHoursPct()));
+        futileGuests(s.putObject("non_preventable_guests"));
         try {
             return json.writeValueAsString(root) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * What the run spent on guests whose every incident is one more CPU or memory cannot prevent: how many, and the
+     * vCPU-hours and GiB-hours above their baselines (what feedback should learn to stop giving them).
+     */
+    private void futileGuests(ObjectNode o) {
+        Scenario sc = run.scenario();
+        int guests = 0;
+        double vcpu = 0;
+        double memory = 0;
+        for (int w = 0; w < sc.workloads().size(); w++) {
+            String name = sc.workloads().get(w).name();
+            List<Scenario.Incident> own = sc.incidents().stream().filter(i -> i.workload().equals(name)).toList();
+            if (!own.isEmpty() && own.stream().noneMatch(i -> i.kind().preventable())) {
+                guests++;
+                vcpu += run.extraVcpuHours()[w];
+                memory += run.extraMemoryGibHours()[w];
+            }
+        }
+        o.put("guests", guests);
+        o.put("extra_vcpu_hours", round(vcpu));
+        o.put("extra_memory_gib_hours", round(memory));
     }
 
     private static double round(double v) {

@@ -87,9 +87,11 @@ public record Scenario(String name, Instant start, Duration duration, Duration s
     public record Workload(String name, int baselineVcpus, int maxVcpus, long baselineMemory, long maxMemory,
                            Profile load, double phaseHours, boolean clean) {}
 
-    /** Incident kinds; only the first two are helped by more CPU or memory. */
+    /** Incident kinds; only memory-leak and cpu-surge are helped by more CPU or memory. */
     public enum Kind {
         MEMORY_LEAK("memory-leak", true),
+        /** A leak past anything the tiers or the domain's maximum can give: more memory only delays the failure. */
+        RUNAWAY_LEAK("runaway-leak", false),
         CPU_SURGE("cpu-surge", true),
         IO_STORM("io-storm", false),
         NET_DEGRADATION("net-degradation", false),

@@ -28,7 +28,8 @@ public final class Simulator {
     public record Run(Scenario scenario, Policy policy, long seed, List<Optional<Instant>> firstFlag,
                       List<Optional<Instant>> failureAt, int unattributed, List<List<Instant>> increases,
                       double vcpuHours, double baselineVcpuHours, double memoryGibHours, double baselineMemoryGibHours,
-                      int trainings, Map<Outcome, Integer> outcomes) {
+                      int trainings, Map<Outcome, Integer> outcomes, int adaptations, double[] extraVcpuHours,
+                      double[] extraMemoryGibHours) {
 
         public Run {
             outcomes = Map.copyOf(outcomes);
@@ -76,6 +77,7 @@ public final class Simulator {
         boolean[] flagged = new boolean[nw];
         int trainings;
         Map<Outcome, Integer> outcomes;
+        int adaptations;
         try (Controller c = controller(scenario, policy, series, trace)) {
             for (int s = 0; s < steps; s++) {
                 int row = hist + s;
@@ -97,8 +99,9 @@ public final class Simulator {
             }
             trainings = c.trainings();
             outcomes = c.outcomes();
+            adaptations = c.adaptations();
         }
-        return ledger.run(policy, seed, steps, trainings, outcomes);
+        return ledger.run(policy, seed, steps, trainings, outcomes, adaptations);
     }
 
     private static Controller controller(Scenario scenario, Policy policy, double[][] series,

@@ -94,6 +94,21 @@ class DashboardsIT {
         }
     }
 
+    /**
+     * A state dir in which feedback already learnt about web-2 (as a daemon that ran for weeks would have): disk
+     * anomalies get no more resources, which its CPU surge is not, so the adaptation panels have something to show
+     * and the surge is still raised.
+     */
+    static Path learnt(Path stateDir) throws Exception {
+        Files.createDirectory(stateDir);
+        Files.writeString(stateDir.resolve("feedback.json"), """
+                {"version": 1, "workloads": {"web-2": {"floor_shift": 5, "unnecessary_streak": 0, "futile_streaks": {},
+                  "no_resources": ["disk_read_bytes"], "last_change": "no more resources for disk_read_bytes anomalies",
+                  "changed_at": "2026-12-01T00:00:00Z"}}}
+                """);
+        return stateDir;
+    }
+
     @BeforeAll
     static void startTheFleet() throws Exception {
         started = Instant.now();
@@ -113,8 +128,7 @@ class DashboardsIT {
                   alertmanager: {urls: ['%s'], resend_interval: 5s, host: kvm-healthy}
                   webhook: {enabled: true}
                 state_dir: %s
-                """.formatted(prometheus.baseUrl(), node, alertmanager.baseUrl(), Files.createDirectory(dir.resolve("a"))),
-                dir);
+                """.formatted(prometheus.baseUrl(), node, alertmanager.baseUrl(), learnt(dir.resolve("a"))), dir);
         NO_PROMETHEUS.start("""
                 prometheus: {url: 'http://127.0.0.1:%d', retry: {max_attempts: 1}}
                 workloads: {source: prometheus}
