@@ -79,10 +79,15 @@ final class Physics {
 
         Duration since = Duration.between(scenario.start(), t);
         Scenario.Incident active = null;
+        double benign = 0;
         if (!history) {
             for (Scenario.Incident i : incidents) {
                 double x = i.intensity(since.minus(i.start())) * i.severity();
                 if (!i.activeAt(since)) {
+                    continue;
+                }
+                if (i.kind().benign()) {
+                    benign = Math.max(benign, x);
                     continue;
                 }
                 active = i;
@@ -112,6 +117,17 @@ final class Physics {
             }
         }
 
+        if (benign > 0) {
+            // A deploy or benign burst: busier, but never past the guest's baseline (CPU capped below its baseline
+            // vCPUs, memory halfway into what its baseline leaves free), so it fails nothing by itself and needs no
+            // more than it had; what Headroom adds is not used.
+            cpu = Math.max(cpu, Math.min(cpu * (1 + benign), 0.9 * w.baselineVcpus()));
+            mem += Math.min(benign, 1) * 0.5 * Math.max(0, w.baselineMemory() - mem);
+            diskR *= 1 + 2 * benign;
+            diskW *= 1 + 2 * benign;
+            netRx *= 1 + benign;
+            netTx *= 1 + benign;
+        }
         // A failure ends with its incident; one outside any incident ends when its cause clears.
         if (failedIn != null && !failedIn.activeAt(since)) {
             failedIn = null;

@@ -56,6 +56,9 @@ public record Report(Simulator.Run run, List<Incident> incidents, List<FalseActi
         int nonePreventableFailures = 0;
         for (int i = 0; i < sc.incidents().size(); i++) {
             Scenario.Incident spec = sc.incidents().get(i);
+            if (spec.kind().benign()) {
+                continue; // no incident: it fails nothing, and raises during it are counted as false below
+            }
             Optional<Instant> flag = run.firstFlag().get(i);
             Optional<Instant> would = none.failureAt().get(i);
             Optional<Long> lead = flag.isPresent() && would.isPresent()
@@ -81,7 +84,8 @@ public record Report(Simulator.Run run, List<Incident> incidents, List<FalseActi
             Scenario.Workload wl = sc.workloads().get(w);
             for (Instant t : run.increases().get(w)) {
                 Duration since = Duration.between(sc.start(), t);
-                boolean during = sc.incidents().stream().anyMatch(i -> i.workload().equals(wl.name()) && i.activeAt(since));
+                boolean during = sc.incidents().stream().anyMatch(i -> !i.kind().benign()
+                        && i.workload().equals(wl.name()) && i.activeAt(since));
                 if (wl.clean() || !during) {
                     falseList.add(new FalseAction(wl.name(), t, wl.clean()));
                 }
@@ -169,6 +173,9 @@ public record Report(Simulator.Run run, List<Incident> incidents, List<FalseActi
         s.put("preventable_failures_without_action", summary.preventableFailuresWithoutAction());
         s.put("unattributed_failures", summary.unattributedFailures());
         s.put("false_actions", summary.falseActions());
+        // After the first simulated day: what feedback, which needs episodes to learn from, can have changed.
+        Instant dayOne = run.scenario().start().plus(java.time.Duration.ofDays(1));
+        s.put("false_actions_after_first_day", falseActions.stream().filter(f -> f.at().isAfter(dayOne)).count());
         s.put("clean_workload_days", round(summary.cleanWorkloadDays()));
         s.put("extra_resource_hours_pct", round(summary.extraResourceHoursPct()));
         s.put("extra_vcpu_hours_pct", round(summary.extraVcpuHoursPct()));
@@ -192,7 +199,8 @@ public record Report(Simulator.Run run, List<Incident> incidents, List<FalseActi
         double memory = 0;
         for (int w = 0; w < sc.workloads().size(); w++) {
             String name = sc.workloads().get(w).name();
-            List<Scenario.Incident> own = sc.incidents().stream().filter(i -> i.workload().equals(name)).toList();
+            List<Scenario.Incident> own = sc.incidents().stream()
+                    .filter(i -> i.workload().equals(name) && !i.kind().benign()).toList();
             if (!own.isEmpty() && own.stream().noneMatch(i -> i.kind().preventable())) {
                 guests++;
                 vcpu += run.extraVcpuHours()[w];

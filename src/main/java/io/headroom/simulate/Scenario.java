@@ -95,14 +95,30 @@ public record Scenario(String name, Instant start, Duration duration, Duration s
         CPU_SURGE("cpu-surge", true),
         IO_STORM("io-storm", false),
         NET_DEGRADATION("net-degradation", false),
-        SOFTWARE_FAULT("software-fault", false);
+        SOFTWARE_FAULT("software-fault", false),
+        /**
+         * Not an incident: a deploy or a benign burst (CPU up, memory up, disk and network busy) that stays inside
+         * the guest's allocation and fails nothing. Raises during it count as false actions.
+         */
+        BENIGN_BURST("benign-burst", false, true);
 
         private final String label;
         private final boolean preventable;
+        private final boolean benign;
 
         Kind(String label, boolean preventable) {
+            this(label, preventable, false);
+        }
+
+        Kind(String label, boolean preventable, boolean benign) {
             this.label = label;
             this.preventable = preventable;
+            this.benign = benign;
+        }
+
+        /** True for events that are no incident: they fail nothing, and a raise during one is a false action. */
+        public boolean benign() {
+            return benign;
         }
 
         /** The name used in scenario files and reports. */

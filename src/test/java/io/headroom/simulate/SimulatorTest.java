@@ -65,6 +65,23 @@ class SimulatorTest {
         }
 
         @Test
+        void aBenignBurstFailsNothingEvenAtFullStrengthAndIsNoIncident() throws Exception {
+            // A guest already at 3.9 of its 4 vCPUs and 7.5 of its 8GiB: the burst adds up to half the free memory and
+            // never lifts CPU past 0.9 of the baseline vCPUs, so nothing breaches however strong it is.
+            String yaml = scenario("""
+                      - {workload: app, kind: benign-burst, start: 1h, ramp: 5m, severity: 5, duration: 2h}
+                    """).replace("load: {cpu: 2, memory: 4GiB}\n  - name: quiet", "load: {cpu: 3.9, memory: 7.5GiB}\n  - name: quiet");
+            Simulator.Run none = run(yaml, Policy.NONE, 1);
+            assertThat(none.failureAt()).containsExactly(Optional.empty());
+            assertThat(none.unattributed()).isZero();
+            Simulator.Run thr = run(yaml, Policy.THRESHOLD, 1);
+            Report report = Report.of(thr, none);
+            assertThat(report.incidents()).as("a benign event is not an incident").isEmpty();
+            assertThat(report.falseActions()).as("the threshold rule raises the busy guest: every raise is false")
+                    .hasSize(thr.increases().get(0).size()).isNotEmpty();
+        }
+
+        @Test
         void moreMemoryBuysALeakTimeButAnIoStormFailsTheSameWhateverTheSize() throws Exception {
             String yaml = scenario("""
                       - {workload: app, kind: memory-leak, start: 1h, ramp: 2h, severity: 0.6, duration: 2h30m}
@@ -166,7 +183,8 @@ class SimulatorTest {
                                     "workloads[1].pattern", "incidents[0].kind", "incidents[1].workload",
                                     "incidents[1].severity", "incidents[2].workload", "incidents[2].ramp", "surprise"))
                     .hasMessageContaining("workloads[0].vcpus.max: must be ≥ vcpus.baseline (4) (got \"2\")")
-                    .hasMessageContaining("incidents[0].kind: must be one of memory-leak, runaway-leak, cpu-surge, io-storm");
+                    .hasMessageContaining("incidents[0].kind: must be one of memory-leak, runaway-leak, cpu-surge, io-storm,"
+                            + " net-degradation, software-fault, benign-burst");
         }
 
         @Test
@@ -198,12 +216,15 @@ class SimulatorTest {
             // Every kind but the runaway leak, which only the feedback scenario needs.
             assertThat(bench.incidents()).hasSizeGreaterThanOrEqualTo(20)
                     .extracting(Scenario.Incident::kind).contains(java.util.Arrays.stream(Scenario.Kind.values())
-                            .filter(k -> k != Scenario.Kind.RUNAWAY_LEAK).toArray(Scenario.Kind[]::new));
+                            .filter(k -> k != Scenario.Kind.RUNAWAY_LEAK && !k.benign()).toArray(Scenario.Kind[]::new));
             assertThat(ScenarioLoader.load(java.nio.file.Path.of("daemon/scenarios/quick.yaml")).incidents()).hasSize(5);
             Scenario futile = ScenarioLoader.load(java.nio.file.Path.of("daemon/scenarios/feedback-futile.yaml"));
             assertThat(futile.incidents()).extracting(Scenario.Incident::kind).contains(Scenario.Kind.RUNAWAY_LEAK,
                     Scenario.Kind.MEMORY_LEAK, Scenario.Kind.CPU_SURGE);
             assertThat(futile.config()).as("feedback as shipped; the bench script adds adapt: false").doesNotContain("feedback");
+            Scenario benign = ScenarioLoader.load(java.nio.file.Path.of("daemon/scenarios/feedback-benign.yaml"));
+            assertThat(benign.incidents()).extracting(Scenario.Incident::kind).contains(Scenario.Kind.BENIGN_BURST,
+                    Scenario.Kind.MEMORY_LEAK, Scenario.Kind.CPU_SURGE);
         }
     }
 }
