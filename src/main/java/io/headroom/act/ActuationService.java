@@ -7,6 +7,7 @@ import io.headroom.config.HeadroomConfig;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.CpuControl;
 import io.headroom.decide.Decision;
+import io.headroom.decide.FeedbackHold;
 import io.headroom.decide.HostCapacity;
 import io.headroom.decide.PolicyInput;
 import io.headroom.decide.PolicyOutcome;
@@ -129,13 +130,13 @@ public final class ActuationService {
     }
 
     /**
-     * As {@link #cycle(SortedSet, Map, Instant)}, with no raise for the workloads in {@code holdRaises} (feedback: more
-     * resources do not help their kind of anomaly), each with the reason the decision gives.
+     * As {@link #cycle(SortedSet, Map, Instant)}, with feedback's {@code holds}: raises held back per workload (more
+     * resources do not help its kind of anomaly, or its use stays inside what that kind needed before).
      */
     public synchronized List<WorkloadReport> cycle(SortedSet<String> workloads, Map<String, WorkloadScore> scores,
-                                                   Map<String, String> holdRaises, Instant now) {
+                                                   Map<String, FeedbackHold> holds, Instant now) {
         try {
-            return metrics.timeStage("actuate", () -> run(workloads, scores, holdRaises, now));
+            return metrics.timeStage("actuate", () -> run(workloads, scores, holds, now));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -154,7 +155,7 @@ public final class ActuationService {
     }
 
     private List<WorkloadReport> run(SortedSet<String> workloads, Map<String, WorkloadScore> scores,
-                                     Map<String, String> holdRaises, Instant now) {
+                                     Map<String, FeedbackHold> holds, Instant now) {
         forget(workloads, now);
         recent.removeIf(t -> !t.isAfter(now.minus(TierPolicy.RATE_WINDOW)));
         HostCapacity capacity;
@@ -189,7 +190,7 @@ public final class ActuationService {
             }
             gauges.exportDomain(stats);
             Step step = workload(w, observed, Optional.ofNullable(scores.get(w)), stats.balloon().inUseBytes(),
-                    capacity, now, Optional.ofNullable(holdRaises.get(w)));
+                    capacity, now, Optional.ofNullable(holds.get(w)));
             capacity = step.capacity();
             reports.add(step.report());
             if (step.report().results().stream().anyMatch(r -> r.status() == ActuationResult.Status.CONNECTION_LOST)) {
@@ -212,7 +213,7 @@ public final class ActuationService {
     private record Step(WorkloadReport report, HostCapacity capacity) {}
 
     private Step workload(String w, DomainAllocation observed, Optional<WorkloadScore> score, OptionalLong inUse,
-                          HostCapacity capacity, Instant now, Optional<String> holdRaises) {
+                          HostCapacity capacity, Instant now, Optional<FeedbackHold> hold) {
         Reconciler.Result rc = Reconciler.reconcile(Optional.ofNullable(records.get(w)), observed.current(), now);
         WorkloadRecord record = rc.record();
         recorder.reconciliation(w, rc, now);
@@ -245,7 +246,7 @@ public final class ActuationService {
         PolicyOutcome out = policy.decide(new PolicyInput(w, score, before, baseline, rc.effective(),
                 observed.max(), capacity, recent, now, control, floor, observed.optedOut(),
                 observed.quota().map(q -> AllocationExport.coresPerQuotaUnit(q, rc.effective().vcpus())).orElse(0.0),
-                holdRaises));
+                hold));
         Decision d = out.decision();
         recorder.decision(d, before);
         out.escalated().forEach(r -> metrics.escalations.labels(r.label()).inc());

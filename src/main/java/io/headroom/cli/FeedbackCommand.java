@@ -74,26 +74,27 @@ final class FeedbackCommand implements Callable<Integer> {
                 return b.append("feedback has learnt nothing yet\n").toString();
             }
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"WORKLOAD", "FLOOR", "NO RESOURCES FOR", "COUNTS", "LAST CHANGE"});
+            rows.add(new String[] {"WORKLOAD", "FLOOR", "NO RESOURCES FOR", "HELD INSIDE", "COUNTS", "LAST CHANGE"});
             for (Map.Entry<String, Adaptation> e : all.entrySet()) {
                 Adaptation a = e.getValue();
                 StringBuilder counts = new StringBuilder("unnecessary " + a.unnecessaryStreak());
                 a.futileStreaks().forEach((k, n) -> counts.append(", ").append(k).append(' ').append(n));
                 rows.add(new String[] {e.getKey(), a.floorShift() > 0 ? "+" + a.floorShift() : "" + a.floorShift(),
-                        a.noResources().isEmpty() ? "-" : String.join(",", a.noResources()), counts.toString(),
+                        a.noResources().isEmpty() ? "-" : String.join(",", a.noResources()),
+                        a.heldKinds().isEmpty() ? "-" : String.join(",", a.heldKinds()), counts.toString(),
                         a.changedAt().map(t -> t + " " + a.lastChange().orElse("")).orElse("-")});
             }
-            int[] width = new int[5];
+            int[] width = new int[6];
             for (String[] r : rows) {
-                for (int i = 0; i < 4; i++) {
+                for (int i = 0; i < 5; i++) {
                     width[i] = Math.max(width[i], r[i].length());
                 }
             }
             for (String[] r : rows) {
-                for (int i = 0; i < 4; i++) {
+                for (int i = 0; i < 5; i++) {
                     b.append(String.format("%-" + width[i] + "s  ", r[i]));
                 }
-                b.append(r[4]).append('\n');
+                b.append(r[5]).append('\n');
             }
             return b.toString();
         }

@@ -6,6 +6,7 @@ import io.headroom.act.WorkloadRecord;
 import io.headroom.act.WorkloadReport;
 import io.headroom.collect.FeatureMatrix;
 import io.headroom.config.FeatureSpec;
+import io.headroom.decide.FeedbackHold;
 import io.headroom.decide.WorkloadScore;
 import io.headroom.detect.Scorer;
 import io.headroom.config.FeedbackConfig;
@@ -16,6 +17,7 @@ import io.headroom.feedback.Judgement;
 import io.headroom.feedback.Outcome;
 import io.headroom.metrics.Metrics;
 import java.time.Duration;
+import io.prometheus.client.Gauge;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +69,7 @@ public final class Cycle {
     private final EpisodeTracker episodes = new EpisodeTracker();
     private final Learning learning;
     /** The (workload, kind) holds the last cycle exported; only the libvirt pool's one thread touches it. */
-    private Set<List<String>> exportedHolds = Set.of();
+    private Map<Gauge, Set<List<String>>> exportedKinds = Map.of();
     /** The workloads whose episode gauge the last cycle set; only the libvirt pool's one thread touches it. */
     private Set<String> exportedEpisodes = Set.of();
     private final Metrics metrics;
@@ -135,7 +137,7 @@ public final class Cycle {
                      Set<String> failing) {
         List<WorkloadReport> reports;
         Map<String, WorkloadScore> policyScores = Scores.forPolicy(scores, features, step);
-        Map<String, String> holds = Map.of();
+        Map<String, FeedbackHold> holds = Map.of();
         if (learning.config().adapt()) {
             Adaptations.Applied applied = learning.store().apply(policyScores, learning.mediumFloor());
             policyScores = applied.scores();
@@ -170,34 +172,41 @@ public final class Cycle {
     }
 
     /**
-     * {@code headroom_feedback_episode_open} for every workload actuation knows; the series of those it knew last
-     * cycle and no longer does are retired.
-     */
-    /**
-     * {@code headroom_feedback_floor_shift} of every known workload and {@code headroom_feedback_no_resources} of each
-     * kind held back; the series of what is no longer known or held are retired.
+     * {@code headroom_feedback_floor_shift} of every known workload, {@code headroom_feedback_no_resources} of each
+     * kind held back and {@code headroom_feedback_held_within_*} of each envelope in force; the series of what is no
+     * longer known or held are retired.
      */
     private void exportAdaptations(Set<String> known) {
-        Set<List<String>> held = new java.util.HashSet<>();
+        Map<Gauge, Set<List<String>>> now = new java.util.HashMap<>();
         for (String w : known) {
             Adaptation a = learning.store().of(w);
             metrics.feedbackFloorShift.labels(w).set(a.floorShift());
             for (String kind : a.noResources()) {
-                metrics.feedbackNoResources.labels(w, kind).set(1);
-                held.add(List.of(w, kind));
+                setKind(now, metrics.feedbackNoResources, w, kind, 1);
             }
+            a.envelopes().forEach((kind, e) -> {
+                if (e.inForce()) {
+                    setKind(now, metrics.feedbackHeldWithinCpuCores, w, kind, e.cpuCores());
+                    setKind(now, metrics.feedbackHeldWithinMemoryBytes, w, kind, e.memoryBytes());
+                }
+            });
         }
-        for (List<String> key : exportedHolds) {
-            if (!held.contains(key)) {
-                metrics.feedbackNoResources.remove(key.get(0), key.get(1));
-            }
-        }
+        exportedKinds.forEach((g, keys) -> keys.stream().filter(k -> !now.getOrDefault(g, Set.of()).contains(k))
+                .forEach(k -> g.remove(k.get(0), k.get(1))));
         for (String w : exportedEpisodes) {
             if (!known.contains(w)) {
                 metrics.feedbackFloorShift.remove(w);
             }
         }
-        exportedHolds = Set.copyOf(held);
+        exportedKinds = now;
+    }
+
+    /** Sets one workload's series for one kind, if {@code v} is a measure; notes it in {@code exported}. */
+    private static void setKind(Map<Gauge, Set<List<String>>> exported, Gauge g, String w, String kind, double v) {
+        if (Double.isFinite(v)) {
+            g.labels(w, kind).set(v);
+            exported.computeIfAbsent(g, x -> new java.util.HashSet<>()).add(List.of(w, kind));
+        }
     }
 
     private void exportAdaptationsAndEpisodes(Set<String> known, Set<String> open) {
@@ -205,6 +214,10 @@ public final class Cycle {
         exportEpisodes(known, open);
     }
 
+    /**
+     * {@code headroom_feedback_episode_open} for every workload actuation knows; the series of those it knew last
+     * cycle and no longer does are retired.
+     */
     private void exportEpisodes(Set<String> known, Set<String> open) {
         for (String w : known) {
             metrics.feedbackEpisodeOpen.labels(w).set(open.contains(w) ? 1 : 0);

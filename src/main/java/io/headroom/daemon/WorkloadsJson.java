@@ -244,6 +244,15 @@ public final class WorkloadsJson {
         o.put("medium_floor_shift", a.floorShift());
         ArrayNode kinds = o.putArray("no_resources_for");
         a.noResources().forEach(kinds::add);
+        ObjectNode held = o.putObject("raises_held_within");
+        a.envelopes().forEach((k, e) -> {
+            if (e.inForce()) {
+                ObjectNode b = held.putObject(k);
+                b.put("episodes", e.episodes());
+                b.put("cpu_cores", Double.isFinite(e.cpuCores()) ? e.cpuCores() : null);
+                b.put("memory_bytes", Double.isFinite(e.memoryBytes()) ? (Long) Math.round(e.memoryBytes()) : null);
+            }
+        });
         o.put("unnecessary_in_a_row", a.unnecessaryStreak());
         ObjectNode futile = o.putObject("futile_in_a_row");
         a.futileStreaks().forEach(futile::put);

@@ -24,8 +24,9 @@ import java.util.Optional;
  * @param coresPerQuotaUnit host cores one microsecond of the CFS quota gives the whole guest (1/period per vCPU for a
  *                         per-vCPU quota, 1/period for a global one): how measured cores compare with a quota; 0 when
  *                         the guest has no quota
- * @param holdRaises       a reason to make no raise at all this cycle (feedback found that resources do not help this
- *                         workload's kind of anomaly); decay and the tier, so alerts, are unaffected
+ * @param hold             what feedback holds back this cycle: every raise (resources did not help this workload's kind
+ *                         of anomaly) or raises while use stays inside what its unnecessary episodes used; decay and
+ *                         the tier, so alerts, are unaffected
  */
 public record PolicyInput(
         String workload,
@@ -41,7 +42,7 @@ public record PolicyInput(
         long memoryFloorBytes,
         boolean domainOptOut,
         double coresPerQuotaUnit,
-        Optional<String> holdRaises) {
+        Optional<FeedbackHold> hold) {
 
     public PolicyInput {
         recentChanges = List.copyOf(recentChanges);

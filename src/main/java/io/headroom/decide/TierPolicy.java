@@ -99,7 +99,7 @@ public final class TierPolicy {
             }
         }
         holdIfBlocked(in, got, clamps, notes, !escalated.isEmpty());
-        holdRaises(in, got, clamps, notes);
+        holdRaises(in, use, got, clamps, notes);
         escalated.removeIf(r -> got.get(r) == in.current().get(r));
 
         Allocation target = new Allocation(Math.toIntExact(got.get(Resource.CPU)), got.get(Resource.MEMORY),
@@ -321,22 +321,24 @@ public final class TierPolicy {
         }
     }
 
-    /** Feedback's hold: no resource goes up; decay toward the baseline goes on. */
-    private static void holdRaises(PolicyInput in, Map<Resource, Long> got, List<Clamp> clamps, List<String> notes) {
-        if (in.holdRaises().isEmpty()) {
+    /** Feedback's hold: no held resource goes up; decay toward the baseline goes on. */
+    private static void holdRaises(PolicyInput in, Map<Resource, Optional<UseReading>> use, Map<Resource, Long> got,
+                                   List<Clamp> clamps, List<String> notes) {
+        if (in.hold().isEmpty()) {
             return;
         }
-        boolean held = false;
+        FeedbackHold hold = in.hold().get();
+        List<String> held = new ArrayList<>();
         for (Resource r : Resource.values()) {
             long current = in.current().get(r);
-            if (rank(r, got.get(r)) > rank(r, current)) {
+            if (rank(r, got.get(r)) > rank(r, current) && hold.holds(r, use.get(r))) {
                 clamps.add(new Clamp(r, got.get(r), current, Clamp.Reason.FEEDBACK));
                 got.put(r, current);
-                held = true;
+                held.add(hold.describe(r));
             }
         }
-        if (held) {
-            notes.add("no raise: " + in.holdRaises().get());
+        if (!held.isEmpty()) {
+            notes.add("no raise: " + String.join("; ", held.stream().distinct().toList()));
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.headroom.config.FeedbackConfig;
 import io.headroom.decide.FeatureAttribution;
+import io.headroom.decide.FeedbackHold;
 import io.headroom.decide.WorkloadScore;
 import io.headroom.journal.DurableFile;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class Adaptations {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The policy's input after adaptations: scores with each workload's floor moved, and raises held back. */
-    public record Applied(Map<String, WorkloadScore> scores, Map<String, String> holds) {
+    public record Applied(Map<String, WorkloadScore> scores, Map<String, FeedbackHold> holds) {
 
         public Applied {
             scores = Map.copyOf(scores);
@@ -137,25 +138,38 @@ public final class Adaptations {
     }
 
     /**
-     * The policy's input for this cycle: each workload's score with its medium floor moved
-     * ({@link #shifted}), and a hold for each workload whose anomaly is of a kind resources did not help.
+     * The policy's input for this cycle: each workload's score with its medium floor moved ({@link #shifted}), and a
+     * hold for each workload whose anomaly (by its top feature) is of a kind resources did not help, or of a kind
+     * with an envelope in force.
      *
      * @param mediumMin the configured medium floor
      */
     public synchronized Applied apply(Map<String, WorkloadScore> scores, int mediumMin) {
         Map<String, WorkloadScore> out = new HashMap<>(scores);
-        Map<String, String> holds = new HashMap<>();
+        Map<String, FeedbackHold> holds = new HashMap<>();
         scores.forEach((w, s) -> {
             Adaptation a = byWorkload.get(w);
             if (a == null || !a.inForce()) {
                 return;
             }
             out.put(w, shifted(s, mediumMin, a.floorShift()));
-            topFeature(s).filter(a.noResources()::contains).ifPresent(k -> holds.put(w,
-                    "feedback: more resources did not help this workload's " + k + " anomalies (headroom feedback"
-                            + " reset " + w + " undoes it)"));
+            topFeature(s).flatMap(k -> hold(w, k, a)).ifPresent(h -> holds.put(w, h));
         });
         return new Applied(out, holds);
+    }
+
+    private static Optional<FeedbackHold> hold(String w, String kind, Adaptation a) {
+        String undo = " (headroom feedback reset " + w + " undoes it)";
+        if (a.noResources().contains(kind)) {
+            return Optional.of(FeedbackHold.always("feedback: more resources did not help this workload's " + kind
+                    + " anomalies" + undo));
+        }
+        Envelope e = a.envelopes().get(kind);
+        if (e == null || !e.inForce()) {
+            return Optional.empty();
+        }
+        return Optional.of(FeedbackHold.within("feedback: " + e.episodes() + " earlier " + kind + " anomalies within "
+                + Learner.bounds(e) + " needed nothing" + undo, e.cpuCores(), e.memoryBytes()));
     }
 
     /**
@@ -211,9 +225,23 @@ public final class Adaptations {
         if (!n.has("no_resources")) {
             n.putArray("no_resources");
         }
+        ObjectNode env = n.putObject("envelopes");
+        a.envelopes().forEach((k, e) -> {
+            ObjectNode o = env.putObject(k);
+            o.put("episodes", e.episodes());
+            putFinite(o, "cpu_cores", e.cpuCores());
+            putFinite(o, "memory_bytes", e.memoryBytes());
+            o.put("in_force", e.inForce());
+        });
         a.lastChange().ifPresent(c -> n.put("last_change", c));
         a.changedAt().ifPresent(t -> n.put("changed_at", t.toString()));
         return n;
+    }
+
+    private static void putFinite(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        }
     }
 
     static Adaptation decode(JsonNode n) {
@@ -221,7 +249,12 @@ public final class Adaptations {
         n.path("futile_streaks").fields().forEachRemaining(e -> futile.put(e.getKey(), e.getValue().asInt()));
         TreeSet<String> stopped = new TreeSet<>();
         n.path("no_resources").forEach(k -> stopped.add(k.asText()));
+        Map<String, Envelope> envelopes = new HashMap<>();
+        n.path("envelopes").fields().forEachRemaining(e -> envelopes.put(e.getKey(), new Envelope(
+                e.getValue().path("episodes").asInt(), e.getValue().path("cpu_cores").asDouble(Double.NaN),
+                e.getValue().path("memory_bytes").asDouble(Double.NaN), e.getValue().path("in_force").asBoolean())));
         return new Adaptation(n.path("floor_shift").asInt(), n.path("unnecessary_streak").asInt(), futile, stopped,
+                envelopes,
                 Optional.ofNullable(n.get("last_change")).map(JsonNode::asText),
                 Optional.ofNullable(n.get("changed_at")).map(x -> Instant.parse(x.asText())));
     }

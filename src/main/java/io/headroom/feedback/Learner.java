@@ -1,8 +1,11 @@
 package io.headroom.feedback;
 
 import io.headroom.config.FeedbackConfig;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +22,9 @@ import java.util.Set;
  *   <li>{@code failed} or {@code not_resource} {@code futile_to_stop} times in a row for one kind (the top
  *       feature) stops resources for that kind. {@code relieved} clears that kind's count, and the kind's stop if
  *       one was in force (resources helped after all, as an operator's reset or verdict shows).</li>
+ *   <li>Right-sizing: each {@code unnecessary} episode of a kind widens that kind's {@link Envelope} to the peak use
+ *       it measured; {@code unnecessary_to_raise} of them put it in force, and that kind's raises are held while use
+ *       stays inside it. {@code relieved} or {@code failed} for the kind drops it: the kind did need resources.</li>
  * </ul>
  */
 public final class Learner {
@@ -32,10 +38,13 @@ public final class Learner {
         int unnecessary = a.unnecessaryStreak();
         Map<String, Integer> futile = new HashMap<>(a.futileStreaks());
         Set<String> stopped = new HashSet<>(a.noResources());
+        Map<String, Envelope> envelopes = new HashMap<>(a.envelopes());
+        List<String> changes = new ArrayList<>();
         Optional<String> change = Optional.empty();
         Optional<String> kind = j.topFeature();
         switch (j.outcome()) {
             case UNNECESSARY -> {
+                kind.flatMap(k -> widen(k, envelopes, j, cfg)).ifPresent(changes::add);
                 unnecessary++;
                 if (unnecessary >= cfg.unnecessaryToRaise()) {
                     unnecessary = 0;
@@ -59,6 +68,7 @@ public final class Learner {
             }
             case RELIEVED -> {
                 unnecessary = 0;
+                kind.flatMap(k -> drop(k, envelopes, j)).ifPresent(changes::add);
                 if (kind.isPresent()) {
                     futile.remove(kind.get());
                     if (stopped.remove(kind.get())) {
@@ -68,6 +78,9 @@ public final class Learner {
                 }
             }
             case FAILED, NOT_RESOURCE -> {
+                if (j.outcome() == Outcome.FAILED) {
+                    kind.flatMap(k -> drop(k, envelopes, j)).ifPresent(changes::add);
+                }
                 if (kind.isPresent() && !stopped.contains(kind.get())) {
                     int n = futile.merge(kind.get(), 1, Integer::sum);
                     if (n >= cfg.futileToStop()) {
@@ -83,8 +96,51 @@ public final class Learner {
             }
             default -> throw new IllegalStateException("unhandled outcome " + j.outcome());
         }
-        return new Adaptation(shift, unnecessary, futile, stopped, change.or(a::lastChange),
-                change.isPresent() ? Optional.of(j.end()) : a.changedAt());
+        change.ifPresent(changes::add);
+        Optional<String> made = changes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", changes));
+        return new Adaptation(shift, unnecessary, futile, stopped, envelopes, made.or(a::lastChange),
+                made.isPresent() ? Optional.of(j.end()) : a.changedAt());
+    }
+
+    /** Widens {@code kind}'s envelope by {@code j}'s peaks; the change if that put it in force. */
+    private static Optional<String> widen(String kind, Map<String, Envelope> envelopes, Judgement j,
+                                          FeedbackConfig cfg) {
+        if (!Double.isFinite(j.peakCpu()) && !Double.isFinite(j.peakMemory())) {
+            return Optional.empty();
+        }
+        Envelope before = envelopes.get(kind);
+        int n = before == null ? 1 : before.episodes() + 1;
+        boolean force = n >= cfg.unnecessaryToRaise();
+        Envelope after = before == null ? Envelope.first(j.peakCpu(), j.peakMemory(), force)
+                : before.with(j.peakCpu(), j.peakMemory(), force);
+        envelopes.put(kind, after);
+        if (!force || (before != null && before.inForce())) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "raises for %s anomalies held while use stays within %s: %d "
+                + "unnecessary episodes (last: %s)", kind, bounds(after), n, j.evidence()));
+    }
+
+    /** Drops {@code kind}'s envelope; the change if it was in force. */
+    private static Optional<String> drop(String kind, Map<String, Envelope> envelopes, Judgement j) {
+        Envelope e = envelopes.remove(kind);
+        if (e == null || !e.inForce()) {
+            return Optional.empty();
+        }
+        return Optional.of("raises for " + kind + " anomalies no longer held: " + j.outcome().label() + " ("
+                + j.evidence() + ")");
+    }
+
+    /** E.g. {@code 3.60 cores, 6.50 GiB}. */
+    static String bounds(Envelope e) {
+        List<String> parts = new ArrayList<>();
+        if (Double.isFinite(e.cpuCores())) {
+            parts.add(String.format(Locale.ROOT, "%.2f cores", e.cpuCores()));
+        }
+        if (Double.isFinite(e.memoryBytes())) {
+            parts.add(String.format(Locale.ROOT, "%.2f GiB", e.memoryBytes() / (1L << 30)));
+        }
+        return String.join(", ", parts);
     }
 
     private static String signed(int v) {

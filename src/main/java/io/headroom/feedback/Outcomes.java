@@ -56,7 +56,7 @@ public final class Outcomes {
     }
 
     private static Judgement verdict(Episode e, Outcome o, String evidence) {
-        return new Judgement(e.workload(), o, e.start(), e.end(), evidence, e.topFeature());
+        return new Judgement(e.workload(), o, e.start(), e.end(), evidence, e.topFeature(), e.peakCpu(), e.peakMemory());
     }
 
     private static String minutes(Duration d) {

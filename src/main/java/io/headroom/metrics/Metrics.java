@@ -154,6 +154,8 @@ public final class Metrics {
     public final Counter feedbackAdaptations;
     public final Gauge feedbackFloorShift;
     public final Gauge feedbackNoResources;
+    public final Gauge feedbackHeldWithinCpuCores;
+    public final Gauge feedbackHeldWithinMemoryBytes;
     /** The per-workload gauges {@link #forgetAllocation} retires. */
     private final List<Gauge> allocationSeries;
 
@@ -484,6 +486,18 @@ public final class Metrics {
                 .name("headroom_feedback_no_resources")
                 .help("1 while feedback holds back resources from the workload's anomalies of this kind (top feature): "
                         + "they failed or were not resource problems again and again. Alerts go on.")
+                .labelNames("workload", "kind")
+                .register(registry);
+        feedbackHeldWithinCpuCores = Gauge.build()
+                .name("headroom_feedback_held_within_cpu_cores")
+                .help("While feedback holds CPU raises for the workload's anomalies of this kind (top feature): the CPU "
+                        + "use, in cores, inside which they are held, the most its unnecessary episodes used.")
+                .labelNames("workload", "kind")
+                .register(registry);
+        feedbackHeldWithinMemoryBytes = Gauge.build()
+                .name("headroom_feedback_held_within_memory_bytes")
+                .help("While feedback holds memory raises for the workload's anomalies of this kind (top feature): the "
+                        + "memory use, in bytes, inside which they are held, the most its unnecessary episodes used.")
                 .labelNames("workload", "kind")
                 .register(registry);
         feedbackOutcomes = Counter.build()

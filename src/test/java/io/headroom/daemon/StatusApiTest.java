@@ -149,6 +149,8 @@ public class StatusApiTest {
                   "episode": {"since": "2026-11-28T09:50:00Z"},
                   "last_outcome": null,
                   "adaptation": {"in_force": true, "medium_floor_shift": 5, "no_resources_for": ["disk_read_bytes"],
+                                 "raises_held_within": {"cpu_cores_used": {"episodes": 3, "cpu_cores": 1.75,
+                                                                           "memory_bytes": 1610612736}},
                                  "unnecessary_in_a_row": 1, "futile_in_a_row": {},
                                  "last_change": "medium floor 0 -> +5 after 3 unnecessary episodes in a row",
                                  "changed_at": "2026-11-27T10:00:00Z"},
@@ -285,6 +287,8 @@ public class StatusApiTest {
                 LastChange.next(Map.of(), reports, records), Map.of("web-2", T0.minusSeconds(600)),
                 new java.util.TreeMap<>(Map.of("web-1", judged)), new java.util.TreeMap<>(Map.of("web-2",
                         new io.headroom.feedback.Adaptation(5, 1, Map.of(), Set.of("disk_read_bytes"),
+                                Map.of("cpu_cores_used", new io.headroom.feedback.Envelope(3, 1.75, 1.5 * (1L << 30), true),
+                                        "net_latency", new io.headroom.feedback.Envelope(1, 0.5, Double.NaN, false)),
                                 Optional.of("medium floor 0 -> +5 after 3 unnecessary episodes in a row"),
                                 Optional.of(T0.minusSeconds(86_400))))));
     }

@@ -219,7 +219,7 @@ class TierPolicyTest {
         static PolicyInput holding(PolicyInput in, String why) {
             return new PolicyInput(in.workload(), in.score(), in.state(), in.baseline(), in.current(), in.domainMax(),
                     in.host(), in.recentChanges(), in.now(), in.cpuControl(), in.memoryFloorBytes(), in.domainOptOut(),
-                    in.coresPerQuotaUnit(), Optional.of(why));
+                    in.coresPerQuotaUnit(), Optional.of(FeedbackHold.always(why)));
         }
 
         @Test
@@ -244,6 +244,61 @@ class TierPolicyTest {
             Decision d = policy.decide(holding(in.at(t).after(calm, t).build(), "held")).decision();
             assertThat(d.action()).isEqualTo(Action.DECAY);
             assertThat(d.target()).isEqualTo(alloc(4, 4301));
+        }
+
+        static PolicyInput holding(PolicyInput in, FeedbackHold hold) {
+            return new PolicyInput(in.workload(), in.score(), in.state(), in.baseline(), in.current(), in.domainMax(),
+                    in.host(), in.recentChanges(), in.now(), in.cpuControl(), in.memoryFloorBytes(), in.domainOptOut(),
+                    in.coresPerQuotaUnit(), Optional.of(hold));
+        }
+
+        /**
+         * Raises held inside what this kind of anomaly used before (3.0 cores, 3000 MiB on a 4 vCPU / 4096 MiB
+         * baseline): a resource is held only while its measured use stays inside its bound, away from the allocation
+         * and not heading for it.
+         */
+        @ParameterizedTest(name = "cpu {0} cores, memory {1} MiB rising {2} MiB a row -> {3} vCPUs, {4} MiB")
+        @CsvSource({
+                // inside both bounds: nothing raised
+                "2.9, 2900, 0, 4, 4096",
+                // CPU past its bound: CPU raised (critical x1.5), memory still held
+                "3.2, 2900, 0, 6, 4096",
+                // memory past its bound: memory raised (critical x1.3), CPU held
+                "2.9, 3100, 0, 4, 5325",
+                // memory inside the bound but its trend reaches the allocation within the horizon: raised
+                "2.9, 2990, 20, 4, 5325"})
+        void aHoldWithinBoundsHoldsOnlyTheResourcesInsideThem(double cpu, double memMib, double memPerRow, int vcpus,
+                                                              long mib) {
+            TierPolicy policy = new TierPolicy(Inputs.config(""));
+            PolicyInput in = Inputs.guest().score(95).inTier(Tier.CRITICAL)
+                    .usage(Inputs.flat(120, cpu), Inputs.rising(120, memMib * MIB, memPerRow * MIB)).build();
+            Decision d = policy.decide(holding(in, FeedbackHold.within("feedback: earlier bursts needed nothing", 3.0,
+                    3000.0 * MIB))).decision();
+            assertThat(d.target()).isEqualTo(alloc(vcpus, mib));
+            assertThat(d.tier()).as("the tier, so alerts, stay").isEqualTo(Tier.CRITICAL);
+            if (vcpus == 4 || mib == 4096) {
+                assertThat(d.reason()).contains("no raise: feedback: earlier bursts needed nothing");
+                assertThat(d.clamps()).extracting(Clamp::reason).containsOnly(Reason.FEEDBACK);
+            }
+        }
+
+        @Test
+        void aHoldWithinBoundsNeverHoldsSaturatedCpu() {
+            // Cores used cannot pass the vCPUs: at the allocation, use says nothing of the demand behind it.
+            TierPolicy policy = new TierPolicy(Inputs.config(""));
+            PolicyInput in = Inputs.guest().score(95).inTier(Tier.CRITICAL)
+                    .usage(Inputs.flat(120, 4.0), Inputs.flat(120, 2000.0 * MIB)).build();
+            Decision d = policy.decide(holding(in, FeedbackHold.within("held", 4.0, 3000.0 * MIB))).decision();
+            assertThat(d.target().vcpus()).isEqualTo(6);
+            assertThat(d.target().memoryBytes()).isEqualTo(4096 * MIB);
+        }
+
+        @Test
+        void aHoldWithinBoundsWithoutAMeasureOfUseHoldsNothing() {
+            TierPolicy policy = new TierPolicy(Inputs.config(""));
+            Decision d = policy.decide(holding(Inputs.guest().score(95).inTier(Tier.CRITICAL).build(),
+                    FeedbackHold.within("held", 3.0, 3000.0 * MIB))).decision();
+            assertThat(d.target()).isEqualTo(alloc(6, 5325));
         }
 
         @Test

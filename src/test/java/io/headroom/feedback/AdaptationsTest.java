@@ -53,9 +53,27 @@ class AdaptationsTest {
                 CFG);
         Adaptations.Applied applied = s.apply(Map.of("a", score(80, "cpu"), "b", score(80, "cpu")), 31);
         assertThat(applied.holds()).containsOnlyKeys("a");
-        assertThat(applied.holds().get("a")).contains("cpu anomalies", "headroom feedback reset a");
+        assertThat(applied.holds().get("a").always()).isTrue();
+        assertThat(applied.holds().get("a").reason()).contains("cpu anomalies", "headroom feedback reset a");
         assertThat(s.apply(Map.of("a", score(80, "memory")), 31).holds()).as("another kind").isEmpty();
         assertThat(applied.scores().get("a").score()).as("the score, so the tier and alerts, stay").isEqualTo(80);
+    }
+
+    @Test
+    void holdsRaisesInsideAKindsEnvelopeAndKeepsItAcrossARestart() throws Exception {
+        Adaptations s = Adaptations.open(dir);
+        for (double cores : new double[] {3.1, 3.5, 3.3}) {
+            s.learn(List.of(new Judgement("a", Outcome.UNNECESSARY, T, T.plusSeconds(600), "within", Optional.of("cpu"),
+                    cores, 6.5 * (1L << 30))), CFG);
+        }
+        io.headroom.decide.FeedbackHold hold = s.apply(Map.of("a", score(95, "cpu")), 31).holds().get("a");
+        assertThat(hold.always()).isFalse();
+        assertThat(hold.cpuCoresUpTo()).hasValue(3.5);
+        assertThat(hold.memoryBytesUpTo()).hasValue(6.5 * (1L << 30));
+        assertThat(hold.reason()).contains("3 earlier cpu anomalies within 3.50 cores, 6.50 GiB needed nothing",
+                "headroom feedback reset a");
+        assertThat(s.apply(Map.of("a", score(95, "memory")), 31).holds()).as("another kind").isEmpty();
+        assertThat(Adaptations.open(dir).of("a")).isEqualTo(s.of("a"));
     }
 
     @Test

@@ -77,6 +77,59 @@ class LearnerTest {
         assertThat(a.changedAt()).hasValue(T.plusSeconds(600));
     }
 
+    static final double GIB = 1L << 30;
+
+    static Judgement used(Outcome o, String kind, double cores, double memory) {
+        return new Judgement("web-1", o, T, T.plusSeconds(600), "evidence", Optional.ofNullable(kind), cores, memory);
+    }
+
+    static Stream<Arguments> envelopes() {
+        Judgement u1 = used(U, "cpu", 3.2, 5 * GIB);
+        Judgement u2 = used(U, "cpu", 3.6, 6 * GIB);
+        Judgement u3 = used(U, "cpu", 3.4, Double.NaN);
+        return Stream.of(
+                // judged episodes, the cpu kind's envelope after (null: none), in force
+                Arguments.of(List.of(u1, u2), new Envelope(2, 3.6, 6 * GIB, false)),
+                Arguments.of(List.of(u1, u2, u3), new Envelope(3, 3.6, 6 * GIB, true)),
+                Arguments.of(List.of(u3, u3, u3, u1), new Envelope(4, 3.4, 5 * GIB, true)),
+                // an episode without a measure of use says nothing of the envelope
+                Arguments.of(List.of(u1, u2, used(U, "cpu", Double.NaN, Double.NaN)), new Envelope(2, 3.6, 6 * GIB, false)),
+                // another kind's episodes count apart
+                Arguments.of(List.of(u1, u2, used(U, "disk_read_bytes", 1, GIB)), new Envelope(2, 3.6, 6 * GIB, false)),
+                // the kind needed resources after all, or failed: no envelope
+                Arguments.of(List.of(u1, u2, u3, used(R, "cpu", 4.5, 6 * GIB)), null),
+                Arguments.of(List.of(u1, u2, u3, used(F, "cpu", 3.9, 6 * GIB)), null),
+                Arguments.of(List.of(u1, u2, used(R, "cpu", 4.5, 6 * GIB), u3), new Envelope(1, 3.4, Double.NaN, false)),
+                // neither an I/O episode of the kind nor a miss says the kind needed resources
+                Arguments.of(List.of(u1, u2, u3, used(N, "cpu", 1, GIB), j(M, null)), new Envelope(3, 3.6, 6 * GIB, true)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("envelopes")
+    void unnecessaryEpisodesOfAKindBoundWhereItsRaisesAreHeld(List<Judgement> run, Envelope expected) {
+        Adaptation a = Adaptation.NONE;
+        for (Judgement j : run) {
+            a = Learner.learn(a, j, CFG);
+        }
+        assertThat(a.envelopes().get("cpu")).isEqualTo(expected);
+        assertThat(a.heldKinds()).isEqualTo(expected != null && expected.inForce() ? Set.of("cpu") : Set.of());
+    }
+
+    @org.junit.jupiter.api.Test
+    void anEnvelopeComingIntoForceAndLeavingItAreChangesWithTheirEvidence() {
+        Adaptation a = Adaptation.NONE;
+        for (double cores : new double[] {3.2, 3.6, 3.4}) {
+            a = Learner.learn(a, used(U, "cpu", cores, 5 * GIB), CFG);
+        }
+        assertThat(a.lastChange()).hasValueSatisfying(c -> assertThat(c).contains(
+                "raises for cpu anomalies held while use stays within 3.60 cores, 5.00 GiB: 3 unnecessary episodes"));
+        assertThat(a.inForce()).isTrue();
+        a = Learner.learn(a, used(R, "cpu", 4.5, 5 * GIB), CFG);
+        assertThat(a.lastChange()).hasValueSatisfying(c -> assertThat(c).startsWith(
+                "raises for cpu anomalies no longer held: relieved"));
+        assertThat(a.heldKinds()).isEmpty();
+    }
+
     @org.junit.jupiter.api.Test
     void nothingToLearnLeavesTheSameAdaptation() {
         Adaptation a = Learner.learn(Adaptation.NONE, j(U, "cpu"), CFG);

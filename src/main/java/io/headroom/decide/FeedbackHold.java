@@ -1,0 +1,56 @@
+package io.headroom.decide;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * What feedback holds back for one workload this cycle: every raise (resources did not help its kind of anomaly),
+ * or the raises of a resource whose use stays inside what this kind of anomaly used in the episodes that needed
+ * nothing (a benign burst, a deploy). Decay, the tier and so alerts are never held.
+ *
+ * @param reason          why, in words, for the decision's reason
+ * @param cpuCoresUpTo    the CPU use (cores) inside which CPU raises are held; empty: CPU is not held
+ * @param memoryBytesUpTo the memory use (bytes) inside which memory raises are held; empty: memory is not held
+ * @param always          hold every raise whatever the use
+ */
+public record FeedbackHold(String reason, OptionalDouble cpuCoresUpTo, OptionalDouble memoryBytesUpTo,
+                           boolean always) {
+
+    /** No raise at all. */
+    public static FeedbackHold always(String reason) {
+        return new FeedbackHold(reason, OptionalDouble.empty(), OptionalDouble.empty(), true);
+    }
+
+    /** Raises held while use stays within these bounds (NaN: that resource is not held). */
+    public static FeedbackHold within(String reason, double cpuCores, double memoryBytes) {
+        return new FeedbackHold(reason, Double.isFinite(cpuCores) ? OptionalDouble.of(cpuCores) : OptionalDouble.empty(),
+                Double.isFinite(memoryBytes) ? OptionalDouble.of(memoryBytes) : OptionalDouble.empty(), false);
+    }
+
+    /**
+     * True if a raise of {@code r} is held given its use. A bound holds only while use is measured, stays at or
+     * under the bound, is not near the allocation (cores cannot pass the vCPUs: saturated use says nothing about the
+     * demand behind it) and is not heading for the allocation within the horizon (a leak that starts like a burst).
+     */
+    boolean holds(Resource r, Optional<UseReading> use) {
+        if (always) {
+            return true;
+        }
+        OptionalDouble bound = r == Resource.MEMORY ? memoryBytesUpTo : cpuCoresUpTo;
+        if (bound.isEmpty() || use.isEmpty()) {
+            return false;
+        }
+        UseReading u = use.get();
+        return !u.pressure() && u.recentPeak() <= bound.getAsDouble();
+    }
+
+    /** The bound on {@code r}'s use, for the decision's reason. */
+    String describe(Resource r) {
+        if (always) {
+            return reason;
+        }
+        double b = (r == Resource.MEMORY ? memoryBytesUpTo : cpuCoresUpTo).orElse(Double.NaN);
+        return String.format(Locale.ROOT, "%s (%s use within %s)", reason, r.label(), UseReading.fmt(r, b));
+    }
+}
