@@ -4,6 +4,10 @@ import io.headroom.config.ConfigLoader;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.feedback.Adaptation;
 import io.headroom.feedback.Adaptations;
+import io.headroom.feedback.Verdict;
+import io.headroom.feedback.Verdicts;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import io.headroom.net.SecretFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,11 +31,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code headroom feedback list|reset}: what feedback learnt per workload, and undoing it. */
+/** {@code headroom feedback list|reset|mark}: what feedback learnt per workload, undoing it, operators' verdicts. */
 @Command(name = "feedback", mixinStandardHelpOptions = true,
         description = {"What the feedback loop learnt about each workload (medium floor moved, kinds of anomaly that",
                 "get no more resources), and undoing it. See the README, \"Feedback\"."},
-        subcommands = {FeedbackCommand.ListCommand.class, FeedbackCommand.ResetCommand.class})
+        subcommands = {FeedbackCommand.ListCommand.class, FeedbackCommand.ResetCommand.class,
+                FeedbackCommand.MarkCommand.class})
 final class FeedbackCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -39,7 +44,8 @@ final class FeedbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "give a subcommand: list or reset WORKLOAD");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "give a subcommand: list, reset WORKLOAD or mark WORKLOAD --at T --verdict V");
     }
 
     /** {@code headroom feedback list}: reads {@code state_dir/feedback.json}. */
@@ -61,9 +67,28 @@ final class FeedbackCommand implements Callable<Integer> {
             SortedMap<String, Adaptation> all = Adaptations.read(cfg.stateDir());
             PrintWriter out = spec.commandLine().getOut();
             out.print(render(all, cfg.feedback().adapt()));
+            out.print(renderVerdicts(Verdicts.read(cfg.stateDir())));
             out.flush();
             return 0;
         }
+
+        /** The newest verdicts, at most {@value #VERDICTS_SHOWN}, oldest first; nothing without any. */
+        static String renderVerdicts(List<Verdict> verdicts) {
+            if (verdicts.isEmpty()) {
+                return "";
+            }
+            StringBuilder b = new StringBuilder("\nverdicts (" + verdicts.size() + ", newest " + VERDICTS_SHOWN
+                    + " shown):\n");
+            for (Verdict v : verdicts.subList(Math.max(0, verdicts.size() - VERDICTS_SHOWN), verdicts.size())) {
+                b.append(v.workload()).append("  ").append(v.call().label()).append("  at ").append(v.at())
+                        .append(v.from().map(f -> " from " + f).orElse(""))
+                        .append(v.kind().map(k -> "  kind " + k).orElse(""))
+                        .append(v.note().isEmpty() ? "" : "  \"" + v.note() + "\"").append('\n');
+            }
+            return b.toString();
+        }
+
+        static final int VERDICTS_SHOWN = 20;
 
         static String render(SortedMap<String, Adaptation> all, boolean adapt) {
             StringBuilder b = new StringBuilder();
@@ -100,6 +125,51 @@ final class FeedbackCommand implements Callable<Integer> {
         }
     }
 
+    /** The daemon's feedback API, as {@code reset} and {@code mark} reach it. */
+    static final class DaemonCall {
+
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "Bearer token for the daemon (default: notify.webhook.bearer_token_file).")
+        Path tokenFile;
+
+        @Option(names = "--ca-file", paramLabel = "FILE",
+                description = "PEM CAs for the daemon's TLS certificate (default: server.web_config_file's cert_file).")
+        Path caFile;
+
+        /**
+         * POSTs {@code json} (none if null) to {@code /api/v1/feedback/WORKLOAD/<action>}; empty when no daemon
+         * listens (then none owns the state files, and the command may change them itself).
+         */
+        Optional<HttpResponse<String>> post(HeadroomConfig cfg, URI base, String workload, String action, String json)
+                throws IOException, InterruptedException {
+            URI uri = URI.create(base + "/api/v1/feedback/"
+                    + URLEncoder.encode(workload, StandardCharsets.UTF_8).replace("+", "%20") + "/" + action);
+            HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(StatusCommand.CONNECT_TIMEOUT);
+            DaemonAddress.trust(client, Optional.ofNullable(caFile)
+                    .or(() -> cfg.server().web().tls().map(t -> t.certFile())));
+            HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(StatusCommand.REQUEST_TIMEOUT)
+                    .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+            if (json != null) {
+                req.header("Content-Type", "application/json");
+            }
+            Optional.ofNullable(tokenFile).or(() -> cfg.notifications().webhook().bearerTokenFile())
+                    .ifPresent(f -> req.header("Authorization", "Bearer " + SecretFile.read(f)));
+            try {
+                return Optional.of(client.build().send(req.build(), HttpResponse.BodyHandlers.ofString()));
+            } catch (ConnectException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** Prints why the daemon could not be asked, or what it refused; the exit code. */
+        static int failed(PrintWriter err, URI base, String why) {
+            err.println("error: " + (why.startsWith("HTTP") ? "the daemon at " + base + " answered " + why
+                    : "cannot reach the Headroom daemon at " + base + " (" + why + ")"));
+            err.flush();
+            return Main.EXIT_RUNTIME;
+        }
+    }
+
     /** {@code headroom feedback reset WORKLOAD}: asks the running daemon, or edits the file when none runs. */
     @Command(name = "reset", mixinStandardHelpOptions = true,
             description = {"Undoes everything feedback learnt about WORKLOAD. Asks the running daemon",
@@ -110,16 +180,11 @@ final class FeedbackCommand implements Callable<Integer> {
         @Mixin
         ConfigOption config;
 
+        @Mixin
+        DaemonCall daemon;
+
         @Parameters(paramLabel = "WORKLOAD", description = "The workload (libvirt domain) name.")
         String workload;
-
-        @Option(names = "--token-file", paramLabel = "FILE",
-                description = "Bearer token for the daemon (default: notify.webhook.bearer_token_file).")
-        Path tokenFile;
-
-        @Option(names = "--ca-file", paramLabel = "FILE",
-                description = "PEM CAs for the daemon's TLS certificate (default: server.web_config_file's cert_file).")
-        Path caFile;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -128,21 +193,14 @@ final class FeedbackCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             HeadroomConfig cfg = config.load();
             PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
             URI base = DaemonAddress.of(cfg.server(), config.file, spec.commandLine());
-            URI uri = URI.create(base + "/api/v1/feedback/"
-                    + URLEncoder.encode(workload, StandardCharsets.UTF_8).replace("+", "%20") + "/reset");
-            HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(StatusCommand.CONNECT_TIMEOUT);
-            DaemonAddress.trust(client, Optional.ofNullable(caFile)
-                    .or(() -> cfg.server().web().tls().map(t -> t.certFile())));
-            HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(StatusCommand.REQUEST_TIMEOUT)
-                    .POST(HttpRequest.BodyPublishers.noBody());
-            Optional.ofNullable(tokenFile).or(() -> cfg.notifications().webhook().bearerTokenFile())
-                    .ifPresent(f -> req.header("Authorization", "Bearer " + SecretFile.read(f)));
-            HttpResponse<String> r;
+            Optional<HttpResponse<String>> r;
             try {
-                r = client.build().send(req.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (ConnectException e) {
+                r = daemon.post(cfg, base, workload, "reset", null);
+            } catch (IOException e) {
+                return DaemonCall.failed(spec.commandLine().getErr(), base, StatusCommand.describe(e));
+            }
+            if (r.isEmpty()) {
                 // Nothing listens: no daemon owns the file, so it is safe to change it here.
                 boolean had = Adaptations.open(cfg.stateDir()).reset(workload);
                 out.println(had ? "reset " + workload + " in " + cfg.stateDir().resolve(Adaptations.FILE_NAME)
@@ -150,20 +208,101 @@ final class FeedbackCommand implements Callable<Integer> {
                         : "feedback has learnt nothing about " + workload + "; nothing to reset");
                 out.flush();
                 return had ? 0 : Main.EXIT_RUNTIME;
-            } catch (IOException e) {
-                err.println("error: cannot reach the Headroom daemon at " + base + " (" + StatusCommand.describe(e)
-                        + ")");
-                err.flush();
-                return Main.EXIT_RUNTIME;
             }
-            if (r.statusCode() == 200) {
+            if (r.get().statusCode() == 200) {
                 out.println("reset " + workload + " in the running daemon");
                 out.flush();
                 return 0;
             }
-            err.println("error: the daemon at " + base + " answered HTTP " + r.statusCode() + ": " + r.body().strip());
-            err.flush();
-            return Main.EXIT_RUNTIME;
+            return DaemonCall.failed(spec.commandLine().getErr(), base,
+                    "HTTP " + r.get().statusCode() + ": " + r.get().body().strip());
+        }
+    }
+
+    /** {@code headroom feedback mark WORKLOAD --at T --verdict V}: an operator's verdict. */
+    @Command(name = "mark", mixinStandardHelpOptions = true,
+            description = {"Records an operator's verdict on WORKLOAD at time T. false_positive: normal behaviour",
+                    "(counts as an unnecessary episode; a change held around T is learnt as normal by the next",
+                    "training). true_positive: a real incident (left out of training from --from, default an hour",
+                    "before T, to T; lowers the medium floor like a miss if Headroom held no change then).",
+                    "not_resource: more CPU or memory does not fix it (counts toward futile_to_stop for --kind).",
+                    "Asks the running daemon (POST /api/v1/feedback/WORKLOAD/verdicts); when none listens, records",
+                    "it in state_dir/verdicts.json and feedback.json itself."})
+    static final class MarkCommand implements Callable<Integer> {
+
+        @Mixin
+        ConfigOption config;
+
+        @Mixin
+        DaemonCall daemon;
+
+        @Parameters(paramLabel = "WORKLOAD", description = "The workload (libvirt domain) name.")
+        String workload;
+
+        @Option(names = "--at", required = true, paramLabel = "T", converter = TimeArg.class,
+                description = "The time the verdict is about: RFC 3339, unix seconds, now or now-<duration>.")
+        Instant at;
+
+        @Option(names = "--verdict", required = true, paramLabel = "V",
+                description = "false_positive, true_positive or not_resource.")
+        String verdict;
+
+        @Option(names = "--from", paramLabel = "T", converter = TimeArg.class,
+                description = "For a true_positive: when the incident began (default: an hour before --at).")
+        Instant from;
+
+        @Option(names = "--kind", paramLabel = "FEATURE",
+                description = "The kind of anomaly (the top feature, as headroom feedback list shows kinds).")
+        String kind;
+
+        @Option(names = "--note", paramLabel = "TEXT", description = "Free text kept with the verdict.")
+        String note = "";
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            HeadroomConfig cfg = config.load();
+            PrintWriter out = spec.commandLine().getOut();
+            Verdict v;
+            try {
+                v = new Verdict(workload, Verdict.Call.parse(verdict), at, Optional.ofNullable(from),
+                        Optional.ofNullable(kind), note, Instant.now());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            URI base = DaemonAddress.of(cfg.server(), config.file, spec.commandLine());
+            ObjectNode body = Verdicts.encode(v);
+            body.remove(List.of("workload", "recorded_at"));
+            Optional<HttpResponse<String>> r;
+            try {
+                r = daemon.post(cfg, base, workload, "verdicts", body.toString());
+            } catch (IOException e) {
+                return DaemonCall.failed(spec.commandLine().getErr(), base, StatusCommand.describe(e));
+            }
+            if (r.isEmpty()) {
+                // Nothing listens: no daemon owns the files. Without its memory of when changes were held, a true
+                // positive counts as a miss.
+                Optional<Adaptations.Change> c = Verdicts.open(cfg.stateDir()).mark(v, false,
+                        Adaptations.open(cfg.stateDir()), cfg.feedback());
+                out.println("recorded " + v.call().label() + " for " + workload + " at " + v.at() + " in "
+                        + cfg.stateDir().resolve(Verdicts.FILE_NAME) + " (no daemon listens at " + base + ")"
+                        + c.map(x -> "; adaptation: " + x.what()).orElse(""));
+                out.flush();
+                return 0;
+            }
+            if (r.get().statusCode() == 201) {
+                String adaptation = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.get().body())
+                        .path("adaptation").asText("");
+                out.println("recorded " + v.call().label() + " for " + workload + " at " + v.at()
+                        + " in the running daemon" + (adaptation.isEmpty() || adaptation.equals("null") ? ""
+                        : "; adaptation: " + adaptation));
+                out.flush();
+                return 0;
+            }
+            return DaemonCall.failed(spec.commandLine().getErr(), base,
+                    "HTTP " + r.get().statusCode() + ": " + r.get().body().strip());
         }
     }
 }

@@ -9,6 +9,8 @@ import io.headroom.config.HeadroomConfig;
 import io.headroom.cycle.ActingTracker;
 import io.headroom.cycle.Cycle;
 import io.headroom.feedback.Adaptations;
+import io.headroom.feedback.Verdict;
+import io.headroom.feedback.Verdicts;
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Scorer;
 import io.headroom.config.WorkloadsConfig;
@@ -82,6 +84,8 @@ public final class Daemon implements AutoCloseable {
     private HttpServerVerticle http;
     private CycleVerticle collection;
     private Adaptations adaptations;
+    private Verdicts verdicts;
+    private ActingTracker acting;
     private Optional<ConfigReloader> reloader = Optional.empty();
     private java.nio.file.Path configFile;
 
@@ -155,9 +159,10 @@ public final class Daemon implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Clock ticker = MonotonicClock.system();
         FeatureCollector collector = new FeatureCollector(client, metrics);
-        ActingTracker acting = new ActingTracker(clock.instant().minus(cfg.detection().trainingWindow()));
-        Training training = new Training(cfg, client, collector, registry, acting, failureLog, metrics);
+        acting = new ActingTracker(clock.instant().minus(cfg.detection().trainingWindow()));
         adaptations = Adaptations.open(cfg.stateDir());
+        verdicts = Verdicts.open(cfg.stateDir());
+        Training training = new Training(cfg, client, collector, registry, acting, failureLog, verdicts, metrics);
         Cycle cycle = new Cycle(cfg.features(), cfg.collection().step(), new Scorer(cfg.detection(), registry, metrics),
                 actuation, acting, new Cycle.Learning(adaptations, cfg.feedback(),
                         cfg.decide().tiers().medium().minScore()), metrics);
@@ -219,11 +224,18 @@ public final class Daemon implements AutoCloseable {
             live.add(new WebhookReload(webhook, cfg));
             token = Optional.of(webhook::authorize);
         }
-        mounts.add(new FeedbackApi(adaptations, token, cfg.server().loopback(), httpPool)::mount);
+        mounts.add(new FeedbackApi(adaptations, verdicts, this::acted, cfg.feedback(), Clock.systemUTC(), token,
+                cfg.server().loopback(), httpPool)::mount);
         // After the webhook: the status API's catch-all answers every other /api path.
         mounts.add(new StatusApi(collection::latest, collection, cfg.act().mode(), cfg.collection().interval(), httpPool,
                 otherApiPaths)::mount);
         return mounts;
+    }
+
+    /** True if Headroom held a change on the verdict's workload at its time (as far as this process knows). */
+    private boolean acted(Verdict v) {
+        return acting.intervals(java.time.Instant.now()).getOrDefault(v.workload(), List.of()).stream()
+                .anyMatch(i -> i.contains(v.at()));
     }
 
     /** The latest cycle's snapshot, for tests and the status API. */

@@ -13,6 +13,7 @@ import io.headroom.config.HeadroomConfig;
 import io.headroom.detect.Interval;
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Retrainer;
+import io.headroom.feedback.Verdicts;
 import io.headroom.metrics.Metrics;
 import io.headroom.notify.FailureInterval;
 import io.headroom.notify.FailureLog;
@@ -44,11 +45,13 @@ final class Training {
     private final ActingTracker acting;
     private final Metrics metrics;
     private final FailureLog failureLog;
+    private final Verdicts verdicts;
     private volatile Map<String, String> groups = Map.of();
 
     Training(HeadroomConfig cfg, PrometheusClient client, FeatureCollector collector, ModelRegistry registry,
-             ActingTracker acting, FailureLog failureLog, Metrics metrics) {
+             ActingTracker acting, FailureLog failureLog, Verdicts verdicts, Metrics metrics) {
         this.failureLog = failureLog;
+        this.verdicts = verdicts;
         this.cfg = cfg;
         this.client = client;
         this.collector = collector;
@@ -63,7 +66,8 @@ final class Training {
         Retrainer.Result result = metrics.timeStage("train", () -> {
             DetectionConfig d = cfg.detection();
             StepGrid grid = StepGrid.aligned(now.minus(d.trainingWindow()), now, cfg.collection().step());
-            Exclusions excluded = new Exclusions().failures(failures(grid)).acting(acting, now);
+            Exclusions excluded = new Exclusions().failures(failures(grid)).acting(acting, now)
+                    .verdicts(verdicts.all());
             // Failures reported to the webhook (OOM, service down, ...) count like the failure query's.
             for (FailureInterval f : failureLog.between(grid.start(), now)) {
                 excluded.failure(f.workload(), new Interval(f.start(), f.end().orElse(now)));

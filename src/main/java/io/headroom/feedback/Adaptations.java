@@ -35,7 +35,7 @@ public final class Adaptations {
     public static final String FILE_NAME = "feedback.json";
 
     private static final Logger LOG = LoggerFactory.getLogger(Adaptations.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StateFile.JSON;
 
     /** The policy's input after adaptations: scores with each workload's floor moved, and raises held back. */
     public record Applied(Map<String, WorkloadScore> scores, Map<String, FeedbackHold> holds) {
@@ -66,34 +66,20 @@ public final class Adaptations {
      * renamed aside, and learning starts again: adaptations only ever move a policy within bounds.
      */
     public static Adaptations open(Path stateDir) {
-        Path f = stateDir.resolve(FILE_NAME);
-        Adaptations s = new Adaptations(Optional.of(f));
-        if (Files.exists(f)) {
-            try {
-                JsonNode root = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
-                root.path("workloads").fields().forEachRemaining(e -> s.byWorkload.put(e.getKey(), decode(e.getValue())));
-            } catch (IOException | RuntimeException e) {
-                s.byWorkload.clear();
-                Path aside = f.resolveSibling(FILE_NAME + ".unreadable");
-                LOG.error("feedback: cannot read {} ({}); moved to {}, adaptations start again", f, e.toString(), aside);
-                try {
-                    Files.move(f, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException moveFailed) {
-                    LOG.error("feedback: cannot move {} aside: {}", f, moveFailed.toString());
-                }
-            }
-        }
+        Adaptations s = new Adaptations(Optional.of(stateDir.resolve(FILE_NAME)));
+        StateFile.load(s.file.get(), root -> {
+            SortedMap<String, Adaptation> read = new TreeMap<>();
+            root.path("workloads").fields().forEachRemaining(e -> read.put(e.getKey(), decode(e.getValue())));
+            s.byWorkload.putAll(read);
+        });
         return s;
     }
 
     /** Reads the file in {@code stateDir} without keeping it open for writing: for {@code headroom feedback list}. */
     public static SortedMap<String, Adaptation> read(Path stateDir) throws IOException {
-        Path f = stateDir.resolve(FILE_NAME);
         SortedMap<String, Adaptation> out = new TreeMap<>();
-        if (Files.exists(f)) {
-            JSON.readTree(Files.readString(f, StandardCharsets.UTF_8)).path("workloads").fields()
-                    .forEachRemaining(e -> out.put(e.getKey(), decode(e.getValue())));
-        }
+        StateFile.read(stateDir.resolve(FILE_NAME)).path("workloads").fields()
+                .forEachRemaining(e -> out.put(e.getKey(), decode(e.getValue())));
         return out;
     }
 
@@ -207,12 +193,7 @@ public final class Adaptations {
         root.put("version", 1);
         ObjectNode ws = root.putObject("workloads");
         byWorkload.forEach((w, a) -> ws.set(w, encode(a)));
-        try {
-            DurableFile.replace(file.get(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-        } catch (IOException e) {
-            // Kept in memory; the next change tries again. Losing it costs re-learning, never a wrong change.
-            LOG.error("feedback: cannot write {}: {}", file.get(), e.toString());
-        }
+        StateFile.write(file.get(), root);
     }
 
     static ObjectNode encode(Adaptation a) {

@@ -6,6 +6,7 @@ import io.headroom.act.WorkloadRecord;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.WorkloadState;
 import io.headroom.detect.Interval;
+import io.headroom.feedback.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,35 @@ class ExclusionsTest {
         // The change held since 05:00 is still open: it ends at the training's "now".
         assertThat(out.get("web-1")).containsExactlyInAnyOrder(hours(1, 2), hours(2, 3), hours(5, 6));
         assertThat(out.get("db-1")).containsExactly(hours(3, 4));
+    }
+
+    static Verdict verdict(String w, Verdict.Call call, int atHour, Integer fromHour) {
+        return new Verdict(w, call, T0.plusSeconds(3600L * atHour),
+                Optional.ofNullable(fromHour).map(h -> T0.plusSeconds(3600L * h)), Optional.empty(), "",
+                T0.plusSeconds(3600L * 48));
+    }
+
+    @Test
+    void verdictsLearnAFalsePositivesHeldChangeAndLeaveOutATruePositivesIncident() {
+        ActingTracker acting = new ActingTracker(T0);
+        acting.update(Map.of("web-1", raised(false), "db-1", raised(false)), T0);
+        acting.update(Map.of("web-1", raised(true), "db-1", raised(true)), T0.plusSeconds(3600 * 2));
+        acting.update(Map.of("web-1", raised(false), "db-1", raised(false)), T0.plusSeconds(3600 * 3));
+        acting.update(Map.of("web-1", raised(true), "db-1", raised(false)), T0.plusSeconds(3600 * 5));
+        Map<String, List<Interval>> out = new Exclusions()
+                .acting(acting, T0.plusSeconds(3600 * 6))
+                .verdicts(List.of(
+                        // web-1's change held 02:00-03:00 was for normal behaviour: learnt from after all
+                        verdict("web-1", Verdict.Call.FALSE_POSITIVE, 2, null),
+                        // an incident Headroom missed on db-1, 08:00-10:00, and one given no start (the hour before)
+                        verdict("db-1", Verdict.Call.TRUE_POSITIVE, 10, 8),
+                        verdict("db-1", Verdict.Call.TRUE_POSITIVE, 20, null),
+                        // not_resource changes nothing training leaves out
+                        verdict("web-2", Verdict.Call.NOT_RESOURCE, 1, null)))
+                .build();
+        assertThat(out.get("web-1")).containsExactly(hours(5, 6));
+        assertThat(out.get("db-1")).containsExactlyInAnyOrder(hours(2, 3), hours(8, 10), hours(19, 20));
+        assertThat(out).doesNotContainKey("web-2");
     }
 
     @Test

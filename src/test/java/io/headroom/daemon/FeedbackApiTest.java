@@ -9,6 +9,8 @@ import io.headroom.config.WebhookConfig;
 import io.headroom.feedback.Adaptations;
 import io.headroom.feedback.Judgement;
 import io.headroom.feedback.Outcome;
+import io.headroom.feedback.Verdict;
+import io.headroom.feedback.Verdicts;
 import io.headroom.http.HttpServerVerticle;
 import io.headroom.metrics.Metrics;
 import io.headroom.notify.FailureLog;
@@ -52,6 +54,8 @@ class FeedbackApiTest {
     Path state;
     Path token;
     Adaptations store;
+    Verdicts verdicts;
+    static final Instant NOW = T.plusSeconds(86_400);
 
     record Run(int exit, String out, String err) {}
 
@@ -68,6 +72,7 @@ class FeedbackApiTest {
         token = dir.resolve("token");
         Files.writeString(token, "s3cret\n");
         store = Adaptations.open(state);
+        verdicts = Verdicts.open(state);
         FeedbackConfig cfg = FeedbackConfig.DEFAULT;
         for (int i = 0; i < 3; i++) {
             store.learn(List.of(new Judgement("web-1", Outcome.UNNECESSARY, T, T.plusSeconds(600), "peak within",
@@ -89,7 +94,8 @@ class FeedbackApiTest {
         WebhookReceiver webhook = new WebhookReceiver(new WebhookConfig(true, "/api/v1/alerts/webhook",
                 Optional.of(token), 1 << 20, "domain"), FailureLog.open(dir.resolve("failures.jsonl")), pool,
                 Metrics.isolated());
-        FeedbackApi api = new FeedbackApi(store, Optional.of(webhook::authorize), true, pool);
+        FeedbackApi api = new FeedbackApi(store, verdicts, v -> v.workload().equals("acted-on"), FeedbackConfig.DEFAULT,
+                java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC), Optional.of(webhook::authorize), true, pool);
         HttpServerVerticle http = new HttpServerVerticle(new ServerConfig("127.0.0.1", 0), Metrics.isolated(),
                 Optional::empty, pool, List.<Consumer<Router>>of(api::mount));
         vertx.deployVerticle(http).await();
@@ -97,8 +103,13 @@ class FeedbackApiTest {
     }
 
     static HttpResponse<String> post(int port, String path, Optional<String> bearer) throws Exception {
+        return post(port, path, bearer, null);
+    }
+
+    static HttpResponse<String> post(int port, String path, Optional<String> bearer, String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody());
+                .timeout(Duration.ofSeconds(10)).POST(json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
         bearer.ifPresent(t -> b.header("Authorization", "Bearer " + t));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -140,5 +151,89 @@ class FeedbackApiTest {
         Run again = headroom("feedback", "reset", "db-1", "--config", cfg.toString());
         assertThat(again.exit()).isEqualTo(Main.EXIT_RUNTIME);
         assertThat(again.out()).contains("learnt nothing about db-1");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "not json | the body is not JSON",
+            "[] | must be a JSON object",
+            "{\"at\": \"2026-12-01T10:00:00Z\"} | missing verdict",
+            "{\"verdict\": \"false_positive\"} | missing at",
+            "{\"verdict\": \"maybe\", \"at\": \"2026-12-01T10:00:00Z\"} | unknown verdict \\\"maybe\\\"",
+            "{\"verdict\": \"false_positive\", \"at\": \"yesterday\"} | is not an RFC 3339 time",
+            "{\"verdict\": \"false_positive\", \"at\": \"2026-12-05T00:00:00Z\"} | is in the future",
+            "{\"verdict\": \"true_positive\", \"at\": \"2026-12-01T10:00:00Z\", \"from\": \"2026-12-01T11:00:00Z\"} | is after at",
+            "{\"verdict\": \"false_positive\", \"at\": \"2026-12-01T10:00:00Z\", \"from\": \"2026-12-01T09:00:00Z\"} | from is only for a true_positive",
+            "{\"verdict\": \"false_positive\", \"at\": \"2026-12-01T10:00:00Z\", \"when\": 1} | unknown field \\\"when\\\"",
+            "{\"verdict\": \"false_positive\", \"at\": 5} | at must be a string"})
+    void aBadVerdictIsA400WithTheReasonAndRecordsNothing(String body, String reason, Vertx vertx) throws Exception {
+        int port = serve(vertx);
+        HttpResponse<String> r = post(port, "/api/v1/feedback/web-1/verdicts", Optional.of("s3cret"), body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("bad verdict: ").contains(reason);
+        assertThat(verdicts.all()).isEmpty();
+        assertThat(Verdicts.read(state)).isEmpty();
+    }
+
+    @Test
+    void verdictsNeedTheTokenAreKeptAndAdaptThePolicy(Vertx vertx) throws Exception {
+        int port = serve(vertx);
+        String fp = "{\"verdict\": \"false_positive\", \"at\": \"2026-12-01T10:00:00Z\", \"kind\": \"net_latency\","
+                + " \"note\": \"nightly backup\"}";
+        assertThat(post(port, "/api/v1/feedback/db-1/verdicts", Optional.empty(), fp).statusCode()).isEqualTo(401);
+        assertThat(verdicts.all()).isEmpty();
+
+        // db-1 has a floor shift of 0 and no unnecessary count yet: three false positives raise its floor.
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = post(port, "/api/v1/feedback/db-1/verdicts", Optional.of("s3cret"), fp);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            assertThat(r.body()).contains("\"verdict\":\"false_positive\"", "\"note\":\"nightly backup\"");
+        }
+        assertThat(store.of("db-1").floorShift()).isEqualTo(5);
+        assertThat(store.of("db-1").lastChange()).hasValueSatisfying(c -> assertThat(c)
+                .contains("operator verdict false_positive at 2026-12-01T10:00:00Z: nightly backup"));
+
+        // A true positive when Headroom held no change is a miss: the floor falls a step.
+        HttpResponse<String> tp = post(port, "/api/v1/feedback/db-1/verdicts", Optional.of("s3cret"),
+                "{\"verdict\": \"true_positive\", \"at\": \"2026-12-01T12:00:00Z\", \"from\": \"2026-12-01T11:00:00Z\"}");
+        assertThat(tp.statusCode()).as(tp.body()).isEqualTo(201);
+        assertThat(tp.body()).contains("medium floor +5 -> 0 after a missed failure");
+        // One Headroom acted on confirms the policy: recorded, nothing learnt.
+        HttpResponse<String> confirmed = post(port, "/api/v1/feedback/acted-on/verdicts", Optional.of("s3cret"),
+                "{\"verdict\": \"true_positive\", \"at\": \"2026-12-01T12:00:00Z\"}");
+        assertThat(confirmed.body()).contains("\"adaptation\":null");
+        assertThat(store.all()).doesNotContainKey("acted-on");
+
+        List<Verdict> kept = Verdicts.read(state);
+        assertThat(kept).hasSize(5).extracting(v -> v.call().label())
+                .containsExactly("false_positive", "false_positive", "false_positive", "true_positive", "true_positive");
+        assertThat(kept.get(3).from()).hasValue(Instant.parse("2026-12-01T11:00:00Z"));
+        assertThat(kept.get(0).recordedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void markGoesThroughTheDaemonOrIntoTheFilesWhenNoneListens(Vertx vertx) throws Exception {
+        int port = serve(vertx);
+        Run r = headroom("feedback", "mark", "web-1", "--at", "2026-12-01T10:00:00Z", "--verdict", "not_resource",
+                "--kind", "disk_read_bytes", "--config", config(port).toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("recorded not_resource for web-1 at 2026-12-01T10:00:00Z in the running daemon");
+        assertThat(store.of("web-1").futileStreaks()).containsEntry("disk_read_bytes", 1);
+
+        Run bad = headroom("feedback", "mark", "web-1", "--at", "2026-12-01T10:00:00Z", "--verdict", "wrong",
+                "--config", config(port).toString());
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("unknown verdict \"wrong\"");
+
+        Path offline = config(FreePorts.loopback());
+        Run file = headroom("feedback", "mark", "db-1", "--at", "2026-12-01T10:00:00Z", "--verdict", "true_positive",
+                "--note", "disk full", "--config", offline.toString());
+        assertThat(file.exit()).as(file.err()).isZero();
+        assertThat(file.out()).contains("in " + state.resolve("verdicts.json"), "no daemon listens",
+                "adaptation: medium floor 0 -> -5");
+        Run list = headroom("feedback", "list", "--config", offline.toString());
+        assertThat(list.out()).contains("verdicts (2, newest 20 shown):",
+                "web-1  not_resource  at 2026-12-01T10:00:00Z  kind disk_read_bytes",
+                "db-1  true_positive  at 2026-12-01T10:00:00Z  \"disk full\"");
     }
 }

@@ -96,14 +96,17 @@ class DashboardsIT {
 
     /**
      * A state dir in which feedback already learnt about web-2 (as a daemon that ran for weeks would have): disk
-     * anomalies get no more resources, which its CPU surge is not, so the adaptation panels have something to show
-     * and the surge is still raised.
+     * anomalies get no more resources and network-transmit anomalies are held inside an envelope, neither of which
+     * its CPU surge is, so the adaptation panels have something to show and the surge is still raised.
      */
     static Path learnt(Path stateDir) throws Exception {
         Files.createDirectory(stateDir);
         Files.writeString(stateDir.resolve("feedback.json"), """
                 {"version": 1, "workloads": {"web-2": {"floor_shift": 5, "unnecessary_streak": 0, "futile_streaks": {},
-                  "no_resources": ["disk_read_bytes"], "last_change": "no more resources for disk_read_bytes anomalies",
+                  "no_resources": ["disk_read_bytes"],
+                  "envelopes": {"net_tx_bytes": {"episodes": 3, "cpu_cores": 0.6, "memory_bytes": 1288490188,
+                                                 "in_force": true}},
+                  "last_change": "no more resources for disk_read_bytes anomalies",
                   "changed_at": "2026-12-01T00:00:00Z"}}}
                 """);
         return stateDir;
