@@ -11,10 +11,18 @@ package io.headroom.config;
  *                           {@code unnecessary} episodes of one kind that put its envelope in force
  * @param futileToStop       consecutive {@code failed} or {@code not_resource} episodes of one kind (top feature)
  *                           after which that kind gets no more resources, only alerts
+ * @param explore            the share of episodes that begin in the medium tier whose raises are held back as a
+ *                           no-action baseline (0, the default, never); the high and critical tiers are never held
  */
 public record FeedbackConfig(boolean adapt, int floorStep, int maxFloorRaise, int maxFloorDrop, int unnecessaryToRaise,
-                             int futileToStop) {
+                             int futileToStop, double explore) {
 
     /** The defaults. */
-    public static final FeedbackConfig DEFAULT = new FeedbackConfig(true, 5, 15, 10, 3, 3);
+    public static final FeedbackConfig DEFAULT = new FeedbackConfig(true, 5, 15, 10, 3, 3, 0);
+
+    /** No exploration. */
+    public FeedbackConfig(boolean adapt, int floorStep, int maxFloorRaise, int maxFloorDrop, int unnecessaryToRaise,
+                          int futileToStop) {
+        this(adapt, floorStep, maxFloorRaise, maxFloorDrop, unnecessaryToRaise, futileToStop, 0);
+    }
 }

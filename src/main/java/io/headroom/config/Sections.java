@@ -57,8 +57,9 @@ final class Sections {
         }
         int unnecessary = n.child("unnecessary_to_raise").integer(d.unnecessaryToRaise(), 1, 100);
         int futile = n.child("futile_to_stop").integer(d.futileToStop(), 1, 100);
+        double explore = n.child("explore").number(d.explore(), 0, 0.5);
         n.rejectUnknownKeys();
-        return new FeedbackConfig(adapt, step, raise, drop, unnecessary, futile);
+        return new FeedbackConfig(adapt, step, raise, drop, unnecessary, futile, explore);
     }
 
     static PrometheusConfig prometheus(ConfigNode n) {

@@ -13,12 +13,16 @@ import io.headroom.config.FeedbackConfig;
 import io.headroom.feedback.Adaptation;
 import io.headroom.feedback.Adaptations;
 import io.headroom.feedback.EpisodeTracker;
+import io.headroom.feedback.Exploration;
 import io.headroom.feedback.Judgement;
+import io.headroom.feedback.Outcome;
+import io.headroom.feedback.Verdicts;
 import io.headroom.feedback.Outcome;
 import io.headroom.metrics.Metrics;
 import java.time.Duration;
 import io.prometheus.client.Gauge;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +55,7 @@ public final class Cycle {
      */
     public record Acted(List<WorkloadReport> reports, SortedMap<String, WorkloadRecord> records,
                         List<Judgement> judgements, Map<String, Instant> episodes, List<Adaptations.Change> adapted,
-                        SortedMap<String, Adaptation> adaptations) {
+                        SortedMap<String, Adaptation> adaptations, boolean retrain) {
 
         public Acted {
             reports = List.copyOf(reports);
@@ -60,6 +64,12 @@ public final class Cycle {
             adapted = List.copyOf(adapted);
         }
     }
+
+    /**
+     * The least time between two trainings a miss asks for: a guest that fails again and again, unseen each time,
+     * must not keep the trainer busy.
+     */
+    public static final Duration RETRAIN_AFTER_MISS_GAP = Duration.ofMinutes(10);
 
     private final List<FeatureSpec> features;
     private final Duration step;
@@ -80,8 +90,15 @@ public final class Cycle {
      * @param store       every workload's adaptation, persisted or not
      * @param config      {@code feedback}: whether adaptations apply, and their bounds
      * @param mediumFloor {@code decide.tiers.medium.min_score}, the floor adaptations move per workload
+     * @param highFloor   {@code decide.tiers.high.min_score}: exploration never holds a score at or above it
+     * @param verdicts    operators' verdicts, where a missed failure is recorded as an incident for training to
+     *                    leave out
      */
-    public record Learning(Adaptations store, FeedbackConfig config, int mediumFloor) {}
+    public record Learning(Adaptations store, FeedbackConfig config, int mediumFloor, int highFloor,
+                           Verdicts verdicts) {}
+
+    /** Each workload's exploration draw for its current medium-tier episode; only the libvirt pool's thread. */
+    private final Map<String, Exploration.Choice> explored = new HashMap<>();
 
     /**
      * @param features  the configured features, in matrix order
@@ -141,7 +158,7 @@ public final class Cycle {
         if (learning.config().adapt()) {
             Adaptations.Applied applied = learning.store().apply(policyScores, learning.mediumFloor());
             policyScores = applied.scores();
-            holds = applied.holds();
+            holds = explore(policyScores, applied.holds(), now);
         }
         try {
             reports = actuation.cycle(workloads, policyScores, holds, now);
@@ -157,8 +174,12 @@ public final class Cycle {
         Map<String, Instant> open = episodes.openSince();
         for (Judgement j : judged) {
             metrics.feedbackOutcomes.labels(j.outcome().label()).inc();
-            LOG.info("episode judged workload={} outcome={} from={} to={} evidence=\"{}\"", j.workload(),
-                    j.outcome().label(), j.start(), j.end(), j.evidence());
+            // With exploration on, which arm the episode was in: the logged outcome and probability are what an
+            // offline evaluation of another policy weighs.
+            Exploration.Choice arm = explored.remove(j.workload());
+            LOG.info("episode judged workload={} outcome={} from={} to={} evidence=\"{}\"{}", j.workload(),
+                    j.outcome().label(), j.start(), j.end(), j.evidence(),
+                    arm == null ? "" : " exploration=" + arm.describe());
         }
         // Learnt even with adaptation off, so that turning it on starts from what was seen.
         List<Adaptations.Change> adapted = learning.store().learn(judged, learning.config());
@@ -167,8 +188,54 @@ public final class Cycle {
             LOG.info("feedback adaptation workload={} applied={} change=\"{}\"", c.workload(),
                     learning.config().adapt(), c.what());
         }
+        // A miss says the model took the run-up to a failure for normal: that run-up is left out of training from now
+        // on (as an operator's true_positive would leave it), and a retraining is asked for so that it stops being
+        // learnt at once, not at the next scheduled training.
+        boolean retrain = false;
+        if (learning.config().adapt()) {
+            for (Judgement j : judged) {
+                if (j.outcome() == Outcome.MISSED) {
+                    learning.verdicts().missed(j.workload(), wall);
+                    retrain = true;
+                }
+            }
+        }
         exportAdaptationsAndEpisodes(records.keySet(), open.keySet());
-        return new Acted(reports, records, judged, open, adapted, learning.store().all());
+        return new Acted(reports, records, judged, open, adapted, learning.store().all(), retrain);
+    }
+
+    /**
+     * {@code holds} plus exploration's: the first cycle a workload without an episode scores in the medium tier draws
+     * whether that episode is a no-action baseline ({@link Exploration}); while it is and the score stays below the
+     * high floor, its raises are held. The draw is kept until the score falls below the medium floor with no episode
+     * open, so one episode is drawn once.
+     */
+    private Map<String, FeedbackHold> explore(Map<String, WorkloadScore> scores, Map<String, FeedbackHold> holds,
+                                              Instant now) {
+        double share = learning.config().explore();
+        if (share <= 0) {
+            return holds;
+        }
+        Map<String, FeedbackHold> out = new HashMap<>(holds);
+        Set<String> open = episodes.openEpisodes();
+        explored.keySet().removeIf(w -> !open.contains(w)
+                && (!scores.containsKey(w) || scores.get(w).score() < learning.mediumFloor()));
+        scores.forEach((w, s) -> {
+            boolean medium = s.score() >= learning.mediumFloor() && s.score() < learning.highFloor();
+            if (medium && !open.contains(w) && !explored.containsKey(w)) {
+                Exploration.Choice c = Exploration.choose(w, now, share);
+                explored.put(w, c);
+                metrics.feedbackExplorations.labels(c.hold() ? "hold" : "raise").inc();
+                LOG.info("feedback exploration workload={} score={} choice={} share={}", w,
+                        String.format(java.util.Locale.ROOT, "%.1f", s.score()), c.describe(), share);
+            }
+            Exploration.Choice c = explored.get(w);
+            if (medium && c != null && c.hold()) {
+                out.putIfAbsent(w, FeedbackHold.always("feedback exploration: this episode is a no-action baseline, "
+                        + c.describe() + "; the high and critical tiers are never held"));
+            }
+        });
+        return out;
     }
 
     /**

@@ -202,6 +202,9 @@ final class CycleVerticle extends VerticleBase implements Readiness {
 
     private Snapshot actOn(Snapshot s, Stages st) {
         Cycle.Acted acted = st.cycle().act(s.workloads(), s.scores(), s.takenAt(), s.wallAt(), s.failing());
+        if (acted.retrain()) {
+            st.training().ask();
+        }
         return s.withActuation(acted.reports(), acted.records(),
                 LastChange.next(s.changes(), acted.reports(), acted.records()), acted.episodes(), acted.judgements(),
                 acted.adaptations());

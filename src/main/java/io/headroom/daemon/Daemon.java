@@ -165,7 +165,8 @@ public final class Daemon implements AutoCloseable {
         Training training = new Training(cfg, client, collector, registry, acting, failureLog, verdicts, metrics);
         Cycle cycle = new Cycle(cfg.features(), cfg.collection().step(), new Scorer(cfg.detection(), registry, metrics),
                 actuation, acting, new Cycle.Learning(adaptations, cfg.feedback(),
-                        cfg.decide().tiers().medium().minScore()), metrics);
+                        cfg.decide().tiers().medium().minScore(), cfg.decide().tiers().high().minScore(), verdicts),
+                metrics);
         CycleVerticle.Stages stages = new CycleVerticle.Stages(cycle, training, new FailingNow(cfg, client, failureLog),
                 notifications, libvirtPool);
         collection = new CycleVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
@@ -185,7 +186,8 @@ public final class Daemon implements AutoCloseable {
         vertx.deployVerticle(collection).await();
         vertx.deployVerticle(new TrainingVerticle(training::run, registry,
                 () -> collection.latest().map(Snapshot::workloads), trainPool,
-                cfg.detection().retrainEvery(), TrainingVerticle.CHECK_EVERY, clock, metrics)).await();
+                cfg.detection().retrainEvery(), TrainingVerticle.CHECK_EVERY, clock, metrics, training::takeAsked))
+                .await();
         LOG.info("headroom {} listening on {}://{}:{} basic_auth={} prometheus={} workloads_from={}",
                 Version.current(), cfg.server().web().scheme(), cfg.server().host(), http.actualPort(),
                 cfg.server().web().basicAuth(), cfg.prometheus().url(), cfg.workloads().source());

@@ -47,6 +47,8 @@ final class Training {
     private final FailureLog failureLog;
     private final Verdicts verdicts;
     private volatile Map<String, String> groups = Map.of();
+    /** A cycle found a missed failure and asked for a training before the schedule's. */
+    private final java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
 
     Training(HeadroomConfig cfg, PrometheusClient client, FeatureCollector collector, ModelRegistry registry,
              ActingTracker acting, FailureLog failureLog, Verdicts verdicts, Metrics metrics) {
@@ -108,6 +110,16 @@ final class Training {
         if (!dropped.isEmpty()) {
             LOG.info("dropped models of departed workloads models={}", dropped.size());
         }
+    }
+
+    /** Asks for a training sooner than the schedule (a missed failure); {@link TrainingVerticle} takes it. */
+    void ask() {
+        asked.set(true);
+    }
+
+    /** Whether a training was asked for since the last call; clears it. */
+    boolean takeAsked() {
+        return asked.getAndSet(false);
     }
 
     /** Workload to group value, from the last training. */

@@ -1,5 +1,6 @@
 package io.headroom.daemon;
 
+import io.headroom.cycle.Cycle;
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.WorkloadModel;
 import io.headroom.metrics.Metrics;
@@ -43,6 +44,10 @@ final class TrainingVerticle extends VerticleBase {
     private final Metrics metrics;
     private final AtomicBoolean running = new AtomicBoolean();
     private RetrainSchedule schedule;
+    private final java.util.function.BooleanSupplier asked;
+    /** A training asked for out of schedule, waiting for {@link Cycle#RETRAIN_AFTER_MISS_GAP} or a free trainer. */
+    private boolean pendingAsk;
+    private Instant lastStart;
     private long timerId = -1;
 
     /**
@@ -51,6 +56,14 @@ final class TrainingVerticle extends VerticleBase {
      */
     TrainingVerticle(Trainer trainer, ModelRegistry registry, Supplier<Optional<SortedSet<String>>> workloads,
                      WorkerExecutor pool, Duration every, Duration checkEvery, Clock clock, Metrics metrics) {
+        this(trainer, registry, workloads, pool, every, checkEvery, clock, metrics, () -> false);
+    }
+
+    /** @param asked whether a training was asked for out of schedule since the last call (clears it) */
+    TrainingVerticle(Trainer trainer, ModelRegistry registry, Supplier<Optional<SortedSet<String>>> workloads,
+                     WorkerExecutor pool, Duration every, Duration checkEvery, Clock clock, Metrics metrics,
+                     java.util.function.BooleanSupplier asked) {
+        this.asked = asked;
         this.trainer = trainer;
         this.registry = registry;
         this.workloads = workloads;
@@ -80,9 +93,18 @@ final class TrainingVerticle extends VerticleBase {
     private void check() {
         Instant now = clock.instant();
         Optional<SortedSet<String>> names = workloads.get();
+        pendingAsk |= asked.getAsBoolean();
+        boolean due = schedule.due(now);
+        boolean early = !due && pendingAsk
+                && (lastStart == null || !now.isBefore(lastStart.plus(Cycle.RETRAIN_AFTER_MISS_GAP)));
         // Training needs the list of workloads, which the first good cycle provides.
-        if (!schedule.due(now) || names.isEmpty() || !running.compareAndSet(false, true)) {
+        if (!(due || early) || names.isEmpty() || !running.compareAndSet(false, true)) {
             return;
+        }
+        pendingAsk = false;
+        lastStart = now;
+        if (early) {
+            LOG.info("training now, before the schedule's {}: a failure was missed", schedule.next().orElse(now));
         }
         pool.executeBlocking(() -> {
             trainer.train(names.get(), now);

@@ -64,15 +64,34 @@ public final class Verdicts {
      */
     public synchronized Optional<Adaptations.Change> mark(Verdict v, boolean headroomActed, Adaptations adaptations,
                                                           FeedbackConfig cfg) {
+        keep(v);
+        LOG.info("feedback verdict workload={} verdict={} at={} kind={} note=\"{}\"", v.workload(), v.call().label(),
+                v.at(), v.kind().orElse("-"), v.note());
+        return v.judgement(headroomActed).flatMap(j -> adaptations.learn(List.of(j), cfg).stream().findFirst());
+    }
+
+    /**
+     * Records a failure Headroom missed, first seen at {@code at}, as a {@link Verdict.Call#TRUE_POSITIVE} of its own
+     * (so that training leaves out the hour before it and {@code headroom feedback list} shows it). Not learnt again:
+     * the missed judgement itself already was.
+     */
+    public synchronized void missed(String workload, Instant at) {
+        keep(new Verdict(workload, Verdict.Call.TRUE_POSITIVE, at, Optional.empty(), Optional.empty(), MISSED_NOTE,
+                at));
+        LOG.info("feedback: missed failure workload={} at={}: the hour before it is left out of training, and a "
+                + "retraining is asked for", workload, at);
+    }
+
+    private void keep(Verdict v) {
         kept.add(v);
         if (kept.size() > MAX_KEPT) {
             kept.subList(0, kept.size() - MAX_KEPT).clear();
         }
         write();
-        LOG.info("feedback verdict workload={} verdict={} at={} kind={} note=\"{}\"", v.workload(), v.call().label(),
-                v.at(), v.kind().orElse("-"), v.note());
-        return v.judgement(headroomActed).flatMap(j -> adaptations.learn(List.of(j), cfg).stream().findFirst());
     }
+
+    /** The note of a miss Headroom recorded itself. */
+    public static final String MISSED_NOTE = "missed failure, recorded by Headroom";
 
     private void write() {
         if (file.isEmpty()) {

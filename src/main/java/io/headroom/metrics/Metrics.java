@@ -154,6 +154,7 @@ public final class Metrics {
     public final Counter feedbackAdaptations;
     public final Gauge feedbackFloorShift;
     public final Gauge feedbackNoResources;
+    public final Counter feedbackExplorations;
     public final Gauge feedbackHeldWithinCpuCores;
     public final Gauge feedbackHeldWithinMemoryBytes;
     /** The per-workload gauges {@link #forgetAllocation} retires. */
@@ -487,6 +488,12 @@ public final class Metrics {
                 .help("1 while feedback holds back resources from the workload's anomalies of this kind (top feature): "
                         + "they failed or were not resource problems again and again. Alerts go on.")
                 .labelNames("workload", "kind")
+                .register(registry);
+        feedbackExplorations = Counter.build()
+                .name("headroom_feedback_explorations_total")
+                .help("Episodes beginning in the medium tier drawn by exploration (feedback.explore): hold, a no-action "
+                        + "baseline, or raise. Each draw is logged with its probability.")
+                .labelNames("choice")
                 .register(registry);
         feedbackHeldWithinCpuCores = Gauge.build()
                 .name("headroom_feedback_held_within_cpu_cores")

@@ -15,6 +15,7 @@ import io.headroom.cycle.ActingTracker;
 import io.headroom.cycle.BatchTraining;
 import io.headroom.cycle.Cycle;
 import io.headroom.feedback.Adaptations;
+import io.headroom.feedback.Verdicts;
 import io.headroom.cycle.Exclusions;
 import io.headroom.decide.Allocation;
 import io.headroom.decide.Tier;
@@ -77,6 +78,8 @@ final class HeadroomController implements Controller {
     private final long retrainMillis;
     private final int windowRows;
     private final ActingTracker acting;
+    /** Misses the cycle recorded, for training to leave out, as the daemon keeps them in verdicts.json. */
+    private final Verdicts verdicts = Verdicts.inMemory();
     private final Map<String, Instant> failedSince = new HashMap<>();
     private final Map<String, List<Interval>> failures = new HashMap<>();
     private final Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
@@ -134,7 +137,8 @@ final class HeadroomController implements Controller {
                 new LibvirtActuator(gateway), StateStore.under(dir.resolve("state")), metrics);
         this.cycle = new Cycle(cfg.features(), cfg.collection().step(), new Scorer(cfg.detection(), registry, metrics),
                 actuation, acting, new Cycle.Learning(Adaptations.inMemory(), cfg.feedback(),
-                        cfg.decide().tiers().medium().minScore()), metrics);
+                        cfg.decide().tiers().medium().minScore(), cfg.decide().tiers().high().minScore(), verdicts),
+                metrics);
     }
 
     /**
@@ -146,7 +150,7 @@ final class HeadroomController implements Controller {
         int rows = row - first;
         Instant from = scenario.start().minus(scenario.history()).plus(scenario.step().multipliedBy(first));
         StepGrid grid = new StepGrid(from, from.plus(scenario.step().multipliedBy(rows - 1)), scenario.step());
-        Exclusions excluded = new Exclusions().failures(failures).acting(acting, now);
+        Exclusions excluded = new Exclusions().failures(failures).acting(acting, now).verdicts(verdicts.all());
         failedSince.forEach((w, t) -> excluded.failure(w, new Interval(t, now)));
         BatchTraining.train(cfg.detection(), order, featureNames, grid, Map.of(), excluded.build(), now,
                 (batch, wholeFleet) -> matrix(batch, first, rows, grid), registry);
@@ -221,6 +225,10 @@ final class HeadroomController implements Controller {
         Cycle.Acted acted = cycle.act(names, results, now, failing);
         acted.judgements().forEach(j -> outcomes.merge(j.outcome(), 1, Integer::sum));
         adaptations += acted.adapted().size();
+        if (acted.retrain() && !now.isBefore(trainedAt.plus(Cycle.RETRAIN_AFTER_MISS_GAP))) {
+            // As the daemon does: a miss asks for a training at once, for the next cycle to score with.
+            train(row, now);
+        }
         List<WorkloadReport> reports = acted.reports();
         for (WorkloadReport rep : reports) {
             int w = index.get(rep.workload());

@@ -207,6 +207,25 @@ class ConfigLoaderTest {
     }
 
     @Nested
+    class Feedback {
+        @Test
+        void defaultsAndExploration() throws Exception {
+            assertThat(parse("").feedback()).isEqualTo(FeedbackConfig.DEFAULT);
+            assertThat(FeedbackConfig.DEFAULT.explore()).as("exploration off by default").isZero();
+            assertThat(parse("feedback: {explore: 0.05, unnecessary_to_raise: 4}").feedback())
+                    .isEqualTo(new FeedbackConfig(true, 5, 15, 10, 4, 3, 0.05));
+        }
+
+        @Test
+        void boundsNameTheKey() {
+            assertThat(problems("feedback: {explore: 0.9}")).singleElement().asString().startsWith("feedback.explore: ");
+            assertThat(problems("feedback: {futile_to_stop: 0}")).singleElement().asString()
+                    .startsWith("feedback.futile_to_stop: ");
+            assertThat(problems("feedback: {floor: 3}")).singleElement().asString().startsWith("feedback.floor: ");
+        }
+    }
+
+    @Nested
     class Collection {
         @Test
         void durations() throws Exception {

@@ -13,6 +13,7 @@ import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Scorer;
 import io.headroom.feedback.Outcome;
 import io.headroom.metrics.Metrics;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,20 +44,52 @@ class CycleTest {
     InMemoryHypervisor host;
     ActingTracker acting;
     Cycle cycle;
+    final io.headroom.feedback.Verdicts verdicts = io.headroom.feedback.Verdicts.inMemory();
 
     @BeforeEach
     void setUp() throws Exception {
-        cfg = ConfigLoader.parse("decide: {cooldown: 1m, decay: {after: 10m, step: 1.0}}", null);
+        build("");
+    }
+
+    /** The cycle on a fresh in-memory host, with {@code extra} YAML added to the config. */
+    void build(String extra) throws Exception {
+        cfg = ConfigLoader.parse("decide: {cooldown: 1m, decay: {after: 10m, step: 1.0}}\n" + extra, null);
         metrics = Metrics.isolated();
         host = new InMemoryHypervisor(16, 32L << 30).guest("web-1", new Allocation(2, 2048 * MIB),
                 new Allocation(8, 4096 * MIB));
         acting = new ActingTracker(T0.minus(Duration.ofDays(7)));
         ActuationService actuation = new ActuationService(cfg.decide(), cfg.act(), host, new LibvirtActuator(host),
-                StateStore.under(dir.resolve("state")), metrics);
+                StateStore.under(Files.createTempDirectory(dir, "state")), metrics);
         cycle = new Cycle(cfg.features(), cfg.collection().step(),
                 new Scorer(cfg.detection(), new ModelRegistry(dir), metrics), actuation, acting,
                 new Cycle.Learning(io.headroom.feedback.Adaptations.inMemory(), cfg.feedback(),
-                        cfg.decide().tiers().medium().minScore()), metrics);
+                        cfg.decide().tiers().medium().minScore(), cfg.decide().tiers().high().minScore(), verdicts),
+                metrics);
+    }
+
+    /** The first cycle time from {@code T0} on whose exploration draw for web-1 is {@code hold}. */
+    static Instant drawing(boolean hold, double share) {
+        Instant t = T0;
+        while (io.headroom.feedback.Exploration.choose("web-1", t, share).hold() != hold) {
+            t = t.plusSeconds(30);
+        }
+        return t;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "drawn hold {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void explorationHoldsADrawnMediumEpisodeButNeverAHighScore(boolean hold) throws Exception {
+        build("feedback: {explore: 0.5}");
+        Instant t = drawing(hold, 0.5);
+        cycle.act(WEB, score(60, 1.5, 0.55), t, Set.of());
+        cycle.act(WEB, score(60, 1.5, 0.55), t.plusSeconds(30), Set.of());
+        assertThat(host.current("web-1").vcpus() > 2).as("raised in the medium tier").isEqualTo(!hold);
+        assertThat(metrics.registry().getSampleValue("headroom_feedback_explorations_total",
+                new String[] {"choice"}, new String[] {hold ? "hold" : "raise"})).isEqualTo(1.0);
+        // The score reaches the high tier: never held, whatever the draw.
+        cycle.act(WEB, score(85, 1.9, 0.6), t.plusSeconds(60), Set.of());
+        cycle.act(WEB, score(85, 1.9, 0.6), t.plusSeconds(90), Set.of());
+        assertThat(host.current("web-1").vcpus()).isGreaterThan(2);
     }
 
     /**
@@ -123,6 +156,15 @@ class CycleTest {
 
         assertThat(failed.judgements()).extracting(j -> j.outcome()).containsExactly(Outcome.MISSED);
         assertThat(outcomes(Outcome.MISSED)).isEqualTo(1);
+        // The run-up is left out of training from now on, and a training is asked for at once.
+        assertThat(failed.retrain()).isTrue();
+        assertThat(verdicts.all()).singleElement().satisfies(v -> {
+            assertThat(v.call()).isEqualTo(io.headroom.feedback.Verdict.Call.TRUE_POSITIVE);
+            assertThat(v.at()).isEqualTo(T0.plusSeconds(30));
+            assertThat(v.note()).isEqualTo(io.headroom.feedback.Verdicts.MISSED_NOTE);
+        });
+        Cycle.Acted still = cycle.act(WEB, score(5, 1.0, 0.4), T0.plusSeconds(60), Set.of("web-1"));
+        assertThat(still.retrain()).as("once per failure").isFalse();
     }
 
     @Test

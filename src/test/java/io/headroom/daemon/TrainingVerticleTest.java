@@ -39,6 +39,7 @@ class TrainingVerticleTest {
     final AtomicInteger trainings = new AtomicInteger();
     final AtomicLong checks = new AtomicLong();
     volatile boolean failing = true;
+    final java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
     WorkerExecutor pool;
 
     @BeforeEach
@@ -54,7 +55,7 @@ class TrainingVerticleTest {
         vertx.deployVerticle(new TrainingVerticle(trainer, new ModelRegistry(state), () -> {
             checks.incrementAndGet();
             return Optional.of(workloads);
-        }, pool, Duration.ofHours(1), Duration.ofMillis(5), clock, metrics)).await();
+        }, pool, Duration.ofHours(1), Duration.ofMillis(5), clock, metrics, () -> asked.getAndSet(false))).await();
     }
 
     @AfterEach
@@ -107,6 +108,37 @@ class TrainingVerticleTest {
         clock.set(T0.plusSeconds(90 + 3599));
         awaitChecks();
         assertThat(trainings).as("back on retrain_every").hasValue(3);
+    }
+
+    @Test
+    void aMissedFailureTrainsBeforeTheScheduleButNotMoreOftenThanTheGap() throws Exception {
+        failing = false;
+        // The first attempt may have run before the line above, and failed: then the retry 30 s on succeeds.
+        double next = Poll.until(WAIT, "the first attempt's end",
+                () -> metric("headroom_training_next_attempt_timestamp_seconds"),
+                v -> v == T0.getEpochSecond() + 30 || v == T0.getEpochSecond() + 3600);
+        Instant base = T0;
+        if (next == T0.getEpochSecond() + 30) {
+            base = T0.plusSeconds(30);
+            clock.set(base);
+            awaitNextAttempt(base.getEpochSecond() + 3600);
+        }
+        int before = trainings.get();
+
+        // Asked for within the gap after the last training: it waits for the gap, not for the schedule.
+        clock.set(base.plusSeconds(60));
+        asked.set(true);
+        awaitChecks();
+        assertThat(trainings).as("not within " + io.headroom.cycle.Cycle.RETRAIN_AFTER_MISS_GAP).hasValue(before);
+        Instant early = base.plus(io.headroom.cycle.Cycle.RETRAIN_AFTER_MISS_GAP);
+        clock.set(early);
+        awaitNextAttempt(early.getEpochSecond() + 3600);
+        assertThat(trainings).as("trained at the gap's end, and the schedule starts again from it")
+                .hasValue(before + 1);
+
+        clock.set(early.plus(io.headroom.cycle.Cycle.RETRAIN_AFTER_MISS_GAP).plusSeconds(1));
+        awaitChecks();
+        assertThat(trainings).as("nothing asked: back on the schedule").hasValue(before + 1);
     }
 
     /** A clock the test sets; read from the event loop, so the instant is volatile. */
