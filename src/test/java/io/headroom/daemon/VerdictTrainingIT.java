@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * libvirt-exporter history for web-1 and web-2 (libvirt's test driver), the daemon trains every minute on the last
  * three hours, and {@code headroom feedback mark web-1 --verdict true_positive} reports an incident the failure query
  * never saw. The next model of web-1 leaves it out (its span plus the failure margin on both sides); web-2's does
- * not change.
+ * not change. After a hard kill (SIGKILL) a new daemon on the same state dir still leaves it out and keeps the
+ * adaptation it made.
  */
 class VerdictTrainingIT {
 
@@ -86,6 +87,7 @@ class VerdictTrainingIT {
                 server: {listen: '127.0.0.1:%d'}
                 state_dir: %s
                 """.formatted(prometheus.baseUrl(), node.toAbsolutePath(), FreePorts.loopback(), state));
+        Files.createDirectories(dir.resolve("again"));
         RunningDaemon.Started daemon = RunningDaemon.start(cfg, dir);
         try {
             String base = daemon.base();
@@ -112,6 +114,22 @@ class VerdictTrainingIT {
             // The window slides a few rows between the two trainings; the verdict's rows are what changes.
             assertThat(before.rows() - model(next, "web-1").rows()).isCloseTo((int) (excluded / STEP), within(8));
             assertThat(model(next, "web-2").rows()).isCloseTo(otherBefore.rows(), within(8));
+            // No daemon had acted on web-1 then: the verdict was a miss, and lowered its medium floor.
+            assertThat(RunningDaemon.workload(next, "web-1").path("adaptation").path("medium_floor_shift").asInt())
+                    .isEqualTo(-5);
+
+            // A hard kill: what the next process finds is what the files held when the verdict was answered.
+            daemon.process().destroyForcibly().waitFor();
+            daemon = RunningDaemon.start(cfg, dir.resolve("again"));
+            String again = daemon.base();
+            Model last = model(next, "web-1");
+            JsonNode after = Poll.until(Duration.ofSeconds(150), "a training by the restarted daemon",
+                    () -> RunningDaemon.status(again), s -> model(s, "web-1") != null
+                            && model(s, "web-1").trainedAt().isAfter(last.trainedAt()));
+            assertThat(model(after, "web-1").rows()).as("the verdict still leaves the incident out")
+                    .isCloseTo(last.rows(), within(8));
+            assertThat(RunningDaemon.workload(after, "web-1").path("adaptation").path("medium_floor_shift").asInt())
+                    .isEqualTo(-5);
         } catch (AssertionError | Exception e) {
             throw daemon.failed(e);
         } finally {
