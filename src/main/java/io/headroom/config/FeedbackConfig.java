@@ -8,7 +8,8 @@ package io.headroom.config;
  * @param maxFloorRaise      the most the floor rises above {@code decide.tiers.medium.min_score} (too eager)
  * @param maxFloorDrop       the most it falls below it (misses)
  * @param unnecessaryToRaise consecutive {@code unnecessary} episodes that raise the floor one step; also the
- *                           {@code unnecessary} episodes of one kind that put its envelope in force
+ *                           judged episodes ({@code unnecessary} or {@code relieved}) of one kind that put its
+ *                           envelope (right-sizing) in force
  * @param futileToStop       consecutive {@code failed} or {@code not_resource} episodes of one kind (top feature)
  *                           after which that kind gets no more resources, only alerts
  * @param explore            the share of episodes that begin in the medium tier whose raises are held back as a

@@ -6,12 +6,13 @@ import java.util.OptionalDouble;
 
 /**
  * What feedback holds back for one workload this cycle: every raise (resources did not help its kind of anomaly),
- * or the raises of a resource whose use stays inside what this kind of anomaly used in the episodes that needed
- * nothing (a benign burst, a deploy). Decay, the tier and so alerts are never held.
+ * or, while a resource's use stays inside what this kind of anomaly used in its earlier episodes, any raise beyond
+ * the tier step that holds that use (right-sizing: none at all when those episodes needed nothing, as for a deploy).
+ * Decay, the tier and so alerts are never held.
  *
  * @param reason          why, in words, for the decision's reason
- * @param cpuCoresUpTo    the CPU use (cores) inside which CPU raises are held; empty: CPU is not held
- * @param memoryBytesUpTo the memory use (bytes) inside which memory raises are held; empty: memory is not held
+ * @param cpuCoresUpTo    the most CPU (cores) this kind used; empty: CPU is not held
+ * @param memoryBytesUpTo the most memory (bytes) it used; empty: memory is not held
  * @param always          hold every raise whatever the use
  */
 public record FeedbackHold(String reason, OptionalDouble cpuCoresUpTo, OptionalDouble memoryBytesUpTo,
@@ -22,7 +23,7 @@ public record FeedbackHold(String reason, OptionalDouble cpuCoresUpTo, OptionalD
         return new FeedbackHold(reason, OptionalDouble.empty(), OptionalDouble.empty(), true);
     }
 
-    /** Raises held while use stays within these bounds (NaN: that resource is not held). */
+    /** Raises right-sized to these bounds while use stays within them (NaN: that resource is not held). */
     public static FeedbackHold within(String reason, double cpuCores, double memoryBytes) {
         return new FeedbackHold(reason, Double.isFinite(cpuCores) ? OptionalDouble.of(cpuCores) : OptionalDouble.empty(),
                 Double.isFinite(memoryBytes) ? OptionalDouble.of(memoryBytes) : OptionalDouble.empty(), false);
@@ -43,6 +44,11 @@ public record FeedbackHold(String reason, OptionalDouble cpuCoresUpTo, OptionalD
         }
         UseReading u = use.get();
         return !u.pressure() && u.recentPeak() <= bound.getAsDouble();
+    }
+
+    /** The bound on {@code r}'s use, in cores or bytes; NaN when {@code r} is not bounded. */
+    double bound(Resource r) {
+        return (r == Resource.MEMORY ? memoryBytesUpTo : cpuCoresUpTo).orElse(Double.NaN);
     }
 
     /** The bound on {@code r}'s use, for the decision's reason. */

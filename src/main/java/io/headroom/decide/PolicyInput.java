@@ -25,7 +25,7 @@ import java.util.Optional;
  *                         per-vCPU quota, 1/period for a global one): how measured cores compare with a quota; 0 when
  *                         the guest has no quota
  * @param hold             what feedback holds back this cycle: every raise (resources did not help this workload's kind
- *                         of anomaly) or raises while use stays inside what its unnecessary episodes used; decay and
+ *                         of anomaly) or raises past what its earlier episodes used, while use stays inside it; decay and
  *                         the tier, so alerts, are unaffected
  */
 public record PolicyInput(

@@ -321,9 +321,13 @@ public final class TierPolicy {
         }
     }
 
-    /** Feedback's hold: no held resource goes up; decay toward the baseline goes on. */
-    private static void holdRaises(PolicyInput in, Map<Resource, Optional<UseReading>> use, Map<Resource, Long> got,
-                                   List<Clamp> clamps, List<String> notes) {
+    /**
+     * Feedback's hold: a held resource goes up no further than its cap (the current amount when every raise is held,
+     * else the tier step that holds what this kind of anomaly used before, plus the sizing margin); decay toward the
+     * baseline goes on.
+     */
+    private void holdRaises(PolicyInput in, Map<Resource, Optional<UseReading>> use, Map<Resource, Long> got,
+                            List<Clamp> clamps, List<String> notes) {
         if (in.hold().isEmpty()) {
             return;
         }
@@ -331,14 +335,25 @@ public final class TierPolicy {
         List<String> held = new ArrayList<>();
         for (Resource r : Resource.values()) {
             long current = in.current().get(r);
-            if (rank(r, got.get(r)) > rank(r, current) && hold.holds(r, use.get(r))) {
-                clamps.add(new Clamp(r, got.get(r), current, Clamp.Reason.FEEDBACK));
-                got.put(r, current);
-                held.add(hold.describe(r));
+            if (rank(r, got.get(r)) <= rank(r, current) || !hold.holds(r, use.get(r))) {
+                continue;
+            }
+            long cap = current;
+            if (!hold.always()) {
+                long step = sizing.snap(r, Sizing.toUnits(r, in, hold.bound(r) * (1 + sizing.config().margin())),
+                        in.baseline().get(r));
+                cap = rank(r, step) > rank(r, current) ? step : current;
+            }
+            if (rank(r, cap) < rank(r, got.get(r))) {
+                clamps.add(new Clamp(r, got.get(r), cap, Clamp.Reason.FEEDBACK));
+                got.put(r, cap);
+                held.add(hold.describe(r) + (cap == current ? "" : ", sized to " + sizing.tierOf(r, cap,
+                        in.baseline().get(r))));
             }
         }
         if (!held.isEmpty()) {
-            notes.add("no raise: " + String.join("; ", held.stream().distinct().toList()));
+            notes.add((held.stream().allMatch(h -> !h.contains(", sized to ")) ? "no raise: " : "right-sized: ")
+                    + String.join("; ", held.stream().distinct().toList()));
         }
     }
 

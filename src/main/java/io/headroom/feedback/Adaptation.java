@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * @param unnecessaryStreak consecutive unnecessary episodes since the floor last moved
  * @param futileStreaks     per kind (top feature), consecutive episodes that ended failed or not_resource
  * @param noResources       kinds whose anomalies get alerts but no more resources
- * @param envelopes         per kind, what its unnecessary episodes used; raises are held inside those in force
+ * @param envelopes         per kind, what its judged episodes used; raises are right-sized inside those in force
  * @param lastChange        what the newest adaptation was, with its evidence; empty before the first
  * @param changedAt         when it was made
  */

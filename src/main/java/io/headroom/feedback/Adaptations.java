@@ -154,8 +154,8 @@ public final class Adaptations {
         if (e == null || !e.inForce()) {
             return Optional.empty();
         }
-        return Optional.of(FeedbackHold.within("feedback: " + e.episodes() + " earlier " + kind + " anomalies within "
-                + Learner.bounds(e) + " needed nothing" + undo, e.cpuCores(), e.memoryBytes()));
+        return Optional.of(FeedbackHold.within("feedback: " + e.episodes() + " earlier " + kind + " anomalies used at most "
+                + Learner.bounds(e) + undo, e.cpuCores(), e.memoryBytes()));
     }
 
     /**

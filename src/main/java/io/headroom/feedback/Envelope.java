@@ -1,11 +1,11 @@
 package io.headroom.feedback;
 
 /**
- * What one kind of anomaly (its top feature) used on one workload across the episodes that needed no more
- * resources: once {@code feedback.unnecessary_to_raise} of them agree, raises for that kind are held while use stays
- * inside it. Every episode here stayed within the baseline, so the bounds never exceed it.
+ * What one kind of anomaly (its top feature) used on one workload across its judged episodes, unnecessary or
+ * relieved: once {@code feedback.unnecessary_to_raise} of them are counted, that kind's raises go no further than the
+ * tier step that holds this use (none when it stayed within the baseline), while use stays inside it.
  *
- * @param episodes    unnecessary episodes of this kind counted since the kind last needed resources
+ * @param episodes    episodes of this kind counted since it last failed
  * @param cpuCores    the most CPU any of them used, in cores; NaN if none measured it
  * @param memoryBytes the most memory any of them used, in bytes; NaN if none measured it
  * @param inForce     raises are held inside it

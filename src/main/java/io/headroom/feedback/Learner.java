@@ -22,9 +22,10 @@ import java.util.Set;
  *   <li>{@code failed} or {@code not_resource} {@code futile_to_stop} times in a row for one kind (the top
  *       feature) stops resources for that kind. {@code relieved} clears that kind's count, and the kind's stop if
  *       one was in force (resources helped after all, as an operator's reset or verdict shows).</li>
- *   <li>Right-sizing: each {@code unnecessary} episode of a kind widens that kind's {@link Envelope} to the peak use
- *       it measured; {@code unnecessary_to_raise} of them put it in force, and that kind's raises are held while use
- *       stays inside it. {@code relieved} or {@code failed} for the kind drops it: the kind did need resources.</li>
+ *   <li>Right-sizing: each {@code unnecessary} or {@code relieved} episode of a kind widens that kind's
+ *       {@link Envelope} to the peak use it measured; {@code unnecessary_to_raise} of them put it in force, and while
+ *       use stays inside it that kind's raises go no further than the tier step that holds it (none, if it stayed
+ *       within the baseline). {@code failed} for the kind drops it: what the kind used was not a safe measure.</li>
  * </ul>
  */
 public final class Learner {
@@ -68,7 +69,7 @@ public final class Learner {
             }
             case RELIEVED -> {
                 unnecessary = 0;
-                kind.flatMap(k -> drop(k, envelopes, j)).ifPresent(changes::add);
+                kind.flatMap(k -> widen(k, envelopes, j, cfg)).ifPresent(changes::add);
                 if (kind.isPresent()) {
                     futile.remove(kind.get());
                     if (stopped.remove(kind.get())) {
@@ -117,8 +118,8 @@ public final class Learner {
         if (!force || (before != null && before.inForce())) {
             return Optional.empty();
         }
-        return Optional.of(String.format(Locale.ROOT, "raises for %s anomalies held while use stays within %s: %d "
-                + "unnecessary episodes (last: %s)", kind, bounds(after), n, j.evidence()));
+        return Optional.of(String.format(Locale.ROOT, "raises for %s anomalies sized to what %d episodes used while use "
+                + "stays within %s (last: %s, %s)", kind, n, bounds(after), j.outcome().label(), j.evidence()));
     }
 
     /** Drops {@code kind}'s envelope; the change if it was in force. */

@@ -497,14 +497,14 @@ public final class Metrics {
                 .register(registry);
         feedbackHeldWithinCpuCores = Gauge.build()
                 .name("headroom_feedback_held_within_cpu_cores")
-                .help("While feedback holds CPU raises for the workload's anomalies of this kind (top feature): the CPU "
-                        + "use, in cores, inside which they are held, the most its unnecessary episodes used.")
+                .help("While feedback right-sizes the workload's anomalies of this kind (top feature): the most CPU, in "
+                        + "cores, its judged episodes used; inside it, raises stop at the tier step that holds it.")
                 .labelNames("workload", "kind")
                 .register(registry);
         feedbackHeldWithinMemoryBytes = Gauge.build()
                 .name("headroom_feedback_held_within_memory_bytes")
-                .help("While feedback holds memory raises for the workload's anomalies of this kind (top feature): the "
-                        + "memory use, in bytes, inside which they are held, the most its unnecessary episodes used.")
+                .help("While feedback right-sizes the workload's anomalies of this kind (top feature): the most memory, "
+                        + "in bytes, its judged episodes used; inside it, raises stop at the tier step that holds it.")
                 .labelNames("workload", "kind")
                 .register(registry);
         feedbackOutcomes = Counter.build()

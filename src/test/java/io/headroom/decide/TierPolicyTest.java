@@ -283,6 +283,23 @@ class TierPolicyTest {
         }
 
         @Test
+        void boundsPastTheBaselineRightSizeToTheTierStepThatHoldsThem() {
+            // Earlier episodes of this kind peaked at 4.3 cores and 4400 MiB: with the 5% margin, 4.5 cores and
+            // 4620 MiB, which the high step's 5 vCPUs and 4711 MiB hold; the score asks for the
+            // critical tier's 6 vCPUs and 5325 MiB.
+            TierPolicy policy = new TierPolicy(Inputs.config(""));
+            PolicyInput in = Inputs.guest().score(95).inTier(Tier.CRITICAL)
+                    .usage(Inputs.flat(120, 2.9), Inputs.flat(120, 2900.0 * MIB)).build();
+            Decision d = policy.decide(holding(in, FeedbackHold.within("feedback: earlier episodes", 4.3,
+                    4400.0 * MIB))).decision();
+            assertThat(d.target()).isEqualTo(alloc(5, 4711));
+            assertThat(d.clamps()).containsExactly(new Clamp(Resource.CPU, 6, 5, Reason.FEEDBACK),
+                    new Clamp(Resource.MEMORY, 5325 * MIB, 4711 * MIB, Reason.FEEDBACK));
+            assertThat(d.reason()).contains("right-sized: feedback: earlier episodes (cpu use within 4.30 cores), "
+                    + "sized to high x1.25");
+        }
+
+        @Test
         void aHoldWithinBoundsNeverHoldsSaturatedCpu() {
             // Cores used cannot pass the vCPUs: at the allocation, use says nothing of the demand behind it.
             TierPolicy policy = new TierPolicy(Inputs.config(""));

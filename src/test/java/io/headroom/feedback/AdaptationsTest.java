@@ -70,7 +70,7 @@ class AdaptationsTest {
         assertThat(hold.always()).isFalse();
         assertThat(hold.cpuCoresUpTo()).hasValue(3.5);
         assertThat(hold.memoryBytesUpTo()).hasValue(6.5 * (1L << 30));
-        assertThat(hold.reason()).contains("3 earlier cpu anomalies within 3.50 cores, 6.50 GiB needed nothing",
+        assertThat(hold.reason()).contains("3 earlier cpu anomalies used at most 3.50 cores, 6.50 GiB",
                 "headroom feedback reset a");
         assertThat(s.apply(Map.of("a", score(95, "memory")), 31).holds()).as("another kind").isEmpty();
         assertThat(Adaptations.open(dir).of("a")).isEqualTo(s.of("a"));

@@ -96,10 +96,12 @@ class LearnerTest {
                 Arguments.of(List.of(u1, u2, used(U, "cpu", Double.NaN, Double.NaN)), new Envelope(2, 3.6, 6 * GIB, false)),
                 // another kind's episodes count apart
                 Arguments.of(List.of(u1, u2, used(U, "disk_read_bytes", 1, GIB)), new Envelope(2, 3.6, 6 * GIB, false)),
-                // the kind needed resources after all, or failed: no envelope
-                Arguments.of(List.of(u1, u2, u3, used(R, "cpu", 4.5, 6 * GIB)), null),
+                // a relieved episode's peak widens it past the baseline: raises are then sized to that peak
+                Arguments.of(List.of(u1, u2, u3, used(R, "cpu", 4.5, 6 * GIB)), new Envelope(4, 4.5, 6 * GIB, true)),
+                Arguments.of(List.of(u1, u2, used(R, "cpu", 4.5, 6.5 * GIB)), new Envelope(3, 4.5, 6.5 * GIB, true)),
+                // a failure: what the kind used is no safe measure
                 Arguments.of(List.of(u1, u2, u3, used(F, "cpu", 3.9, 6 * GIB)), null),
-                Arguments.of(List.of(u1, u2, used(R, "cpu", 4.5, 6 * GIB), u3), new Envelope(1, 3.4, Double.NaN, false)),
+                Arguments.of(List.of(u1, u2, used(F, "cpu", 4.5, 6 * GIB), u3), new Envelope(1, 3.4, Double.NaN, false)),
                 // neither an I/O episode of the kind nor a miss says the kind needed resources
                 Arguments.of(List.of(u1, u2, u3, used(N, "cpu", 1, GIB), j(M, null)), new Envelope(3, 3.6, 6 * GIB, true)));
     }
@@ -122,11 +124,12 @@ class LearnerTest {
             a = Learner.learn(a, used(U, "cpu", cores, 5 * GIB), CFG);
         }
         assertThat(a.lastChange()).hasValueSatisfying(c -> assertThat(c).contains(
-                "raises for cpu anomalies held while use stays within 3.60 cores, 5.00 GiB: 3 unnecessary episodes"));
+                "raises for cpu anomalies sized to what 3 episodes used while use stays within 3.60 cores, 5.00 GiB "
+                        + "(last: unnecessary, evidence)"));
         assertThat(a.inForce()).isTrue();
-        a = Learner.learn(a, used(R, "cpu", 4.5, 5 * GIB), CFG);
+        a = Learner.learn(a, used(F, "cpu", 4.5, 5 * GIB), CFG);
         assertThat(a.lastChange()).hasValueSatisfying(c -> assertThat(c).startsWith(
-                "raises for cpu anomalies no longer held: relieved"));
+                "raises for cpu anomalies no longer held: failed"));
         assertThat(a.heldKinds()).isEmpty();
     }
 
