@@ -172,9 +172,10 @@ final class FeedbackCommand implements Callable<Integer> {
 
     /** {@code headroom feedback reset WORKLOAD}: asks the running daemon, or edits the file when none runs. */
     @Command(name = "reset", mixinStandardHelpOptions = true,
-            description = {"Undoes everything feedback learnt about WORKLOAD. Asks the running daemon",
-                    "(POST /api/v1/feedback/WORKLOAD/reset at server.listen, with notify.webhook's bearer token);",
-                    "when no daemon listens there, edits state_dir/feedback.json itself."})
+            description = {"Undoes everything feedback learnt about WORKLOAD, and drops its verdicts (the operators'",
+                    "and the misses Headroom recorded), so training sees its history as if none had been given.",
+                    "Asks the running daemon (POST /api/v1/feedback/WORKLOAD/reset at server.listen, with",
+                    "notify.webhook's bearer token); when no daemon listens there, edits the state dir's files."})
     static final class ResetCommand implements Callable<Integer> {
 
         @Mixin
@@ -202,7 +203,8 @@ final class FeedbackCommand implements Callable<Integer> {
             }
             if (r.isEmpty()) {
                 // Nothing listens: no daemon owns the file, so it is safe to change it here.
-                boolean had = Adaptations.open(cfg.stateDir()).reset(workload);
+                boolean had = Adaptations.open(cfg.stateDir()).reset(workload)
+                        | Verdicts.open(cfg.stateDir()).forget(workload);
                 out.println(had ? "reset " + workload + " in " + cfg.stateDir().resolve(Adaptations.FILE_NAME)
                         + " (no daemon listens at " + base + ")"
                         : "feedback has learnt nothing about " + workload + "; nothing to reset");

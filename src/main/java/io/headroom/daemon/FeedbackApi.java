@@ -167,7 +167,8 @@ final class FeedbackApi {
             return;
         }
         String w = workload.get();
-        pool.executeBlocking(() -> store.reset(w), false).onComplete(ar -> {
+        // Both, not either: a workload may have verdicts and nothing learnt yet, or the other way round.
+        pool.executeBlocking(() -> store.reset(w) | verdicts.forget(w), false).onComplete(ar -> {
             if (ar.failed()) {
                 StatusApi.error(ctx, 500, "reset failed: " + ar.cause().getMessage());
             } else if (!ar.result()) {

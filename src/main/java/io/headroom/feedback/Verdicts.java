@@ -82,6 +82,18 @@ public final class Verdicts {
                 + "retraining is asked for", workload, at);
     }
 
+    /**
+     * Drops every verdict on {@code workload}, the operators' and the misses Headroom recorded, so that training
+     * treats its history as if none had been given ({@code headroom feedback reset}); false if there were none.
+     */
+    public synchronized boolean forget(String workload) {
+        boolean had = kept.removeIf(v -> v.workload().equals(workload));
+        if (had) {
+            write();
+        }
+        return had;
+    }
+
     private void keep(Verdict v) {
         kept.add(v);
         if (kept.size() > MAX_KEPT) {

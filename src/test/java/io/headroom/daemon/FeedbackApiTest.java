@@ -235,5 +235,11 @@ class FeedbackApiTest {
         assertThat(list.out()).contains("verdicts (2, newest 20 shown):",
                 "web-1  not_resource  at 2026-12-01T10:00:00Z  kind disk_read_bytes",
                 "db-1  true_positive  at 2026-12-01T10:00:00Z  \"disk full\"");
+
+        // Reset drops a workload's verdicts with what was learnt: training sees its history as if none were given.
+        Run reset = headroom("feedback", "reset", "db-1", "--config", offline.toString());
+        assertThat(reset.exit()).as(reset.err()).isZero();
+        assertThat(Verdicts.read(state)).extracting(Verdict::workload).containsExactly("web-1");
+        assertThat(Adaptations.read(state)).doesNotContainKey("db-1");
     }
 }
