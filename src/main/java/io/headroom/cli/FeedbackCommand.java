@@ -1,6 +1,5 @@
 package io.headroom.cli;
 
-import io.headroom.config.ConfigLoader;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.feedback.Adaptation;
 import io.headroom.feedback.Adaptations;

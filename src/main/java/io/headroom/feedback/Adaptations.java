@@ -7,10 +7,7 @@ import io.headroom.config.FeedbackConfig;
 import io.headroom.decide.FeatureAttribution;
 import io.headroom.decide.FeedbackHold;
 import io.headroom.decide.WorkloadScore;
-import io.headroom.journal.DurableFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +18,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every workload's {@link Adaptation}, learnt from judged episodes ({@link Learner}) and applied to the policy's
@@ -34,7 +29,6 @@ public final class Adaptations {
 
     public static final String FILE_NAME = "feedback.json";
 
-    private static final Logger LOG = LoggerFactory.getLogger(Adaptations.class);
     private static final ObjectMapper JSON = StateFile.JSON;
 
     /** The policy's input after adaptations: scores with each workload's floor moved, and raises held back. */
