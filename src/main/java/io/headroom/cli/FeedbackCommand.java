@@ -5,7 +5,9 @@ import io.headroom.feedback.Adaptation;
 import io.headroom.feedback.Adaptations;
 import io.headroom.feedback.Verdict;
 import io.headroom.feedback.Verdicts;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.headroom.daemon.WorkloadsJson;
 import java.time.Instant;
 import io.headroom.net.SecretFile;
 import java.io.IOException;
@@ -160,10 +162,41 @@ final class FeedbackCommand implements Callable<Integer> {
             }
         }
 
-        /** Prints why the daemon could not be asked, or what it refused; the exit code. */
-        static int failed(PrintWriter err, URI base, String why) {
-            err.println("error: " + (why.startsWith("HTTP") ? "the daemon at " + base + " answered " + why
-                    : "cannot reach the Headroom daemon at " + base + " (" + why + ")"));
+        /** What a command prints of the daemon's answer. */
+        interface Answer {
+            String line(String body) throws IOException;
+        }
+
+        /**
+         * Asks the daemon ({@link #post}) and prints {@code answer}'s line for an {@code expected} status, the
+         * refusal for any other; when no daemon listens, runs {@code offline} instead, which may change the state
+         * files itself. Returns the exit code.
+         */
+        int ask(CommandLine.Model.CommandSpec spec, HeadroomConfig cfg, URI base, String workload, String action,
+                String json, int expected, Answer answer, Callable<Integer> offline) throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
+            Optional<HttpResponse<String>> r;
+            try {
+                r = post(cfg, base, workload, action, json);
+            } catch (IOException e) {
+                return failed(err, "cannot reach the Headroom daemon at " + base + " (" + StatusCommand.describe(e)
+                        + ")");
+            }
+            if (r.isEmpty()) {
+                return offline.call();
+            }
+            if (r.get().statusCode() != expected) {
+                return failed(err, "the daemon at " + base + " answered HTTP " + r.get().statusCode() + ": "
+                        + r.get().body().strip());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(answer.line(r.get().body()));
+            out.flush();
+            return 0;
+        }
+
+        private static int failed(PrintWriter err, String why) {
+            err.println("error: " + why);
             err.flush();
             return Main.EXIT_RUNTIME;
         }
@@ -194,29 +227,17 @@ final class FeedbackCommand implements Callable<Integer> {
             HeadroomConfig cfg = config.load();
             PrintWriter out = spec.commandLine().getOut();
             URI base = DaemonAddress.of(cfg.server(), config.file, spec.commandLine());
-            Optional<HttpResponse<String>> r;
-            try {
-                r = daemon.post(cfg, base, workload, "reset", null);
-            } catch (IOException e) {
-                return DaemonCall.failed(spec.commandLine().getErr(), base, StatusCommand.describe(e));
-            }
-            if (r.isEmpty()) {
-                // Nothing listens: no daemon owns the file, so it is safe to change it here.
-                boolean had = Adaptations.open(cfg.stateDir()).reset(workload)
-                        | Verdicts.open(cfg.stateDir()).forget(workload);
-                out.println(had ? "reset " + workload + " in " + cfg.stateDir().resolve(Adaptations.FILE_NAME)
-                        + " (no daemon listens at " + base + ")"
-                        : "feedback has learnt nothing about " + workload + "; nothing to reset");
-                out.flush();
-                return had ? 0 : Main.EXIT_RUNTIME;
-            }
-            if (r.get().statusCode() == 200) {
-                out.println("reset " + workload + " in the running daemon");
-                out.flush();
-                return 0;
-            }
-            return DaemonCall.failed(spec.commandLine().getErr(), base,
-                    "HTTP " + r.get().statusCode() + ": " + r.get().body().strip());
+            return daemon.ask(spec, cfg, base, workload, "reset", null, 200,
+                    body -> "reset " + workload + " in the running daemon", () -> {
+                        // Nothing listens: no daemon owns the files, so it is safe to change them here.
+                        boolean had = Adaptations.open(cfg.stateDir()).reset(workload)
+                                | Verdicts.open(cfg.stateDir()).forget(workload);
+                        out.println(had ? "reset " + workload + " in " + cfg.stateDir().resolve(Adaptations.FILE_NAME)
+                                + " (no daemon listens at " + base + ")"
+                                : "feedback has learnt nothing about " + workload + "; nothing to reset");
+                        out.flush();
+                        return had ? 0 : Main.EXIT_RUNTIME;
+                    });
         }
     }
 
@@ -276,34 +297,21 @@ final class FeedbackCommand implements Callable<Integer> {
             URI base = DaemonAddress.of(cfg.server(), config.file, spec.commandLine());
             ObjectNode body = Verdicts.encode(v);
             body.remove(List.of("workload", "recorded_at"));
-            Optional<HttpResponse<String>> r;
-            try {
-                r = daemon.post(cfg, base, workload, "verdicts", body.toString());
-            } catch (IOException e) {
-                return DaemonCall.failed(spec.commandLine().getErr(), base, StatusCommand.describe(e));
-            }
-            if (r.isEmpty()) {
+            String recorded = "recorded " + v.call().label() + " for " + workload + " at " + v.at();
+            return daemon.ask(spec, cfg, base, workload, "verdicts", body.toString(), 201, answer -> {
+                JsonNode adaptation = WorkloadsJson.JSON.readTree(answer).path("adaptation");
+                return recorded + " in the running daemon"
+                        + (adaptation.isTextual() ? "; adaptation: " + adaptation.asText() : "");
+            }, () -> {
                 // Nothing listens: no daemon owns the files. Without its memory of when changes were held, a true
                 // positive counts as a miss.
                 Optional<Adaptations.Change> c = Verdicts.open(cfg.stateDir()).mark(v, false,
                         Adaptations.open(cfg.stateDir()), cfg.feedback());
-                out.println("recorded " + v.call().label() + " for " + workload + " at " + v.at() + " in "
-                        + cfg.stateDir().resolve(Verdicts.FILE_NAME) + " (no daemon listens at " + base + ")"
-                        + c.map(x -> "; adaptation: " + x.what()).orElse(""));
+                out.println(recorded + " in " + cfg.stateDir().resolve(Verdicts.FILE_NAME) + " (no daemon listens at "
+                        + base + ")" + c.map(x -> "; adaptation: " + x.what()).orElse(""));
                 out.flush();
                 return 0;
-            }
-            if (r.get().statusCode() == 201) {
-                String adaptation = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.get().body())
-                        .path("adaptation").asText("");
-                out.println("recorded " + v.call().label() + " for " + workload + " at " + v.at()
-                        + " in the running daemon" + (adaptation.isEmpty() || adaptation.equals("null") ? ""
-                        : "; adaptation: " + adaptation));
-                out.flush();
-                return 0;
-            }
-            return DaemonCall.failed(spec.commandLine().getErr(), base,
-                    "HTTP " + r.get().statusCode() + ": " + r.get().body().strip());
+            });
         }
     }
 }

@@ -17,10 +17,9 @@ import io.headroom.feedback.Exploration;
 import io.headroom.feedback.Judgement;
 import io.headroom.feedback.Outcome;
 import io.headroom.feedback.Verdicts;
-import io.headroom.feedback.Outcome;
 import io.headroom.metrics.Metrics;
-import java.time.Duration;
 import io.prometheus.client.Gauge;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -172,6 +171,7 @@ public final class Cycle {
                 now));
         episodes.forget(records.keySet());
         Map<String, Instant> open = episodes.openSince();
+        boolean retrain = false;
         for (Judgement j : judged) {
             metrics.feedbackOutcomes.labels(j.outcome().label()).inc();
             // With exploration on, which arm the episode was in: the logged outcome and probability are what an
@@ -180,6 +180,13 @@ public final class Cycle {
             LOG.info("episode judged workload={} outcome={} from={} to={} evidence=\"{}\"{}", j.workload(),
                     j.outcome().label(), j.start(), j.end(), j.evidence(),
                     arm == null ? "" : " exploration=" + arm.describe());
+            // A miss says the model took the run-up to a failure for normal: that run-up is left out of training
+            // from now on (as an operator's true_positive would leave it), and a retraining is asked for so that it
+            // stops being learnt at once, not at the next scheduled training.
+            if (j.outcome() == Outcome.MISSED && learning.config().adapt()) {
+                learning.verdicts().missed(j.workload(), wall);
+                retrain = true;
+            }
         }
         // Learnt even with adaptation off, so that turning it on starts from what was seen.
         List<Adaptations.Change> adapted = learning.store().learn(judged, learning.config());
@@ -187,18 +194,6 @@ public final class Cycle {
             metrics.feedbackAdaptations.inc();
             LOG.info("feedback adaptation workload={} applied={} change=\"{}\"", c.workload(),
                     learning.config().adapt(), c.what());
-        }
-        // A miss says the model took the run-up to a failure for normal: that run-up is left out of training from now
-        // on (as an operator's true_positive would leave it), and a retraining is asked for so that it stops being
-        // learnt at once, not at the next scheduled training.
-        boolean retrain = false;
-        if (learning.config().adapt()) {
-            for (Judgement j : judged) {
-                if (j.outcome() == Outcome.MISSED) {
-                    learning.verdicts().missed(j.workload(), wall);
-                    retrain = true;
-                }
-            }
         }
         exportAdaptationsAndEpisodes(records.keySet(), open.keySet());
         return new Acted(reports, records, judged, open, adapted, learning.store().all(), retrain);

@@ -38,12 +38,12 @@ public record FeedbackHold(String reason, OptionalDouble cpuCoresUpTo, OptionalD
         if (always) {
             return true;
         }
-        OptionalDouble bound = r == Resource.MEMORY ? memoryBytesUpTo : cpuCoresUpTo;
-        if (bound.isEmpty() || use.isEmpty()) {
+        double bound = bound(r);
+        if (Double.isNaN(bound) || use.isEmpty()) {
             return false;
         }
         UseReading u = use.get();
-        return !u.pressure() && u.recentPeak() <= bound.getAsDouble();
+        return !u.pressure() && u.recentPeak() <= bound;
     }
 
     /** The bound on {@code r}'s use, in cores or bytes; NaN when {@code r} is not bounded. */
@@ -56,7 +56,6 @@ public record FeedbackHold(String reason, OptionalDouble cpuCoresUpTo, OptionalD
         if (always) {
             return reason;
         }
-        double b = (r == Resource.MEMORY ? memoryBytesUpTo : cpuCoresUpTo).orElse(Double.NaN);
-        return String.format(Locale.ROOT, "%s (%s use within %s)", reason, r.label(), UseReading.fmt(r, b));
+        return String.format(Locale.ROOT, "%s (%s use within %s)", reason, r.label(), UseReading.fmt(r, bound(r)));
     }
 }

@@ -333,6 +333,7 @@ public final class TierPolicy {
         }
         FeedbackHold hold = in.hold().get();
         List<String> held = new ArrayList<>();
+        boolean sized = false;
         for (Resource r : Resource.values()) {
             long current = in.current().get(r);
             if (rank(r, got.get(r)) <= rank(r, current) || !hold.holds(r, use.get(r))) {
@@ -349,11 +350,11 @@ public final class TierPolicy {
                 got.put(r, cap);
                 held.add(hold.describe(r) + (cap == current ? "" : ", sized to " + sizing.tierOf(r, cap,
                         in.baseline().get(r))));
+                sized |= cap != current;
             }
         }
         if (!held.isEmpty()) {
-            notes.add((held.stream().allMatch(h -> !h.contains(", sized to ")) ? "no raise: " : "right-sized: ")
-                    + String.join("; ", held.stream().distinct().toList()));
+            notes.add((sized ? "right-sized: " : "no raise: ") + String.join("; ", held.stream().distinct().toList()));
         }
     }
 

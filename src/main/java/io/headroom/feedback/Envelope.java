@@ -12,14 +12,12 @@ package io.headroom.feedback;
  */
 public record Envelope(int episodes, double cpuCores, double memoryBytes, boolean inForce) {
 
-    /** This envelope widened by one more unnecessary episode's peaks. */
+    /** No episode counted yet. */
+    static final Envelope NONE = new Envelope(0, Double.NaN, Double.NaN, false);
+
+    /** This envelope widened by one more episode's peaks. */
     Envelope with(double peakCpu, double peakMemory, boolean force) {
         return new Envelope(episodes + 1, max(cpuCores, peakCpu), max(memoryBytes, peakMemory), force);
-    }
-
-    /** The first episode's. */
-    static Envelope first(double peakCpu, double peakMemory, boolean force) {
-        return new Envelope(1, peakCpu, peakMemory, force);
     }
 
     private static double max(double a, double b) {

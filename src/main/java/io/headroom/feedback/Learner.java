@@ -109,13 +109,12 @@ public final class Learner {
         if (!Double.isFinite(j.peakCpu()) && !Double.isFinite(j.peakMemory())) {
             return Optional.empty();
         }
-        Envelope before = envelopes.get(kind);
-        int n = before == null ? 1 : before.episodes() + 1;
+        Envelope before = envelopes.getOrDefault(kind, Envelope.NONE);
+        int n = before.episodes() + 1;
         boolean force = n >= cfg.unnecessaryToRaise();
-        Envelope after = before == null ? Envelope.first(j.peakCpu(), j.peakMemory(), force)
-                : before.with(j.peakCpu(), j.peakMemory(), force);
+        Envelope after = before.with(j.peakCpu(), j.peakMemory(), force);
         envelopes.put(kind, after);
-        if (!force || (before != null && before.inForce())) {
+        if (!force || before.inForce()) {
             return Optional.empty();
         }
         return Optional.of(String.format(Locale.ROOT, "raises for %s anomalies sized to what %d episodes used while use "
