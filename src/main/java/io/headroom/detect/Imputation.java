@@ -34,10 +34,78 @@ public final class Imputation implements Serializable {
                 fill[c] = 0;
                 continue;
             }
-            Arrays.sort(column, 0, k);
-            fill[c] = k % 2 == 1 ? column[k / 2] : (column[k / 2 - 1] + column[k / 2]) / 2;
+            fill[c] = median(column, k);
         }
         return new Imputation(fill);
+    }
+
+    /**
+     * The median of {@code a[0, k)} (k at least 1), reordering it: the same value, bit for bit, as sorting with
+     * {@link Arrays#sort(double[], int, int)} and reading the middle, found by selection in linear time. Sorting
+     * every column of a week's rows was a third of a training's CPU.
+     */
+    static double median(double[] a, int k) {
+        int hi = k / 2;
+        select(a, 0, k - 1, hi);
+        if (k % 2 == 1) {
+            return a[hi];
+        }
+        // Everything left of hi is at or below a[hi] now: the lower middle is the largest of them.
+        double lower = a[0];
+        for (int i = 1; i < hi; i++) {
+            if (Double.compare(a[i], lower) > 0) {
+                lower = a[i];
+            }
+        }
+        return (lower + a[hi]) / 2;
+    }
+
+    /**
+     * Hoare's selection: afterwards {@code a[n]} holds what a sort would put there, with nothing larger before it
+     * and nothing smaller after it. Compares as {@link Double#compare} does, so -0.0 sorts before 0.0 as in
+     * {@link Arrays#sort}. The pivot is the middle of three, which keeps sorted and constant columns linear.
+     */
+    private static void select(double[] a, int lo, int hi, int n) {
+        while (hi > lo) {
+            int mid = (lo + hi) >>> 1;
+            if (Double.compare(a[mid], a[lo]) < 0) {
+                swap(a, mid, lo);
+            }
+            if (Double.compare(a[hi], a[lo]) < 0) {
+                swap(a, hi, lo);
+            }
+            if (Double.compare(a[hi], a[mid]) < 0) {
+                swap(a, hi, mid);
+            }
+            double pivot = a[mid];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (Double.compare(a[i], pivot) < 0) {
+                    i++;
+                }
+                while (Double.compare(a[j], pivot) > 0) {
+                    j--;
+                }
+                if (i <= j) {
+                    swap(a, i++, j--);
+                }
+            }
+            // Now a[lo..j] <= pivot <= a[i..hi], and anything between j and i equals the pivot.
+            if (n <= j) {
+                hi = j;
+            } else if (n >= i) {
+                lo = i;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private static void swap(double[] a, int i, int j) {
+        double t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 
     /** Replaces every NaN in place with its column's fill value. */
