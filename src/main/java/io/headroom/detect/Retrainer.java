@@ -4,9 +4,18 @@ import io.headroom.collect.FeatureMatrix;
 import io.headroom.collect.StepGrid;
 import io.headroom.config.DetectionConfig;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +45,32 @@ public final class Retrainer {
      */
     public static final int BATCH_WORKLOADS = 32;
 
+    /**
+     * Workloads of a batch whose own models are trained at once, one per core up to four: fitting one workload is
+     * mostly single-threaded, so on a two-core host this nearly halves a fleet's training. Each holds one
+     * workload's engineered week (about 8 MB at 48 columns) while it runs, so memory stays bounded by this, not
+     * by the batch.
+     */
+    static final int TRAINING_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+
     private final DetectionConfig cfg;
     private final ModelTrainer trainer;
 
+    private final int threads;
+
     public Retrainer(DetectionConfig cfg) {
+        this(cfg, TRAINING_THREADS);
+    }
+
+    /** With {@code threads} own models fitted at once (tests compare thread counts). */
+    Retrainer(DetectionConfig cfg, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
         this.cfg = cfg;
         this.trainer = new ModelTrainer(cfg);
+        this.threads = threads;
     }
 
     /**
@@ -77,6 +106,7 @@ public final class Retrainer {
         private final Map<String, ModelTrainer.Sample> shared = new TreeMap<>();
         private final Map<String, WorkloadModel> models = new TreeMap<>();
         private final Map<String, String> skipped = new TreeMap<>();
+        private ExecutorService pool;
 
         private Session(List<String> features, StepGrid grid, Map<String, String> groups, Instant now) {
             this.features = List.copyOf(features);
@@ -90,7 +120,11 @@ public final class Retrainer {
             this.engineering = trainer.engineering(features, (long) grid.stepSeconds(), false);
         }
 
-        /** Trains the own models of the batch's workloads and adds their rows to the group and global samples. */
+        /**
+         * Trains the own models of the batch's workloads and adds their rows to the group and global samples. Own
+         * models are fitted {@link #TRAINING_THREADS} workloads at a time; the samples take the rows in workload
+         * order, so the result is the same whatever the number of threads.
+         */
         public void add(FeatureMatrix batch, Map<String, List<Interval>> excluded) {
             if (!batch.features().equals(features) || !batch.grid().equals(grid)) {
                 throw new IllegalArgumentException("a batch must have the session's features and grid");
@@ -99,30 +133,101 @@ public final class Retrainer {
             boolean byGroup = (scope == DetectionConfig.Scope.GROUP || scope == DetectionConfig.Scope.AUTO)
                     && !groups.isEmpty();
             boolean global = scope == DetectionConfig.Scope.GLOBAL || scope == DetectionConfig.Scope.AUTO;
-            for (int w = 0; w < batch.workloads().size(); w++) {
-                String name = batch.workloads().get(w);
-                boolean[] ok = Interval.trainable(millis, excluded.getOrDefault(name, List.of()), cfg.failureMargin());
-                ModelTrainer.Trainable t = trainer.trainable(engineering,
-                        new ModelTrainer.History(rows(batch, w), millis.length, ok));
-                if (own) {
-                    String key = ModelRegistry.workloadKey(name);
-                    ModelTrainer.Sample s = trainer.sample(engineering, key);
-                    s.add(t);
-                    fit(key, s);
+            int n = batch.workloads().size();
+            for (int from = 0; from < n; from += threads) {
+                List<Future<Own>> running = new ArrayList<>();
+                for (int w = from; w < Math.min(n, from + threads); w++) {
+                    int i = w;
+                    running.add(pool().submit(() -> own(batch, i, excluded, own)));
                 }
-                String g = groups.get(name);
-                if (byGroup && g != null) {
-                    String key = ModelRegistry.groupKey(g);
-                    shared.computeIfAbsent(key, k -> trainer.sample(engineering, k)).add(t);
+                for (Future<Own> f : running) {
+                    Own o = join(f);
+                    if (o.key != null) {
+                        o.fitted.ifPresentOrElse(m -> models.put(o.key, m), () -> skipped.put(o.key, o.skippedWhy));
+                    }
+                    String g = groups.get(o.name);
+                    if (byGroup && g != null) {
+                        String key = ModelRegistry.groupKey(g);
+                        shared.computeIfAbsent(key, k -> trainer.sample(engineering, k)).add(o.rows);
+                    }
+                    if (global) {
+                        shared.computeIfAbsent(ModelRegistry.GLOBAL, k -> trainer.sample(engineering, k)).add(o.rows);
+                    }
                 }
-                if (global) {
-                    shared.computeIfAbsent(ModelRegistry.GLOBAL, k -> trainer.sample(engineering, k)).add(t);
+            }
+        }
+
+        /** One workload's trainable rows and, if the scope trains it, its own model or why there is none. */
+        private record Own(String name, ModelTrainer.Trainable rows, String key,
+                           Optional<WorkloadModel> fitted, String skippedWhy) {}
+
+        private Own own(FeatureMatrix batch, int w, Map<String, List<Interval>> excluded, boolean own) {
+            String name = batch.workloads().get(w);
+            boolean[] ok = Interval.trainable(millis, excluded.getOrDefault(name, List.of()), cfg.failureMargin());
+            ModelTrainer.Trainable t = trainer.trainable(engineering,
+                    new ModelTrainer.History(rows(batch, w), millis.length, ok));
+            if (!own) {
+                return new Own(name, t, null, Optional.empty(), null);
+            }
+            String key = ModelRegistry.workloadKey(name);
+            ModelTrainer.Sample s = trainer.sample(engineering, key);
+            s.add(t);
+            try {
+                return new Own(name, t, key, Optional.of(trainer.fit(key, s, now)), null);
+            } catch (ModelTrainer.InsufficientDataException e) {
+                LOG.debug("not training {}", e.getMessage());
+                return new Own(name, t, key, Optional.empty(), e.getMessage());
+            }
+        }
+
+        /**
+         * The session's threads. They end after a minute idle, so a session abandoned when a batch's fetch fails
+         * leaves nothing running.
+         */
+        private ExecutorService pool() {
+            if (pool == null) {
+                ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
+                        new LinkedBlockingQueue<>(), r -> {
+                            Thread t = new Thread(r, "headroom-training-" + THREAD_IDS.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+                p.allowCoreThreadTimeOut(true);
+                pool = p;
+            }
+            return pool;
+        }
+
+        private <T> T join(Future<T> f) {
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("training interrupted", e);
+            } catch (ExecutionException e) {
+                close();
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
                 }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        /** Stops the session's threads; {@link #finish} does, and a failed batch. */
+        private void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+                pool = null;
             }
         }
 
         /** Trains the group and global models on their samples; the result of the whole training. */
         public Result finish() {
+            close();
             shared.forEach(this::fit);
             shared.clear();
             return new Result(models, skipped);

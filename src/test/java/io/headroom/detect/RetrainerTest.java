@@ -68,6 +68,23 @@ class RetrainerTest {
     }
 
     @Test
+    void ownModelsFittedInParallelAreTheModelsOfOneThread() throws Exception {
+        DetectionConfig cfg = WorkloadModelTest.config("");
+        Retrainer.Result one = new Retrainer(cfg, 1).train(matrix(WORKLOADS), EXCLUDED, GROUPS, NOW);
+        // Three threads over five workloads: a full round and a partial one, with b-3 skipped in the second.
+        Retrainer.Result three = new Retrainer(cfg, 3).train(matrix(WORKLOADS), EXCLUDED, GROUPS, NOW);
+        assertThat(three.models().keySet()).isEqualTo(one.models().keySet());
+        assertThat(three.skipped()).isEqualTo(one.skipped()).containsOnlyKeys("workload:b-3");
+        double[] probe = WorkloadModelTest.series(400, 99, 123);
+        for (String key : one.models().keySet()) {
+            assertThat(three.models().get(key).trainingRows()).as(key).isEqualTo(one.models().get(key).trainingRows());
+            assertThat(three.models().get(key).score(probe, 400, 100).score()).as(key)
+                    .containsExactly(one.models().get(key).score(probe, 400, 100).score());
+        }
+        assertThatThrownBy(() -> new Retrainer(cfg, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aBatchOnAnotherGridIsRefused() throws Exception {
         Retrainer.Session s = new Retrainer(WorkloadModelTest.config(""))
                 .session(WorkloadModelTest.FEATURES, new StepGrid(START, GRID.end(), Duration.ofSeconds(30)), GROUPS, NOW);
