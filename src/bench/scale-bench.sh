@@ -5,9 +5,11 @@
 #             (one incident): its first training fits every guest's whole window. N in $SIM_GUESTS (default
 #             "30 50"). The simulator itself holds every guest's whole history (1.3 MB a guest-week of doubles),
 #             which is not the daemon's memory: past a few hundred guests it needs a larger heap on its own.
-#   train     io.headroom.bench.TrainingBench: one training of N synthetic workloads as the daemon runs it (batch by
-#             batch, own, global models), nothing else in the heap. N in $TRAIN_GUESTS (default "50 200"; 1000
-#             takes about 4 minutes on 2 cores).
+#   train     io.headroom.bench.TrainingBench: two trainings of N synthetic workloads as the daemon runs them (batch by
+#             batch into a model registry, own and global models, within the model memory budget; the second while
+#             the first one's models are held), nothing else in the heap. N in $TRAIN_GUESTS (default "50 200";
+#             1000 takes about 4 minutes on 2 cores). Reports both trainings' seconds, and after the second the
+#             workloads left to the global model by the budget and the models' estimated heap.
 # Prints one table row per run: exit code (3 = OutOfMemoryError), peak RSS (/usr/bin/time -v), wall seconds of the
 # run and, for train, of the training alone. Builds target/headroom.jar and the test classes if out of date and
 # runs copies of them ($MVN_FLAGS: extra Maven flags, e.g. -o). Writes only under $OUT (default target/scale-bench) and a temp dir.
@@ -82,18 +84,20 @@ run() {
 
 echo "JVM options: $JAVA_OPTS; default detection config; 7-day window at 30 s"
 echo
-echo "| run | guests | exit | peak RSS MiB | wall s | training s |"
-echo "|---|---|---|---|---|---|"
+echo "| run | guests | exit | peak RSS MiB | wall s | training s (1st, 2nd) | over budget | models MiB |"
+echo "|---|---|---|---|---|---|---|---|"
 for n in $SIM_GUESTS; do
   scenario "$n" >"$OUT/scale-$n.yaml"
   # shellcheck disable=SC2086
   read -r rc rss secs < <(HEADROOM_LOG_LEVEL=ERROR run "simulate-$n" java $JAVA_OPTS -jar "$TMP/headroom.jar" simulate \
       --scenario "$OUT/scale-$n.yaml" --policy headroom --seed 1 --out "$OUT/simulate-$n.json")
-  echo "| simulate | $n | $rc | $rss | $secs | - |"
+  echo "| simulate | $n | $rc | $rss | $secs | - | - | - |"
 done
 for n in $TRAIN_GUESTS; do
   # shellcheck disable=SC2086
   read -r rc rss secs < <(run "train-$n" java $JAVA_OPTS -cp "$CP" io.headroom.bench.TrainingBench "$n")
-  training=$(sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' "$OUT/train-$n.log")
-  echo "| train | $n | $rc | $rss | $secs | ${training:--} |"
+  training=$(sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' "$OUT/train-$n.log" | paste -sd, - | sed 's/,/, /')
+  over=$(sed -n 's/.*"round":2,.*"over_budget":\([0-9]*\).*/\1/p' "$OUT/train-$n.log")
+  mib=$(sed -n 's/.*"round":2,.*"models_mib":\([0-9]*\).*/\1/p' "$OUT/train-$n.log")
+  echo "| train | $n | $rc | $rss | $secs | ${training:--} | ${over:--} | ${mib:--} |"
 done

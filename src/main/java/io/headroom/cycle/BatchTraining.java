@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * One training of every model over a window, batch by batch of {@link Retrainer#BATCH_WORKLOADS} workloads: one
  * matrix of a whole fleet's training window does not fit a small heap. The same for the daemon, which fetches each
- * batch from Prometheus, and the simulator, which copies it from its series.
+ * batch from Prometheus, and the simulator, which copies it from its series. Each batch's new models are swapped
+ * into the registry as the batch ends (a cycle may score some workloads with this training's models and others
+ * with the last one's, each model whole), and the models together stay within {@link #modelMemoryBudget}.
  */
 public final class BatchTraining {
 
@@ -38,13 +40,30 @@ public final class BatchTraining {
     public static Retrainer.Result train(DetectionConfig cfg, List<String> workloads, List<String> features,
                                          StepGrid grid, Map<String, String> groups, Map<String, List<Interval>> excluded,
                                          Instant now, Source source, ModelRegistry registry) throws Exception {
-        Retrainer.Session session = new Retrainer(cfg).session(features, grid, groups, now);
+        Retrainer.Session session = new Retrainer(cfg).session(features, grid, groups, now)
+                .limitModelMemory(modelMemoryBudget(), registry.all());
         for (int b = 0; b < workloads.size(); b += Retrainer.BATCH_WORKLOADS) {
             List<String> batch = workloads.subList(b, Math.min(workloads.size(), b + Retrainer.BATCH_WORKLOADS));
             session.add(source.rows(batch, batch.size() == workloads.size()), excluded);
+            // Batch by batch, so the models these replace are let go as the training goes.
+            registry.putAll(session.takeFitted());
         }
         Retrainer.Result r = session.finish();
-        registry.putAll(r.models());
+        registry.putAll(session.takeFitted());
         return r;
+    }
+
+    /**
+     * Share of the heap the models may hold. The rest is the training's own working set: the group and global
+     * samples (up to 200,000 rows, about 77 MB at 48 columns, and the forest's copy of them while it is fitted), a
+     * batch's rows, the workloads being fitted, and the cycles running meanwhile. Beyond it, workloads are scored
+     * by their group's or the global model instead of the daemon dying of an OutOfMemoryError: more heap
+     * ({@code HEADROOM_JAVA_OPTS=-Xmx...}) gives them their own again.
+     */
+    public static final double MODEL_MEMORY_SHARE = 0.4;
+
+    /** {@link #MODEL_MEMORY_SHARE} of the JVM's maximum heap, in bytes. */
+    public static long modelMemoryBudget() {
+        return (long) (Runtime.getRuntime().maxMemory() * MODEL_MEMORY_SHARE);
     }
 }

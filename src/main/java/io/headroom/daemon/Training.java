@@ -13,6 +13,7 @@ import io.headroom.config.HeadroomConfig;
 import io.headroom.detect.Interval;
 import io.headroom.detect.ModelRegistry;
 import io.headroom.detect.Retrainer;
+import io.headroom.detect.WorkloadModel;
 import io.headroom.feedback.Verdicts;
 import io.headroom.metrics.Metrics;
 import io.headroom.notify.FailureInterval;
@@ -87,6 +88,15 @@ final class Training {
         });
         metrics.trainingDuration.set((System.nanoTime() - started) / 1e9);
         metrics.modelsSkipped.set(result.skipped().size());
+        metrics.modelsOverBudget.set(result.overBudget());
+        long held = registry.all().values().stream().mapToLong(WorkloadModel::retainedBytes).sum();
+        metrics.modelsMemory.set(held);
+        if (result.overBudget() > 0) {
+            LOG.warn("training left {} of {} workloads without an own model: the models hold {} MiB of the {} MiB "
+                            + "they may ({}% of the heap); their group's or the global model scores them; more heap "
+                            + "(HEADROOM_JAVA_OPTS=-Xmx...) gives them their own", result.overBudget(), workloads.size(),
+                    held >> 20, BatchTraining.modelMemoryBudget() >> 20, Math.round(100 * BatchTraining.MODEL_MEMORY_SHARE));
+        }
         LOG.info("training done models={} skipped={} workloads={} seconds={}", result.models().size(),
                 result.skipped().size(), workloads.size(), String.format("%.1f", (System.nanoTime() - started) / 1e9));
         return result;

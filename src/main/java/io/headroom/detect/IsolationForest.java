@@ -232,6 +232,17 @@ public final class IsolationForest implements Serializable {
     }
 
     /**
+     * Heap the forest's arrays hold, in bytes (array headers included): what keeping it in memory costs, for the
+     * training's model memory budget.
+     */
+    public long retainedBytes() {
+        long ints = (long) feature.length + child.length + nodeSize.length + treeRoot.length + treeDepth.length
+                + (walkWords == null ? 0 : walkWords.length);
+        long doubles = (long) threshold.length + pathLength.length;
+        return 4 * ints + 8 * doubles + 16 * 8;
+    }
+
+    /**
      * Scores one row.
      *
      * @param row at least {@link #numFeatures()} values

@@ -74,7 +74,8 @@ public final class ModelRegistry {
 
     /**
      * Replaces models whose keys are in {@code trained}, keeps the others, persists the new ones (temp file +
-     * atomic rename), and swaps the whole map at once so a cycle never sees half a training.
+     * atomic rename), and swaps the whole map at once, so a cycle sees each model whole (a training swaps its
+     * models in batch by batch).
      */
     public void putAll(Map<String, WorkloadModel> trained) throws IOException {
         Files.createDirectories(dir);

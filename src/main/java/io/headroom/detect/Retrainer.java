@@ -5,7 +5,9 @@ import io.headroom.collect.StepGrid;
 import io.headroom.config.DetectionConfig;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -34,8 +36,9 @@ public final class Retrainer {
      *
      * @param models  trained models by scope key
      * @param skipped scope keys that could not be trained, with the reason
+     * @param overBudget how many of them were workloads left without an own model by the model memory budget
      */
-    public record Result(Map<String, WorkloadModel> models, Map<String, String> skipped) {}
+    public record Result(Map<String, WorkloadModel> models, Map<String, String> skipped, int overBudget) {}
 
     /**
      * Workloads fetched and engineered together by a batched training. A batch of a 7-day window at 30 s with 8
@@ -46,12 +49,12 @@ public final class Retrainer {
     public static final int BATCH_WORKLOADS = 32;
 
     /**
-     * Workloads of a batch whose own models are trained at once, one per core up to four: fitting one workload is
-     * mostly single-threaded, so on a two-core host this nearly halves a fleet's training. Each holds one
-     * workload's engineered week (about 8 MB at 48 columns) while it runs, so memory stays bounded by this, not
-     * by the batch.
+     * Workloads of a batch whose own models are trained at once: one per core but one, up to four, so a training
+     * never takes every core from the cycle (on two cores, one). Fitting one workload is mostly single-threaded,
+     * so on four cores this cuts a fleet's training to about a third. Each holds one workload's engineered week
+     * (about 8 MB at 48 columns) while it runs, so memory stays bounded by this, not by the batch.
      */
-    static final int TRAINING_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    static final int TRAINING_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
     private final DetectionConfig cfg;
@@ -106,7 +109,21 @@ public final class Retrainer {
         private final Map<String, ModelTrainer.Sample> shared = new TreeMap<>();
         private final Map<String, WorkloadModel> models = new TreeMap<>();
         private final Map<String, String> skipped = new TreeMap<>();
+        /** Models fitted since the last {@link #takeFitted}. */
+        private final Map<String, WorkloadModel> fitted = new TreeMap<>();
         private ExecutorService pool;
+        /** Heap the models may hold; see {@link #limitModelMemory}. */
+        private long budget = Long.MAX_VALUE;
+        /** Bytes of each model in memory, the held ones and those this session fitted or reserved room for. */
+        private final Map<String, Long> bytes = new HashMap<>();
+        /** Bytes of the model each reservation would replace (0 if none), until it is settled. */
+        private final Map<String, Long> previous = new HashMap<>();
+        private long total;
+        /** The largest own model fitted so far (or held), the estimate for one not fitted yet. */
+        private long typical;
+        /** False while {@link #typical} is only the first guess, before any own model was held or fitted. */
+        private boolean measured;
+        private int overBudget;
 
         private Session(List<String> features, StepGrid grid, Map<String, String> groups, Instant now) {
             this.features = List.copyOf(features);
@@ -118,6 +135,44 @@ public final class Retrainer {
                 millis[i] = grid.timestampAt(i);
             }
             this.engineering = trainer.engineering(features, (long) grid.stepSeconds(), false);
+        }
+
+        /**
+         * Keeps the models within {@code budgetBytes} of heap: before fitting a workload's own model, the session
+         * counts what {@code held} (the models in memory as it starts) and the models it fitted already keep, less
+         * the model the new one replaces, plus the new one's size (its predecessor's, or the largest fitted so
+         * far); replacing a model is always allowed, as it adds nothing. A workload that does not fit gets no own
+         * model; its group's or the global model scores it, and
+         * it is reported in {@link Result#skipped} and {@link Result#overBudget}. Group and global models are
+         * always trained. So a fleet too large for the heap is scored, not killed by an OutOfMemoryError.
+         */
+        public Session limitModelMemory(long budgetBytes, Map<String, WorkloadModel> held) {
+            this.budget = budgetBytes;
+            held.forEach((key, m) -> {
+                long b = m.retainedBytes();
+                bytes.put(key, b);
+                total += b;
+                if (key.startsWith(ModelRegistry.workloadKey(""))) {
+                    typical = Math.max(typical, b);
+                    measured = true;
+                }
+            });
+            if (!measured) {
+                // Nothing fitted yet: a tree rarely has as many nodes as rows sampled (about 0.64 of them at 256),
+                // at 36 bytes a node, so this overestimates until the first model is fitted.
+                typical = (long) cfg.forest().trees() * cfg.forest().sampleSize() * 36;
+            }
+            return this;
+        }
+
+        /**
+         * The models fitted since the last call, for the caller to swap in batch by batch: the models they replace
+         * are then let go as the training goes, rather than all kept until it ends.
+         */
+        public Map<String, WorkloadModel> takeFitted() {
+            Map<String, WorkloadModel> out = new TreeMap<>(fitted);
+            fitted.clear();
+            return out;
         }
 
         /**
@@ -136,14 +191,17 @@ public final class Retrainer {
             int n = batch.workloads().size();
             for (int from = 0; from < n; from += threads) {
                 List<Future<Own>> running = new ArrayList<>();
+                List<Long> reserved = new ArrayList<>();
                 for (int w = from; w < Math.min(n, from + threads); w++) {
                     int i = w;
-                    running.add(pool().submit(() -> own(batch, i, excluded, own)));
+                    long room = own ? reserve(ModelRegistry.workloadKey(batch.workloads().get(w))) : 0;
+                    reserved.add(room);
+                    running.add(pool().submit(() -> own(batch, i, excluded, own, room)));
                 }
-                for (Future<Own> f : running) {
-                    Own o = join(f);
+                for (int r = 0; r < running.size(); r++) {
+                    Own o = join(running.get(r));
                     if (o.key != null) {
-                        o.fitted.ifPresentOrElse(m -> models.put(o.key, m), () -> skipped.put(o.key, o.skippedWhy));
+                        settle(o, reserved.get(r));
                     }
                     String g = groups.get(o.name);
                     if (byGroup && g != null) {
@@ -161,7 +219,7 @@ public final class Retrainer {
         private record Own(String name, ModelTrainer.Trainable rows, String key,
                            Optional<WorkloadModel> fitted, String skippedWhy) {}
 
-        private Own own(FeatureMatrix batch, int w, Map<String, List<Interval>> excluded, boolean own) {
+        private Own own(FeatureMatrix batch, int w, Map<String, List<Interval>> excluded, boolean own, long room) {
             String name = batch.workloads().get(w);
             boolean[] ok = Interval.trainable(millis, excluded.getOrDefault(name, List.of()), cfg.failureMargin());
             ModelTrainer.Trainable t = trainer.trainable(engineering,
@@ -170,6 +228,9 @@ public final class Retrainer {
                 return new Own(name, t, null, Optional.empty(), null);
             }
             String key = ModelRegistry.workloadKey(name);
+            if (room < 0) {
+                return new Own(name, t, key, Optional.empty(), null);
+            }
             ModelTrainer.Sample s = trainer.sample(engineering, key);
             s.add(t);
             try {
@@ -184,6 +245,56 @@ public final class Retrainer {
          * The session's threads. They end after a minute idle, so a session abandoned when a batch's fetch fails
          * leaves nothing running.
          */
+        /**
+         * Reserves room for {@code key}'s new model: the bytes reserved, or -1 if it does not fit the budget (the
+         * model it would replace, if any, stays). Called in workload order, so the outcome does not depend on
+         * threads.
+         */
+        private long reserve(String key) {
+            long old = bytes.getOrDefault(key, 0L);
+            previous.put(key, old);
+            long estimate = old > 0 ? old : typical;
+            long projected = total - old + estimate;
+            // A model replaced by one no larger never makes things worse: the workloads that had their own keep it.
+            if (projected > budget && projected > total) {
+                return -1;
+            }
+            total = projected;
+            bytes.put(key, estimate);
+            return estimate;
+        }
+
+        /** Records a workload's own model, or why there is none, and trues up the room reserved for it. */
+        private void settle(Own o, long room) {
+            if (o.fitted.isPresent()) {
+                WorkloadModel m = o.fitted.get();
+                long actual = m.retainedBytes();
+                total += actual - room;
+                bytes.put(o.key, actual);
+                typical = measured ? Math.max(typical, actual) : actual;
+                measured = true;
+                models.put(o.key, m);
+                fitted.put(o.key, m);
+                return;
+            }
+            long old = previous.remove(o.key);
+            if (room < 0) {
+                overBudget++;
+                skipped.put(o.key, String.format(Locale.ROOT, "%s: no room for its own model (models hold %d MiB "
+                        + "of a %d MiB budget); its group's or the global model scores it", o.key, total >> 20,
+                        budget >> 20));
+                return;
+            }
+            skipped.put(o.key, o.skippedWhy);
+            // Too little data: the reservation goes, and the model it would have replaced, if any, stays.
+            total += old - room;
+            if (old > 0) {
+                bytes.put(o.key, old);
+            } else {
+                bytes.remove(o.key);
+            }
+        }
+
         private ExecutorService pool() {
             if (pool == null) {
                 ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
@@ -230,12 +341,14 @@ public final class Retrainer {
             close();
             shared.forEach(this::fit);
             shared.clear();
-            return new Result(models, skipped);
+            return new Result(models, skipped, overBudget);
         }
 
         private void fit(String key, ModelTrainer.Sample sample) {
             try {
-                models.put(key, trainer.fit(key, sample, now));
+                WorkloadModel m = trainer.fit(key, sample, now);
+                models.put(key, m);
+                fitted.put(key, m);
             } catch (ModelTrainer.InsufficientDataException e) {
                 skipped.put(key, e.getMessage());
                 LOG.debug("not training {}", e.getMessage());

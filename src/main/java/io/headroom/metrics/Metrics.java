@@ -59,6 +59,8 @@ public final class Metrics {
     public final Gauge trainingDuration;
     /** Models that could not be trained in the last training (too little clean history). */
     public final Gauge modelsSkipped;
+    public final Gauge modelsOverBudget;
+    public final Gauge modelsMemory;
     /** 1 if the last config reload (SIGHUP or POST /-/reload) succeeded, 0 if it was refused; 1 at start. */
     public final Gauge configLastReloadSuccessful;
     /** Unix time of the last successful config load, the one at start included. */
@@ -262,6 +264,15 @@ public final class Metrics {
         modelsSkipped = Gauge.build()
                 .name("headroom_training_skipped_models")
                 .help("Models the last training could not train (too little clean history).")
+                .register(registry);
+        modelsOverBudget = Gauge.build()
+                .name("headroom_training_models_over_budget")
+                .help("Workloads the last training left without an own model because the models' memory budget "
+                        + "(40% of the heap) was full; their group's or the global model scores them.")
+                .register(registry);
+        modelsMemory = Gauge.build()
+                .name("headroom_models_memory_bytes")
+                .help("Heap held by the models in memory (estimated from their arrays), after the last training.")
                 .register(registry);
         configLastReloadSuccessful = Gauge.build()
                 .name("headroom_config_last_reload_successful")

@@ -85,6 +85,48 @@ class RetrainerTest {
     }
 
     @Test
+    void ownModelsBeyondTheMemoryBudgetAreLeftToTheGroupAndGlobalModels() throws Exception {
+        DetectionConfig cfg = WorkloadModelTest.config("");
+        Retrainer.Result free = new Retrainer(cfg, 1).train(matrix(WORKLOADS), EXCLUDED, GROUPS, NOW);
+        long a1 = free.models().get("workload:a-1").retainedBytes();
+        long a2 = free.models().get("workload:a-2").retainedBytes();
+        assertThat(a1).isGreaterThan(100_000);
+        // Room for a-1 and a-2, not for b-1 (estimated as large as the largest fitted so far).
+        long budget = a1 + a2 + Math.max(a1, a2) - 1;
+        Retrainer.Result first = trainAll(new Retrainer(cfg, 1).session(WorkloadModelTest.FEATURES, GRID, GROUPS, NOW)
+                .limitModelMemory(budget, Map.of()));
+        assertThat(first.models().keySet()).containsExactly("global", "group:a", "group:b", "workload:a-1",
+                "workload:a-2");
+        assertThat(first.overBudget()).isEqualTo(3);
+        assertThat(first.skipped()).containsOnlyKeys("workload:b-1", "workload:b-2", "workload:b-3");
+        assertThat(first.skipped().get("workload:b-1")).contains("no room for its own model")
+                .contains("global model scores it");
+        // The group and global models still learn every workload's rows.
+        assertThat(first.models().get("global").trainingRows()).isEqualTo(free.models().get("global").trainingRows());
+
+        // The next training replaces the models it holds (the group and global models already take the held
+        // total past the budget), and still leaves the others out: the split is stable.
+        Instant later = NOW.plusSeconds(3600);
+        assertThat(first.models().values().stream().mapToLong(WorkloadModel::retainedBytes).sum()).isGreaterThan(budget);
+        Retrainer.Result second = trainAll(new Retrainer(cfg, 1).session(WorkloadModelTest.FEATURES, GRID, GROUPS, later)
+                .limitModelMemory(budget, first.models()));
+        assertThat(second.models()).containsKeys("workload:a-1", "workload:a-2").doesNotContainKey("workload:b-1");
+        assertThat(second.models().get("workload:a-1").trainedAt()).isEqualTo(later);
+        assertThat(second.overBudget()).isEqualTo(3);
+
+        // No room at all: every workload is scored by its group's or the global model.
+        Retrainer.Result none = trainAll(new Retrainer(cfg, 3).session(WorkloadModelTest.FEATURES, GRID, GROUPS, NOW)
+                .limitModelMemory(0, Map.of()));
+        assertThat(none.models().keySet()).containsExactly("global", "group:a", "group:b");
+        assertThat(none.overBudget()).isEqualTo(5);
+    }
+
+    private static Retrainer.Result trainAll(Retrainer.Session s) {
+        s.add(matrix(WORKLOADS), EXCLUDED);
+        return s.finish();
+    }
+
+    @Test
     void aBatchOnAnotherGridIsRefused() throws Exception {
         Retrainer.Session s = new Retrainer(WorkloadModelTest.config(""))
                 .session(WorkloadModelTest.FEATURES, new StepGrid(START, GRID.end(), Duration.ofSeconds(30)), GROUPS, NOW);
