@@ -3,6 +3,8 @@ package io.headroom.detect;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamField;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,33 +46,52 @@ public final class IsolationForest implements Serializable {
     /** Rows per task in parallel scoring: large enough that task overhead is noise. */
     private static final int ROWS_PER_TASK = 16_384;
 
-    /** Columns per row. */
-    private final int numFeatures;
-    /** Rows each tree was grown on ({@code psi}); fixes the normaliser {@code c(psi)}. */
-    private final int sampleSize;
-    /** Depth limit the trees were grown with. */
-    private final int maxDepth;
-    /** Index of each tree's root node in the node arrays. */
-    private final int[] treeRoot;
-    /** Depth of each tree's deepest leaf: the fixed number of steps a row takes through it. */
-    private final int[] treeDepth;
-    /** Split feature per node; 0 at leaves, where the infinite threshold makes it irrelevant. */
-    private final int[] feature;
-    /** Split threshold per node (right iff {@code x > threshold}); +infinity at leaves. */
-    private final double[] threshold;
-    /** Left child per node, the right child being the next index; a leaf points at itself. */
-    private final int[] child;
-    /** Per leaf, its depth plus {@code c(rows in the leaf)}; 0 for internal nodes. */
-    private final double[] pathLength;
-    /** Training rows that reached each node; attribution weighs splits by the isolation they achieved. */
-    private final int[] nodeSize;
-    /** {@code numTrees * c(psi)}: turns a sum of path lengths into the exponent of the score. */
-    private final double normaliser;
     /**
-     * Child and feature offset per node for {@link UncheckedWalk}; null when that walk is unavailable
-     * or the layout failed validation, in which case the bounds-checked walk runs.
+     * The serialized form, unchanged since the arrays were held as they are written: the node arrays feature,
+     * child and pathLength by name, so model files of earlier versions still load. In memory a node's feature and
+     * child live in {@link #words} instead (one array read by both walks, not three).
      */
-    private transient int[] walkWords;
+    private static final ObjectStreamField[] serialPersistentFields = {
+        new ObjectStreamField("numFeatures", int.class),
+        new ObjectStreamField("sampleSize", int.class),
+        new ObjectStreamField("maxDepth", int.class),
+        new ObjectStreamField("treeRoot", int[].class),
+        new ObjectStreamField("treeDepth", int[].class),
+        new ObjectStreamField("feature", int[].class),
+        new ObjectStreamField("threshold", double[].class),
+        new ObjectStreamField("child", int[].class),
+        new ObjectStreamField("pathLength", double[].class),
+        new ObjectStreamField("nodeSize", int[].class),
+        new ObjectStreamField("normaliser", double.class),
+    };
+
+    // Assigned once, by the constructor or by readObject; never changed after.
+    /** Columns per row. */
+    private int numFeatures;
+    /** Rows each tree was grown on ({@code psi}); fixes the normaliser {@code c(psi)}. */
+    private int sampleSize;
+    /** Depth limit the trees were grown with. */
+    private int maxDepth;
+    /** Index of each tree's root node in the node arrays. */
+    private int[] treeRoot;
+    /** Depth of each tree's deepest leaf: the fixed number of steps a row takes through it. */
+    private int[] treeDepth;
+    /**
+     * Two ints per node ({@link UncheckedWalk#nodeWords}): its split feature times {@link UncheckedWalk#FEATURE_SCALE}
+     * (0 at leaves, where the infinite threshold makes it irrelevant), then its left child, the right child being
+     * the next index; a leaf points at itself.
+     */
+    private int[] words;
+    /** Split threshold per node (right iff {@code x > threshold}); +infinity at leaves. */
+    private double[] threshold;
+    /** Per leaf, its depth plus {@code c(rows in the leaf)}; 0 for internal nodes. */
+    private double[] pathLength;
+    /** Training rows that reached each node; attribution weighs splits by the isolation they achieved. */
+    private int[] nodeSize;
+    /** {@code numTrees * c(psi)}: turns a sum of path lengths into the exponent of the score. */
+    private double normaliser;
+    /** The layout passed validation and the JVM allows {@link UncheckedWalk}; else the bounds-checked walk runs. */
+    private transient boolean unchecked;
 
     /**
      * Hyperparameters of the forest.
@@ -117,18 +138,36 @@ public final class IsolationForest implements Serializable {
         this.maxDepth = maxDepth;
         this.treeRoot = treeRoot;
         this.treeDepth = treeDepth;
-        this.feature = feature;
         this.threshold = threshold;
-        this.child = child;
         this.pathLength = pathLength;
         this.nodeSize = nodeSize;
         this.normaliser = treeRoot.length * averagePathLength(sampleSize);
-        this.walkWords = uncheckedWalkWords();
+        String problem = layoutProblem(feature, child);
+        this.words = UncheckedWalk.nodeWords(child, feature);
+        this.unchecked = UncheckedWalk.available() && problem == null;
     }
 
-    /** Only a layout that passed validation may be walked without bounds checks. */
-    private int[] uncheckedWalkWords() {
-        return UncheckedWalk.available() && layoutProblem() == null ? UncheckedWalk.nodeWords(child, feature) : null;
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        int nodes = threshold.length;
+        int[] feature = new int[nodes];
+        int[] child = new int[nodes];
+        for (int n = 0; n < nodes; n++) {
+            feature[n] = feature(n);
+            child[n] = child(n);
+        }
+        ObjectOutputStream.PutField f = out.putFields();
+        f.put("numFeatures", numFeatures);
+        f.put("sampleSize", sampleSize);
+        f.put("maxDepth", maxDepth);
+        f.put("treeRoot", treeRoot);
+        f.put("treeDepth", treeDepth);
+        f.put("feature", feature);
+        f.put("threshold", threshold);
+        f.put("child", child);
+        f.put("pathLength", pathLength);
+        f.put("nodeSize", nodeSize);
+        f.put("normaliser", normaliser);
+        out.writeFields();
     }
 
     /**
@@ -136,20 +175,47 @@ public final class IsolationForest implements Serializable {
      * fails when it is loaded rather than with an index error in the middle of a scoring pass.
      */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        String problem = layoutProblem();
+        ObjectInputStream.GetField f = in.readFields();
+        numFeatures = f.get("numFeatures", 0);
+        sampleSize = f.get("sampleSize", 0);
+        maxDepth = f.get("maxDepth", 0);
+        treeRoot = (int[]) f.get("treeRoot", null);
+        treeDepth = (int[]) f.get("treeDepth", null);
+        int[] feature = (int[]) f.get("feature", null);
+        threshold = (double[]) f.get("threshold", null);
+        int[] child = (int[]) f.get("child", null);
+        pathLength = (double[]) f.get("pathLength", null);
+        nodeSize = (int[]) f.get("nodeSize", null);
+        normaliser = f.get("normaliser", 0.0);
+        if (treeRoot == null || treeDepth == null || feature == null || threshold == null || child == null
+                || pathLength == null || nodeSize == null) {
+            throw new InvalidObjectException("invalid isolation forest: an array is missing");
+        }
+        String problem = layoutProblem(feature, child);
         if (problem != null) {
             throw new InvalidObjectException("invalid isolation forest: " + problem);
         }
-        walkWords = uncheckedWalkWords();
+        words = UncheckedWalk.nodeWords(child, feature);
+        unchecked = UncheckedWalk.available();
     }
 
-    private String layoutProblem() {
+    /** Node {@code n}'s split feature. */
+    private int feature(int n) {
+        return words[2 * n] / UncheckedWalk.FEATURE_SCALE;
+    }
+
+    /** Node {@code n}'s left child (itself at a leaf). */
+    private int child(int n) {
+        return words[2 * n + 1];
+    }
+
+    private String layoutProblem(int[] feature, int[] child) {
         int nodes = feature.length;
         if (threshold.length != nodes || child.length != nodes || pathLength.length != nodes || nodeSize.length != nodes) {
             return "node arrays differ in length";
         }
-        if (treeRoot.length != treeDepth.length || numFeatures < 1 || sampleSize < 1) {
+        if (treeRoot.length != treeDepth.length || numFeatures < 1 || sampleSize < 1
+                || numFeatures > Integer.MAX_VALUE / UncheckedWalk.FEATURE_SCALE) {
             return "inconsistent header";
         }
         for (int n = 0; n < nodes; n++) {
@@ -228,7 +294,7 @@ public final class IsolationForest implements Serializable {
 
     /** @return the total number of nodes over all trees */
     public int nodeCount() {
-        return feature.length;
+        return threshold.length;
     }
 
     /**
@@ -236,8 +302,7 @@ public final class IsolationForest implements Serializable {
      * training's model memory budget.
      */
     public long retainedBytes() {
-        long ints = (long) feature.length + child.length + nodeSize.length + treeRoot.length + treeDepth.length
-                + (walkWords == null ? 0 : walkWords.length);
+        long ints = (long) words.length + nodeSize.length + treeRoot.length + treeDepth.length;
         long doubles = (long) threshold.length + pathLength.length;
         return 4 * ints + 8 * doubles + 16 * 8;
     }
@@ -355,10 +420,11 @@ public final class IsolationForest implements Serializable {
         double total = 0.0;
         for (int t = 0; t < treeRoot.length; t++) {
             int node = treeRoot[t];
-            while (child[node] != node) {
-                int next = child[node] + (rows[rowOffset + feature[node]] > threshold[node] ? 1 : 0);
+            while (child(node) != node) {
+                int f = feature(node);
+                int next = child(node) + (rows[rowOffset + f] > threshold[node] ? 1 : 0);
                 double bits = log2((double) nodeSize[node] / nodeSize[next]);
-                out[feature[node]] += bits;
+                out[f] += bits;
                 total += bits;
                 node = next;
             }
@@ -382,16 +448,16 @@ public final class IsolationForest implements Serializable {
      * checked that the rows fit in {@code rows}.
      */
     void pathLengthSums(double[] rows, int from, int to, double[] out) {
-        pathLengthSums(rows, from, to, out, walkWords != null);
+        pathLengthSums(rows, from, to, out, this.unchecked);
     }
 
     /** As {@link #pathLengthSums(double[], int, int, double[])}, choosing the walk; tests compare both. */
     void pathLengthSums(double[] rows, int from, int to, double[] out, boolean unchecked) {
         if (unchecked) {
-            if (walkWords == null) {
+            if (!this.unchecked) {
                 throw new IllegalStateException("the unchecked walk is not available for this forest");
             }
-            UncheckedWalk.pathLengthSums(treeRoot, treeDepth, walkWords, threshold, pathLength, rows, numFeatures, from, to, out);
+            UncheckedWalk.pathLengthSums(treeRoot, treeDepth, words, threshold, pathLength, rows, numFeatures, from, to, out);
             return;
         }
         Arrays.fill(out, from, to, 0.0);
@@ -405,7 +471,7 @@ public final class IsolationForest implements Serializable {
 
     /** @return whether batch scoring walks without bounds checks (see {@link UncheckedWalk}) */
     boolean usesUncheckedWalk() {
-        return walkWords != null;
+        return unchecked;
     }
 
     /** Scores the row starting at {@code rows[offset]}; callers have checked the bounds. */
@@ -436,9 +502,9 @@ public final class IsolationForest implements Serializable {
      * from sixteen rows in flight; this walk remains the reference it is tested against and the fallback.
      */
     private void accumulateTree(int root, int depth, double[] rows, int from, int to, double[] out) {
-        final int[] feat = feature;
+        final int[] w = words;
+        final int scale = UncheckedWalk.FEATURE_SCALE;
         final double[] thr = threshold;
-        final int[] next = child;
         final double[] len = pathLength;
         final int nf = numFeatures;
         int r = from;
@@ -452,10 +518,10 @@ public final class IsolationForest implements Serializable {
             int n2 = root;
             int n3 = root;
             for (int d = 0; d < depth; d++) {
-                n0 = next[n0] + (rows[base0 + feat[n0]] > thr[n0] ? 1 : 0);
-                n1 = next[n1] + (rows[base1 + feat[n1]] > thr[n1] ? 1 : 0);
-                n2 = next[n2] + (rows[base2 + feat[n2]] > thr[n2] ? 1 : 0);
-                n3 = next[n3] + (rows[base3 + feat[n3]] > thr[n3] ? 1 : 0);
+                n0 = w[2 * n0 + 1] + (rows[base0 + w[2 * n0] / scale] > thr[n0] ? 1 : 0);
+                n1 = w[2 * n1 + 1] + (rows[base1 + w[2 * n1] / scale] > thr[n1] ? 1 : 0);
+                n2 = w[2 * n2 + 1] + (rows[base2 + w[2 * n2] / scale] > thr[n2] ? 1 : 0);
+                n3 = w[2 * n3 + 1] + (rows[base3 + w[2 * n3] / scale] > thr[n3] ? 1 : 0);
             }
             out[r] += len[n0];
             out[r + 1] += len[n1];
@@ -466,7 +532,7 @@ public final class IsolationForest implements Serializable {
             int base = r * nf;
             int n = root;
             for (int d = 0; d < depth; d++) {
-                n = next[n] + (rows[base + feat[n]] > thr[n] ? 1 : 0);
+                n = w[2 * n + 1] + (rows[base + w[2 * n] / scale] > thr[n] ? 1 : 0);
             }
             out[r] += len[n];
         }
@@ -481,7 +547,7 @@ public final class IsolationForest implements Serializable {
     double treePathLength(int tree, double[] rows, int rowOffset) {
         int node = treeRoot[tree];
         for (int d = treeDepth[tree]; d > 0; d--) {
-            node = child[node] + (rows[rowOffset + feature[node]] > threshold[node] ? 1 : 0);
+            node = child(node) + (rows[rowOffset + feature(node)] > threshold[node] ? 1 : 0);
         }
         return pathLength[node];
     }

@@ -100,14 +100,18 @@ final class UncheckedWalk {
         return GET_INT != null;
     }
 
+    /** A node's feature times this is its byte offset within a group of {@code LANES} rows in a block. */
+    static final int FEATURE_SCALE = LANES * Double.BYTES;
+
     /**
-     * Two ints per node: the byte offset of its split feature within a group of rows in a block, then
-     * its left child.
+     * Two ints per node: the byte offset of its split feature within a group of rows in a block
+     * ({@link #FEATURE_SCALE} times the feature), then its left child. The forest keeps its nodes only in
+     * this form, whichever walk runs.
      */
     static int[] nodeWords(int[] child, int[] feature) {
         int[] words = new int[2 * child.length];
         for (int n = 0; n < child.length; n++) {
-            words[2 * n] = feature[n] * LANES * Double.BYTES;
+            words[2 * n] = feature[n] * FEATURE_SCALE;
             words[2 * n + 1] = child[n];
         }
         return words;

@@ -199,6 +199,26 @@ class IsolationForestTrainerTest {
         assertThat(scores[FIXTURE_PROBE_ROWS - 1]).isGreaterThan(model.threshold());
     }
 
+    @Test
+    void theForestIsWrittenAsTheFixtureWroteIt() throws IOException, ClassNotFoundException {
+        // The forest keeps its nodes in another form in memory than it writes; what it writes must not change,
+        // or model files would stop loading in the versions before and after. Writing through writeObject marks
+        // the class descriptor (SC_WRITE_METHOD) and ends its data with TC_ENDBLOCKDATA; every value is as before.
+        byte[] fixture;
+        try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream(FIXTURE + ".ser"), FIXTURE + ".ser")) {
+            fixture = in.readAllBytes();
+        }
+        byte[] written = TestData.serialize(TestData.deserialize(fixture, IsolationForestModel.class));
+        assertThat(written).hasSize(fixture.length + 1);
+        int flag = java.util.Arrays.mismatch(written, fixture);
+        assertThat(written[flag]).isEqualTo((byte) (fixture[flag] | java.io.ObjectStreamConstants.SC_WRITE_METHOD));
+        byte[] rest = java.util.Arrays.copyOfRange(written, flag + 1, written.length);
+        int end = java.util.Arrays.mismatch(rest, java.util.Arrays.copyOfRange(fixture, flag + 1, fixture.length));
+        assertThat(rest[end]).isEqualTo(java.io.ObjectStreamConstants.TC_ENDBLOCKDATA);
+        assertThat(java.util.Arrays.copyOfRange(rest, end + 1, rest.length))
+                .isEqualTo(java.util.Arrays.copyOfRange(fixture, flag + 1 + end, fixture.length));
+    }
+
     /**
      * Rewrites the fixture after a deliberate change: run
      * {@code mvn -o -q test -Dtest=IsolationForestTrainerTest#regenerateFixture -Dheadroom.regenerateFixtures=true}
