@@ -84,8 +84,14 @@ public final class IsolationForest implements Serializable {
     private int[] words;
     /** Split threshold per node (right iff {@code x > threshold}); +infinity at leaves. */
     private double[] threshold;
-    /** Per leaf, its depth plus {@code c(rows in the leaf)}; 0 for internal nodes. */
-    private double[] pathLength;
+    /**
+     * The distinct path lengths of the nodes: per leaf, its depth plus {@code c(rows in the leaf)}; 0 for internal
+     * nodes. A forest has a few hundred, so each node holds an index into them ({@link #lengthOf}) rather than a
+     * double of its own.
+     */
+    private double[] lengths;
+    /** Per node, the index of its path length in {@link #lengths}. */
+    private int[] lengthOf;
     /** Training rows that reached each node; attribution weighs splits by the isolation they achieved. */
     private int[] nodeSize;
     /** {@code numTrees * c(psi)}: turns a sum of path lengths into the exponent of the score. */
@@ -139,11 +145,11 @@ public final class IsolationForest implements Serializable {
         this.treeRoot = treeRoot;
         this.treeDepth = treeDepth;
         this.threshold = threshold;
-        this.pathLength = pathLength;
         this.nodeSize = nodeSize;
         this.normaliser = treeRoot.length * averagePathLength(sampleSize);
-        String problem = layoutProblem(feature, child);
+        String problem = layoutProblem(feature, child, pathLength);
         this.words = UncheckedWalk.nodeWords(child, feature);
+        indexLengths(pathLength);
         this.unchecked = UncheckedWalk.available() && problem == null;
     }
 
@@ -151,9 +157,11 @@ public final class IsolationForest implements Serializable {
         int nodes = threshold.length;
         int[] feature = new int[nodes];
         int[] child = new int[nodes];
+        double[] pathLength = new double[nodes];
         for (int n = 0; n < nodes; n++) {
             feature[n] = feature(n);
             child[n] = child(n);
+            pathLength[n] = lengths[lengthOf[n]];
         }
         ObjectOutputStream.PutField f = out.putFields();
         f.put("numFeatures", numFeatures);
@@ -184,18 +192,19 @@ public final class IsolationForest implements Serializable {
         int[] feature = (int[]) f.get("feature", null);
         threshold = (double[]) f.get("threshold", null);
         int[] child = (int[]) f.get("child", null);
-        pathLength = (double[]) f.get("pathLength", null);
+        double[] pathLength = (double[]) f.get("pathLength", null);
         nodeSize = (int[]) f.get("nodeSize", null);
         normaliser = f.get("normaliser", 0.0);
         if (treeRoot == null || treeDepth == null || feature == null || threshold == null || child == null
                 || pathLength == null || nodeSize == null) {
             throw new InvalidObjectException("invalid isolation forest: an array is missing");
         }
-        String problem = layoutProblem(feature, child);
+        String problem = layoutProblem(feature, child, pathLength);
         if (problem != null) {
             throw new InvalidObjectException("invalid isolation forest: " + problem);
         }
         words = UncheckedWalk.nodeWords(child, feature);
+        indexLengths(pathLength);
         unchecked = UncheckedWalk.available();
     }
 
@@ -209,7 +218,23 @@ public final class IsolationForest implements Serializable {
         return words[2 * n + 1];
     }
 
-    private String layoutProblem(int[] feature, int[] child) {
+    /** Sets {@link #lengths} and {@link #lengthOf} from one path length per node; the same doubles, bit for bit. */
+    private void indexLengths(double[] pathLength) {
+        java.util.Map<Long, Integer> index = new java.util.HashMap<>();
+        lengthOf = new int[pathLength.length];
+        double[] distinct = new double[Math.min(pathLength.length, 16)];
+        for (int n = 0; n < pathLength.length; n++) {
+            int at = index.computeIfAbsent(Double.doubleToRawLongBits(pathLength[n]), bits -> index.size());
+            if (at == distinct.length) {
+                distinct = Arrays.copyOf(distinct, distinct.length * 2);
+            }
+            distinct[at] = pathLength[n];
+            lengthOf[n] = at;
+        }
+        lengths = Arrays.copyOf(distinct, index.size());
+    }
+
+    private String layoutProblem(int[] feature, int[] child, double[] pathLength) {
         int nodes = feature.length;
         if (threshold.length != nodes || child.length != nodes || pathLength.length != nodes || nodeSize.length != nodes) {
             return "node arrays differ in length";
@@ -302,8 +327,8 @@ public final class IsolationForest implements Serializable {
      * training's model memory budget.
      */
     public long retainedBytes() {
-        long ints = (long) words.length + nodeSize.length + treeRoot.length + treeDepth.length;
-        long doubles = (long) threshold.length + pathLength.length;
+        long ints = (long) words.length + nodeSize.length + lengthOf.length + treeRoot.length + treeDepth.length;
+        long doubles = (long) threshold.length + lengths.length;
         return 4 * ints + 8 * doubles + 16 * 8;
     }
 
@@ -457,7 +482,8 @@ public final class IsolationForest implements Serializable {
             if (!this.unchecked) {
                 throw new IllegalStateException("the unchecked walk is not available for this forest");
             }
-            UncheckedWalk.pathLengthSums(treeRoot, treeDepth, words, threshold, pathLength, rows, numFeatures, from, to, out);
+            UncheckedWalk.pathLengthSums(treeRoot, treeDepth, words, threshold, lengths, lengthOf, rows, numFeatures, from,
+                    to, out);
             return;
         }
         Arrays.fill(out, from, to, 0.0);
@@ -505,7 +531,8 @@ public final class IsolationForest implements Serializable {
         final int[] w = words;
         final int scale = UncheckedWalk.FEATURE_SCALE;
         final double[] thr = threshold;
-        final double[] len = pathLength;
+        final double[] len = lengths;
+        final int[] lenOf = lengthOf;
         final int nf = numFeatures;
         int r = from;
         for (; r + 3 < to; r += 4) {
@@ -523,10 +550,10 @@ public final class IsolationForest implements Serializable {
                 n2 = w[2 * n2 + 1] + (rows[base2 + w[2 * n2] / scale] > thr[n2] ? 1 : 0);
                 n3 = w[2 * n3 + 1] + (rows[base3 + w[2 * n3] / scale] > thr[n3] ? 1 : 0);
             }
-            out[r] += len[n0];
-            out[r + 1] += len[n1];
-            out[r + 2] += len[n2];
-            out[r + 3] += len[n3];
+            out[r] += len[lenOf[n0]];
+            out[r + 1] += len[lenOf[n1]];
+            out[r + 2] += len[lenOf[n2]];
+            out[r + 3] += len[lenOf[n3]];
         }
         for (; r < to; r++) {
             int base = r * nf;
@@ -534,7 +561,7 @@ public final class IsolationForest implements Serializable {
             for (int d = 0; d < depth; d++) {
                 n = w[2 * n + 1] + (rows[base + w[2 * n] / scale] > thr[n] ? 1 : 0);
             }
-            out[r] += len[n];
+            out[r] += len[lenOf[n]];
         }
     }
 
@@ -549,7 +576,7 @@ public final class IsolationForest implements Serializable {
         for (int d = treeDepth[tree]; d > 0; d--) {
             node = child(node) + (rows[rowOffset + feature(node)] > threshold[node] ? 1 : 0);
         }
-        return pathLength[node];
+        return lengths[lengthOf[node]];
     }
 
     /** Converts a sum of path lengths over {@code trees} trees to a score. */

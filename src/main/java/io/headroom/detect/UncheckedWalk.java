@@ -120,11 +120,11 @@ final class UncheckedWalk {
     /**
      * Sums, per row in {@code [from, to)}, the path lengths over all trees in tree order into
      * {@code out}: the contract of {@link IsolationForest}'s checked walk, with {@code words} from
-     * {@link #nodeWords}. Each block of rows is first copied into a scratch array feature by feature
+     * {@link #nodeWords} and each node's path length {@code lengths[lengthOf[node]]}. Each block of rows is first copied into a scratch array feature by feature
      * within groups of sixteen rows, so the sixteen rows walked together sit at fixed distances from one base.
      */
-    static void pathLengthSums(int[] treeRoot, int[] treeDepth, int[] words, double[] threshold, double[] pathLength,
-                               double[] rows, int numFeatures, int from, int to, double[] out) {
+    static void pathLengthSums(int[] treeRoot, int[] treeDepth, int[] words, double[] threshold, double[] lengths,
+                               int[] lengthOf, double[] rows, int numFeatures, int from, int to, double[] out) {
         // Sized by the rows walked, not the block: the daemon scores one row per workload and cycle.
         int blockRows = Math.min(BLOCK_ROWS, (to - from + LANES - 1) / LANES * LANES);
         double[] block = new double[blockRows * numFeatures];
@@ -139,18 +139,20 @@ final class UncheckedWalk {
                 out[start + i] = 0.0;
             }
             for (int t = 0; t < treeRoot.length; t++) {
-                accumulateTree(treeRoot[t], treeDepth[t], words, threshold, pathLength, block, numFeatures, count, out, start);
+                accumulateTree(treeRoot[t], treeDepth[t], words, threshold, lengths, lengthOf, block, numFeatures, count, out,
+                        start);
             }
         }
     }
 
-    private static void accumulateTree(int root, int depth, int[] words, double[] threshold, double[] pathLength,
-                                       double[] block, int numFeatures, int count, double[] out, int outStart) {
+    private static void accumulateTree(int root, int depth, int[] words, double[] threshold, double[] lengths,
+                                       int[] lengthOf, double[] block, int numFeatures, int count, double[] out,
+                                       int outStart) {
         int i = 0;
         try {
             if (depth == 0) {
                 for (; i < count; i++) {
-                    out[outStart + i] += pathLength[root];
+                    out[outStart + i] += lengths[lengthOf[root]];
                 }
                 return;
             }
@@ -196,22 +198,22 @@ final class UncheckedWalk {
                     n15 = step(n15, base + 120, words, threshold, block);
                 }
                 int o = outStart + i;
-                out[o] += pathLength[n0];
-                out[o + 1] += pathLength[n1];
-                out[o + 2] += pathLength[n2];
-                out[o + 3] += pathLength[n3];
-                out[o + 4] += pathLength[n4];
-                out[o + 5] += pathLength[n5];
-                out[o + 6] += pathLength[n6];
-                out[o + 7] += pathLength[n7];
-                out[o + 8] += pathLength[n8];
-                out[o + 9] += pathLength[n9];
-                out[o + 10] += pathLength[n10];
-                out[o + 11] += pathLength[n11];
-                out[o + 12] += pathLength[n12];
-                out[o + 13] += pathLength[n13];
-                out[o + 14] += pathLength[n14];
-                out[o + 15] += pathLength[n15];
+                out[o] += lengths[lengthOf[n0]];
+                out[o + 1] += lengths[lengthOf[n1]];
+                out[o + 2] += lengths[lengthOf[n2]];
+                out[o + 3] += lengths[lengthOf[n3]];
+                out[o + 4] += lengths[lengthOf[n4]];
+                out[o + 5] += lengths[lengthOf[n5]];
+                out[o + 6] += lengths[lengthOf[n6]];
+                out[o + 7] += lengths[lengthOf[n7]];
+                out[o + 8] += lengths[lengthOf[n8]];
+                out[o + 9] += lengths[lengthOf[n9]];
+                out[o + 10] += lengths[lengthOf[n10]];
+                out[o + 11] += lengths[lengthOf[n11]];
+                out[o + 12] += lengths[lengthOf[n12]];
+                out[o + 13] += lengths[lengthOf[n13]];
+                out[o + 14] += lengths[lengthOf[n14]];
+                out[o + 15] += lengths[lengthOf[n15]];
             }
             for (; i < count; i++) {
                 long base = DOUBLE_BASE + ((long) (i / LANES) * LANES * numFeatures + i % LANES) * Double.BYTES;
@@ -219,7 +221,7 @@ final class UncheckedWalk {
                 for (int d = 1; d < depth; d++) {
                     n = step(n, base, words, threshold, block);
                 }
-                out[outStart + i] += pathLength[n];
+                out[outStart + i] += lengths[lengthOf[n]];
             }
         } catch (Throwable e) {
             // The handles are exact-typed and the reads cannot throw; this only satisfies invokeExact.
