@@ -142,9 +142,9 @@ public final class Retrainer {
          * counts what {@code held} (the models in memory as it starts) and the models it fitted already keep, less
          * the model the new one replaces, plus the new one's size (its predecessor's, or the largest fitted so
          * far); replacing a model is always allowed, as it adds nothing. A workload that does not fit gets no own
-         * model; its group's or the global model scores it, and
-         * it is reported in {@link Result#skipped} and {@link Result#overBudget}. Group and global models are
-         * always trained. So a fleet too large for the heap is scored, not killed by an OutOfMemoryError.
+         * model and is reported in {@link Result#skipped} and {@link Result#overBudget}; in auto scope its group's
+         * or the global model scores it (in workload scope nothing does). Group and global models are always
+         * trained. So a fleet too large for the heap is scored, not killed by an OutOfMemoryError.
          */
         public Session limitModelMemory(long budgetBytes, Map<String, WorkloadModel> held) {
             this.budget = budgetBytes;
@@ -282,8 +282,9 @@ public final class Retrainer {
             if (room < 0) {
                 overBudget++;
                 skipped.put(o.key, String.format(Locale.ROOT, "%s: no room for its own model (models hold %d MiB "
-                        + "of a %d MiB budget); its group's or the global model scores it", o.key, total >> 20,
-                        budget >> 20));
+                        + "of a %d MiB budget); %s", o.key, total >> 20, budget >> 20,
+                        scope == DetectionConfig.Scope.AUTO ? "its group's or the global model scores it"
+                                : "it is not scored (detection.scope workload has no fallback model)"));
                 return;
             }
             skipped.put(o.key, o.skippedWhy);
