@@ -93,9 +93,10 @@ final class Training {
         metrics.modelsMemory.set(held);
         if (result.overBudget() > 0) {
             LOG.warn("training left {} of {} workloads without an own model: the models hold {} MiB of the {} MiB "
-                            + "they may ({}% of the heap); in auto scope their group's or the global model scores them; more heap "
-                            + "(HEADROOM_JAVA_OPTS=-Xmx...) gives them their own", result.overBudget(), workloads.size(),
-                    held >> 20, BatchTraining.modelMemoryBudget() >> 20, Math.round(100 * BatchTraining.MODEL_MEMORY_SHARE));
+                            + "they may ({}% of the heap); in auto scope their group's or the global model scores "
+                            + "them; more heap (HEADROOM_JAVA_OPTS=-Xmx...) gives them their own",
+                    result.overBudget(), workloads.size(), held >> 20, BatchTraining.modelMemoryBudget() >> 20,
+                    Math.round(100 * BatchTraining.MODEL_MEMORY_SHARE));
         }
         LOG.info("training done models={} skipped={} workloads={} seconds={}", result.models().size(),
                 result.skipped().size(), workloads.size(), String.format("%.1f", (System.nanoTime() - started) / 1e9));
