@@ -147,10 +147,7 @@ public final class IsolationForest implements Serializable {
         this.threshold = threshold;
         this.nodeSize = nodeSize;
         this.normaliser = treeRoot.length * averagePathLength(sampleSize);
-        String problem = layoutProblem(feature, child, pathLength);
-        this.words = UncheckedWalk.nodeWords(child, feature);
-        indexLengths(pathLength);
-        this.unchecked = UncheckedWalk.available() && problem == null;
+        adoptNodes(feature, child, pathLength);
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {
@@ -199,13 +196,23 @@ public final class IsolationForest implements Serializable {
                 || pathLength == null || nodeSize == null) {
             throw new InvalidObjectException("invalid isolation forest: an array is missing");
         }
-        String problem = layoutProblem(feature, child, pathLength);
+        String problem = adoptNodes(feature, child, pathLength);
         if (problem != null) {
             throw new InvalidObjectException("invalid isolation forest: " + problem);
         }
+    }
+
+    /**
+     * Takes the node arrays as built or as written into the form held in memory ({@link #words}, {@link #lengths},
+     * {@link #lengthOf}), once the other fields are set. Returns what breaks the layout, or null; only a layout
+     * without a problem is walked unchecked.
+     */
+    private String adoptNodes(int[] feature, int[] child, double[] pathLength) {
+        String problem = layoutProblem(feature, child, pathLength);
         words = UncheckedWalk.nodeWords(child, feature);
         indexLengths(pathLength);
-        unchecked = UncheckedWalk.available();
+        unchecked = UncheckedWalk.available() && problem == null;
+        return problem;
     }
 
     /** Node {@code n}'s split feature. */
