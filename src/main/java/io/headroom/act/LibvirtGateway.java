@@ -544,6 +544,7 @@ public final class LibvirtGateway implements Hypervisor {
      * @throws LibvirtFailure {@link LibvirtFailure.Kind#CONNECTION_LOST} on the deadline; whatever {@code body} throws
      */
     private <T> T bounded(String op, Duration budget, java.util.function.Supplier<T> body) {
+        metrics.libvirtOperations.labels(op).inc();
         try {
             return calls.call(budget, body);
         } catch (TimeoutException e) {

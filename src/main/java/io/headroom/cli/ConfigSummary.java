@@ -32,9 +32,10 @@ final class ConfigSummary {
                 : "values of label " + w.label() + " on " + w.selector();
         sb.append(String.format(Locale.ROOT, "workloads:   %s; label %s; include /%s/%s%n", source, w.label(),
                 w.include().pattern(), w.exclude().map(e -> ", exclude /" + e.pattern() + "/").orElse("")));
-        sb.append(String.format(Locale.ROOT, "collection:  every %s, step %s, lookback %s%n",
+        sb.append(String.format(Locale.ROOT, "collection:  every %s, step %s, lookback %s, refetch %s%n",
                 Durations.format(c.collection().interval()), Durations.format(c.collection().step()),
-                Durations.format(c.collection().lookback())));
+                Durations.format(c.collection().lookback()),
+                c.collection().refetch().isZero() ? "0 (whole lookback)" : Durations.format(c.collection().refetch())));
         sb.append(String.format(Locale.ROOT, "features:    %d%n", c.features().size()));
         for (FeatureSpec f : c.features()) {
             sb.append(String.format(Locale.ROOT, "  %-26s %-7s %-5s %-7s %s%n", f.name(), lower(f.pressure()),

@@ -12,6 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Builds a {@link FeatureMatrix} from Prometheus: exactly one range query per feature (chunked by the client when
@@ -52,24 +55,61 @@ public final class FeatureCollector {
      */
     public FeatureMatrix collect(List<FeatureSpec> features, String workloadLabel,
             Optional<Set<String>> workloads, StepGrid grid) {
+        Fetched fetched = fetch(features, workloadLabel, workloads, grid);
+        export(fetched.matrix(), fetched.seriesCounts());
+        return fetched.matrix();
+    }
+
+    /** A matrix and, per feature, how many series its query returned. */
+    record Fetched(FeatureMatrix matrix, int[] seriesCounts) {}
+
+    /** {@link #collect} without updating the metrics, one feature after the other. */
+    Fetched fetch(List<FeatureSpec> features, String workloadLabel, Optional<Set<String>> workloads, StepGrid grid) {
+        return fetch(features, workloadLabel, workloads, grid, Runnable::run);
+    }
+
+    /**
+     * {@link #collect} without updating the metrics, the features' queries run on {@code pool}: concurrently, so
+     * that a cycle waits for its slowest query rather than for their sum. The result is the same as in turn; if
+     * several queries fail, the first feature's failure is thrown.
+     */
+    Fetched fetch(List<FeatureSpec> features, String workloadLabel, Optional<Set<String>> workloads, StepGrid grid,
+                  Executor pool) {
         List<String> names = features.stream().map(FeatureSpec::name).toList();
         if (new HashSet<>(names).size() != names.size()) {
             throw new IllegalArgumentException("feature names must be distinct: " + names);
         }
+        List<CompletableFuture<List<Series>>> answers = new ArrayList<>(features.size());
+        for (FeatureSpec spec : features) {
+            answers.add(CompletableFuture.supplyAsync(() -> query(spec, workloadLabel, grid), pool));
+        }
         List<Map<String, double[]>> columns = new ArrayList<>(features.size());
         int[] seriesCounts = new int[features.size()];
         for (int f = 0; f < features.size(); f++) {
-            FeatureSpec spec = features.get(f);
-            List<Series> series = query(spec, workloadLabel, grid);
+            List<Series> series = answer(answers.get(f));
             seriesCounts[f] = series.size();
-            columns.add(FeatureAlignment.align(spec, series, workloadLabel, workloads, grid));
+            columns.add(FeatureAlignment.align(features.get(f), series, workloadLabel, workloads, grid));
         }
-        FeatureMatrix matrix = assemble(names, columns, rows(workloads, columns), grid);
-        for (int f = 0; f < features.size(); f++) {
-            metrics.featureSeries.labels(names.get(f)).set(seriesCounts[f]);
-            metrics.featureMissingPoints.labels(names.get(f)).set(matrix.missingCount(f));
+        return new Fetched(assemble(names, columns, rows(workloads, columns), grid), seriesCounts);
+    }
+
+    private static List<Series> answer(CompletableFuture<List<Series>> answer) {
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
-        return matrix;
+    }
+
+    /** Sets the per-feature series and missing-cell gauges from a cycle's matrix. */
+    void export(FeatureMatrix matrix, int[] seriesCounts) {
+        for (int f = 0; f < matrix.features().size(); f++) {
+            metrics.featureSeries.labels(matrix.features().get(f)).set(seriesCounts[f]);
+            metrics.featureMissingPoints.labels(matrix.features().get(f)).set(matrix.missingCount(f));
+        }
     }
 
     private List<Series> query(FeatureSpec spec, String workloadLabel, StepGrid grid) {

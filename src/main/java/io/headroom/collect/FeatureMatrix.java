@@ -136,6 +136,11 @@ public final class FeatureMatrix {
         return row(w, step);
     }
 
+    /** The values themselves, in the layout of {@link #index}, for this package's builders: never modify them. */
+    double[] values() {
+        return values;
+    }
+
     /** A copy of all values in the layout of {@link #index}, for batch processing. */
     public double[] toArray() {
         return values.clone();

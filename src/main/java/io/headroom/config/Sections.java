@@ -137,8 +137,13 @@ final class Sections {
         if (step.toMillis() % 1000 != 0) {
             n.child("step").problem("must be a whole number of seconds (got " + Durations.format(step) + ")");
         }
+        Duration refetch = n.child("refetch").duration(CollectionConfig.DEFAULT_REFETCH, Duration.ZERO, MAX);
+        if (!refetch.isZero() && refetch.compareTo(step) < 0) {
+            n.child("refetch").problem("must be 0s or at least collection.step " + Durations.format(step)
+                    + " (got " + Durations.format(refetch) + ")");
+        }
         n.rejectUnknownKeys();
-        return new CollectionConfig(interval, step, lookback);
+        return new CollectionConfig(interval, step, lookback, refetch);
     }
 
     static StateLogsConfig stateLogs(ConfigNode n) {

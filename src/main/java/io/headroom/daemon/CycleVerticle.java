@@ -1,6 +1,6 @@
 package io.headroom.daemon;
 
-import io.headroom.collect.FeatureCollector;
+import io.headroom.collect.RollingCollector;
 import io.headroom.collect.FeatureMatrix;
 import io.headroom.collect.StepGrid;
 import io.headroom.collect.WorkloadDiscovery;
@@ -45,7 +45,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
 
     private final HeadroomConfig cfg;
     private final WorkloadDiscovery discovery;
-    private final FeatureCollector collector;
+    private final RollingCollector collector;
     private final Metrics metrics;
     private final WorkerExecutor discoveryPool;
     private final WorkerExecutor collectPool;
@@ -63,7 +63,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
     private volatile Instant lastCycleEnded;
     private long timerId = -1;
 
-    CycleVerticle(HeadroomConfig cfg, WorkloadDiscovery discovery, FeatureCollector collector, Metrics metrics,
+    CycleVerticle(HeadroomConfig cfg, WorkloadDiscovery discovery, RollingCollector collector, Metrics metrics,
                        WorkerExecutor discoveryPool, WorkerExecutor collectPool, Optional<Stages> stages, Clock clock,
                        Clock ticker) {
         this.cfg = cfg;
@@ -140,6 +140,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
                     running.set(false);
                     lastCycleEnded = ticker.instant();
                     lastCycleDuration = Duration.between(now, ticker.instant());
+                    metrics.cycleDuration.observe(lastCycleDuration.toNanos() / 1e9);
                     if (ar.succeeded()) {
                         latest.set(ar.result());
                         metrics.cyclesCompleted.inc();
@@ -171,7 +172,7 @@ final class CycleVerticle extends VerticleBase implements Readiness {
         Instant end = wall.minus(cfg.collection().step());
         StepGrid grid = StepGrid.aligned(end.minus(cfg.collection().lookback()), end, cfg.collection().step());
         FeatureMatrix matrix = metrics.timeStage("collect", () ->
-                collector.collect(cfg.features(), cfg.workloads().label(), Optional.of(workloads), grid));
+                collector.collect(cfg.features(), cfg.workloads().label(), workloads, grid));
         Map<String, Scorer.Result> scores = Map.of();
         Set<String> failing = Set.of();
         if (stages.isPresent()) {

@@ -3,6 +3,7 @@ package io.headroom.daemon;
 import io.headroom.act.ActuationService;
 import io.headroom.act.LibvirtGateway;
 import io.headroom.collect.FeatureCollector;
+import io.headroom.collect.RollingCollector;
 import io.headroom.collect.PrometheusClient;
 import io.headroom.config.ActConfig;
 import io.headroom.config.HeadroomConfig;
@@ -83,6 +84,7 @@ public final class Daemon implements AutoCloseable {
     private final Notifications notifications;
     private HttpServerVerticle http;
     private CycleVerticle collection;
+    private RollingCollector rolling;
     private Adaptations adaptations;
     private Verdicts verdicts;
     private ActingTracker acting;
@@ -169,9 +171,10 @@ public final class Daemon implements AutoCloseable {
                 metrics);
         CycleVerticle.Stages stages = new CycleVerticle.Stages(cycle, training, new FailingNow(cfg, client, failureLog),
                 notifications, libvirtPool);
+        rolling = new RollingCollector(collector, cfg.collection().refetch(), metrics);
         collection = new CycleVerticle(cfg, Workloads.discovery(cfg, client, gateway, cfg.collection().lookback()),
-                collector, metrics, discoveryPool, collectPool, Optional.of(stages), clock, ticker);
-        List<Reloadable> live = new ArrayList<>(List.of(new PrometheusReload(client, cfg),
+                rolling, metrics, discoveryPool, collectPool, Optional.of(stages), clock, ticker);
+        List<Reloadable> live = new ArrayList<>(List.of(new PrometheusReload(client, cfg, rolling::forget),
                 new NotifyReload(notifications, cfg, metrics, pauses), new DecideReload(actuation, cfg)));
         List<Consumer<Router>> mounts = apiRoutes(live);
         if (configFile != null) {
@@ -280,6 +283,9 @@ public final class Daemon implements AutoCloseable {
             failureLog.close();
         } catch (Exception e) {
             LOG.warn("closing the failure log failed: {}", e.toString());
+        }
+        if (rolling != null) {
+            rolling.close();
         }
         client.close();
         gateway.close();

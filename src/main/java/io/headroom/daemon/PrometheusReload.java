@@ -12,10 +12,17 @@ import java.util.List;
 final class PrometheusReload implements Reloadable {
 
     private final PrometheusClient client;
+    private final Runnable swapped;
     private String current;
 
     PrometheusReload(PrometheusClient client, HeadroomConfig started) {
+        this(client, started, () -> { });
+    }
+
+    /** {@code swapped}: run after the new settings are in, e.g. to drop data fetched from the old Prometheus. */
+    PrometheusReload(PrometheusClient client, HeadroomConfig started, Runnable swapped) {
         this.client = client;
+        this.swapped = swapped;
         this.current = fingerprint(started.prometheus());
     }
 
@@ -34,6 +41,7 @@ final class PrometheusReload implements Reloadable {
         return Prepared.of("prometheus", () -> {
             current = print;
             swap.run();
+            swapped.run();
         });
     }
 }

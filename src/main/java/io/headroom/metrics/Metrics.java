@@ -41,6 +41,10 @@ public final class Metrics {
     public final Counter cyclesSkipped;
     /** Cycles that finished (collected, scored, decided); the status API's {@code cycle.number} counts the same. */
     public final Counter cyclesCompleted;
+    /** headroom_cycle_duration_seconds: every cycle, from its tick to its end. */
+    public final Histogram cycleDuration;
+    /** headroom_collection_fetches_total{range} */
+    public final Counter collectionFetches;
     /** Static build information. */
     public final Gauge buildInfo;
     /** Latest 0-100 anomaly score per workload; absent while the workload has no usable model or no data. */
@@ -81,6 +85,8 @@ public final class Metrics {
     public final Counter libvirtFailures;
     /** Attempts to open the libvirt connection, by result (ok, failed). */
     public final Counter libvirtConnects;
+    /** headroom_libvirt_operations_total{operation} */
+    public final Counter libvirtOperations;
     /** Live vCPUs of each workload, as last read from libvirt. */
     public final Gauge workloadVcpus;
     /** vCPUs each workload had before Headroom changed it. */
@@ -227,6 +233,18 @@ public final class Metrics {
                 .name("headroom_cycle_completed_total")
                 .help("Cycles that finished: collected, scored and decided (failed cycles count as stage failures).")
                 .register(registry);
+        cycleDuration = Histogram.build()
+                .name("headroom_cycle_duration_seconds")
+                .help("Time of each cycle from its tick to its end (discover, collect, score, decide, act), failed "
+                        + "ones included; past collection.interval the next tick is skipped.")
+                .buckets(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300)
+                .register(registry);
+        collectionFetches = Counter.build()
+                .name("headroom_collection_fetches_total")
+                .help("Cycles' Prometheus fetches by range: whole (the lookback) or recent (collection.refetch and "
+                        + "what is new since the previous cycle, the rest kept from it).")
+                .labelNames("range")
+                .register(registry);
         anomalyScore = Gauge.build()
                 .name("headroom_anomaly_score")
                 .help("Latest anomaly score (0-100) of the workload; absent when it has no model or no data.")
@@ -321,6 +339,12 @@ public final class Metrics {
                 .name("headroom_libvirt_connects_total")
                 .help("Attempts to open the libvirt connection, by result (ok, failed).")
                 .labelNames("result")
+                .register(registry);
+        libvirtOperations = Counter.build()
+                .name("headroom_libvirt_operations_total")
+                .help("Operations of the libvirt gateway, by operation: each is a few libvirt API calls, except "
+                        + "list_domains and read_host, which make one or two per running domain.")
+                .labelNames("operation")
                 .register(registry);
         workloadVcpus = Gauge.build()
                 .name("headroom_workload_vcpus")

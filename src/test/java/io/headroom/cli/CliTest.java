@@ -69,7 +69,7 @@ class CliTest {
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains(": OK", "prometheus:  http://prom:9090 (timeout 30s, 3 attempts, auth: bearer token from",
                     "headers: X-Scope-OrgID", "values of label domain on libvirt_domain_info_virtual_cpus",
-                    "include /web-.*/", "every 1m, step 30s, lookback 2h", "features:    8", "cpu_cores_used",
+                    "include /web-.*/", "every 1m, step 30s, lookback 2h, refetch 5m", "features:    8", "cpu_cores_used",
                     "server:      http://127.0.0.1:9464",
                     "detection:   isolation-forest, scope auto, trained on 7d (min 1000 rows) every 6h; failures: none",
                     "decide:      medium >=31 x1.1/x1.05, high >=71 x1.25/x1.15, critical >=91 x1.5/x1.3 (cpu/memory x "

@@ -239,6 +239,52 @@ class FeatureCollectorTest {
     }
 
     @Test
+    void concurrentQueriesGiveTheSameMatrixAndNameTheFirstFailedFeature() {
+        FeatureSpec disk = new FeatureSpec("disk", "sum by (${label}) (disk_bytes_total)", Kind.COUNTER, Pressure.IO,
+                Direction.ABOVE);
+        answer(CPU, series(domain("vm1"), t(0), "1", t(1), "2"), series(domain("vm2"), t(3), "7"));
+        answer(NET, series(domain("vm1"), t(0), "10", t(1), "70", t(2), "130"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            FeatureMatrix inTurn = collect(List.of(CPU, NET), Optional.empty());
+            FeatureMatrix together = collector.fetch(List.of(CPU, NET), "domain", Optional.empty(), GRID, pool)
+                    .matrix();
+            assertThat(together.workloads()).isEqualTo(inTurn.workloads());
+            assertThat(together.toArray()).isEqualTo(inTurn.toArray());
+            // net and disk both fail: net, the first in the features' order, is the one reported, every time.
+            for (int i = 0; i < 5; i++) {
+                assertThatThrownBy(() -> collector.fetch(List.of(CPU, disk, NET), "domain", Optional.empty(), GRID,
+                        pool)).isInstanceOfSatisfying(CollectionException.class,
+                                e -> assertThat(e.feature()).isEqualTo("disk"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailedCycleKeepsTheRollingMatrixAndTheNextOneFetchesWhatBothMissed() {
+        answer(CPU, series(domain("vm1"), t(0), "0", t(1), "1", t(2), "2", t(3), "3", t(4), "4", t(5), "5"));
+        StepGrid first = new StepGrid(T0, T0.plusSeconds(180), Duration.ofMinutes(1));
+        StepGrid third = new StepGrid(T0.plusSeconds(60), T0.plusSeconds(300), Duration.ofMinutes(1));
+        try (RollingCollector rolling = new RollingCollector(collector, Duration.ofMinutes(1), metrics)) {
+            rolling.collect(List.of(CPU), "domain", Set.of("vm1"), first);
+            answers.clear();
+            assertThatThrownBy(() -> rolling.collect(List.of(CPU), "domain", Set.of("vm1"),
+                    new StepGrid(T0.plusSeconds(60), T0.plusSeconds(240), Duration.ofMinutes(1))))
+                    .isInstanceOf(CollectionException.class);
+            answer(CPU, series(domain("vm1"), t(0), "0", t(1), "1", t(2), "2", t(3), "3", t(4), "4", t(5), "5"));
+            queries.clear();
+            FeatureMatrix m = rolling.collect(List.of(CPU), "domain", Set.of("vm1"), third);
+            assertThat(column(m, "vm1", "cpu")).containsExactly(1, 2, 3, 4, 5);
+            // One query, from the step before the cut (the first cycle's last step minus the refetch) to the end.
+            assertThat(queries).hasSize(1);
+            assertThat(metrics.registry().getSampleValue("headroom_collection_fetches_total",
+                    new String[] {"range"}, new String[] {"recent"})).isEqualTo(1.0);
+        }
+    }
+
+    @Test
     void seriesAndMissingCellsArePublishedPerFeature() {
         answer(CPU,
                 series(domain("vm1"), t(0), "1", t(1), "1"),

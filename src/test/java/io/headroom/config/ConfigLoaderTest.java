@@ -234,6 +234,16 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void refetch() throws Exception {
+            assertThat(parse("collection: {refetch: 0s}").collection().refetch()).isZero();
+            assertThat(parse("collection: {step: 15s, refetch: 15s}").collection().refetch())
+                    .isEqualTo(Duration.ofSeconds(15));
+            assertThat(parse("{}").collection().refetch()).isEqualTo(Duration.ofMinutes(5));
+            assertThat(problems("collection: {step: 1m, refetch: 30s}")).containsExactly(
+                    "collection.refetch: must be 0s or at least collection.step 1m (got 30s)");
+        }
+
+        @Test
         void lookbackAtLeastStep() {
             assertThat(problems("collection: {step: 5m, lookback: 1m}")).containsExactly(
                     "collection.lookback: must be at least collection.step 5m (got 1m)");
