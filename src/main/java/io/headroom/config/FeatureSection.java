@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,7 +57,7 @@ final class FeatureSection {
             List<ConfigException.Problem> presetProblems = new ArrayList<>();
             ConfigNode presetRoot = new ConfigNode(loadPreset(preset), "features.preset(" + preset.name().toLowerCase(Locale.ROOT).replace('_', '-') + ")", presetProblems, null);
             for (ConfigNode item : presetRoot.list()) {
-                FeatureSpec f = feature(item, vars, label);
+                FeatureSpec f = narrowable(feature(item, vars, label), item, vars, matchers);
                 byName.put(f.name(), f);
             }
             if (!presetProblems.isEmpty()) {
@@ -126,6 +127,26 @@ final class FeatureSection {
             expanded = expanded.replace(v.getKey(), v.getValue());
         }
         return new FeatureSpec(name, expanded, kind, pressure, direction, usage);
+    }
+
+    /**
+     * A preset feature with its {@link FeatureSpec#narrowable} query: {@code ${matchers}} becomes the configured
+     * matchers followed by {@link FeatureSpec#WORKLOADS}.
+     */
+    private static FeatureSpec narrowable(FeatureSpec f, ConfigNode item, Map<String, String> vars, String matchers) {
+        String raw = item.child("query").string("");
+        if (!raw.contains("${matchers}")) {
+            return f;
+        }
+        String narrowable = raw.replace("${matchers}", matchers.isBlank() ? FeatureSpec.WORKLOADS
+                : matchers.strip().replaceAll(",$", "") + "," + FeatureSpec.WORKLOADS);
+        for (Map.Entry<String, String> v : vars.entrySet()) {
+            if (!v.getKey().equals("${matchers}")) {
+                narrowable = narrowable.replace(v.getKey(), v.getValue());
+            }
+        }
+        return new FeatureSpec(f.name(), f.query(), f.kind(), f.pressure(), f.direction(), f.usage(),
+                Optional.of(narrowable));
     }
 
     /** Sizing reads one measure of use per resource; two would leave it guessing which one to trust. */

@@ -1,5 +1,7 @@
 package io.headroom.config;
 
+import java.util.Optional;
+
 /**
  * One feature: a PromQL query that returns one series per workload, keyed by the workload label.
  *
@@ -13,7 +15,28 @@ package io.headroom.config;
  * @param usage     what the feature measures in absolute terms, if it measures use of a resource: the decision
  *                  stage sizes a raise from it and reads saturation and calm from it
  */
-public record FeatureSpec(String name, String query, Kind kind, Pressure pressure, Direction direction, Usage usage) {
+public record FeatureSpec(String name, String query, Kind kind, Pressure pressure, Direction direction, Usage usage,
+                          Optional<String> narrowable) {
+
+    /**
+     * Where {@link #narrowable} puts a workload matcher. A preset's selectors all end in the configured matchers;
+     * this goes after them.
+     */
+    public static final String WORKLOADS = "${workloads}";
+
+    /**
+     * @param narrowable the query with {@link #WORKLOADS} in each selector, where a matcher on the workload label
+     *                   can narrow it to some workloads: a shipped preset's, whose every selector reads series that
+     *                   carry the label. Empty for a custom query, which is arbitrary PromQL.
+     */
+    public FeatureSpec {
+        narrowable = narrowable == null ? Optional.empty() : narrowable;
+    }
+
+    /** A feature whose query cannot be narrowed in its selectors. */
+    public FeatureSpec(String name, String query, Kind kind, Pressure pressure, Direction direction, Usage usage) {
+        this(name, query, kind, pressure, direction, usage, Optional.empty());
+    }
 
     /** A feature that measures no resource use. */
     public FeatureSpec(String name, String query, Kind kind, Pressure pressure, Direction direction) {

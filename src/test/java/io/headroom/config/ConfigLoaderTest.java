@@ -264,6 +264,28 @@ class ConfigLoaderTest {
 
     @Nested
     class Features {
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "libvirt-exporter|''", "libvirt-exporter|'host=\"kvm-01\"'", "node-exporter|''",
+            "node-exporter|'host=\"kvm-01\"'", "headroom-libvirt|'job=\"headroom\"'"})
+        void presetQueriesCanBeNarrowedInTheirSelectorsCustomOnesNot(String preset, String matchers) throws Exception {
+            HeadroomConfig cfg = parse("features: {preset: " + preset + ", matchers: '" + matchers.replace("'", "''")
+                    + "', custom: [{name: extra, query: 'sum by (${label}) (x{${matchers}})', pressure: none}]}");
+            for (FeatureSpec f : cfg.features()) {
+                if (f.name().equals("extra")) {
+                    assertThat(f.narrowable()).isEmpty();
+                    continue;
+                }
+                String narrowable = f.narrowable().orElseThrow();
+                // Without the workload matcher it is the query itself, and every selector has one.
+                String sep = matchers.isEmpty() ? "" : ",";
+                assertThat(narrowable.replace(sep + FeatureSpec.WORKLOADS, "")).isEqualTo(f.query());
+                assertThat(narrowable.split(java.util.regex.Pattern.quote(FeatureSpec.WORKLOADS), -1).length - 1)
+                        .as(narrowable).isEqualTo(f.query().split("\\{", -1).length - 1).isPositive();
+            }
+        }
+
         @Test
         void libvirtPresetExpandsPlaceholders() throws Exception {
             List<FeatureSpec> f = parse("features: {matchers: 'host=\"kvm1\"', rate_window: 5m}").features();

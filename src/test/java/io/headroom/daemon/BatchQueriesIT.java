@@ -49,7 +49,39 @@ class BatchQueriesIT {
         }
         names.add("price$1-guest");
         names.add("quote\"d");
+        names.add("dot.ted(1)|x");
+        names.add("back\\slash");
         return names;
+    }
+
+    @Test
+    void aNarrowedPresetQueryAnswersWithWhatTheWrappedOneDoes() throws Exception {
+        HeadroomConfig cfg = ConfigLoader.parse("prometheus: {url: '" + prometheus.baseUrl() + "'}\n", null);
+        FeatureSpec probe = new FeatureSpec("probe", "max by (domain) (batch_probe{instance=~\"a|b\",})",
+                FeatureSpec.Kind.GAUGE, FeatureSpec.Pressure.CPU, FeatureSpec.Direction.ABOVE,
+                FeatureSpec.Usage.NONE, java.util.Optional.of("max by (domain) (batch_probe{instance=~\"a|b\","
+                        + FeatureSpec.WORKLOADS + "})"));
+        FeatureSpec wrappedProbe = new FeatureSpec(probe.name(), probe.query(), probe.kind(), probe.pressure(),
+                probe.direction());
+        List<String> batch = List.of("vm-03", "vm-1", "price$1-guest", "quote\"d", "dot.ted(1)|x", "back\\slash");
+        FeatureSpec narrowed = BatchQueries.only(List.of(probe), batch).get(0);
+        FeatureSpec wrapped = BatchQueries.only(List.of(wrappedProbe), batch).get(0);
+        assertThat(narrowed.queryFor("domain")).doesNotContain("label_replace").contains("domain=~");
+        try (PrometheusClient client = new PrometheusClient(cfg.prometheus(), Metrics.isolated())) {
+            List<Series> got = client.queryRange(narrowed.queryFor("domain"), Instant.ofEpochSecond(END - 1800),
+                    Instant.ofEpochSecond(END), Duration.ofMinutes(1));
+            List<Series> want = client.queryRange(wrapped.queryFor("domain"), Instant.ofEpochSecond(END - 1800),
+                    Instant.ofEpochSecond(END), Duration.ofMinutes(1));
+            // vm-1 is no workload of the fleet (vm-01 is): an anchored pattern must not match vm-10..vm-19.
+            assertThat(got.stream().map(s -> s.labels().get("domain")).collect(Collectors.toSet()))
+                    .isEqualTo(Set.of("vm-03", "price$1-guest", "quote\"d", "dot.ted(1)|x", "back\\slash"));
+            assertThat(got).hasSameSizeAs(want);
+            for (Series s : got) {
+                Series w = want.stream().filter(x -> x.labels().equals(s.labels())).findFirst().orElseThrow();
+                assertThat(s.values()).isEqualTo(w.values());
+                assertThat(s.size()).isEqualTo(31);
+            }
+        }
     }
 
     @Test
