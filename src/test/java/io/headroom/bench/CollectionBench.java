@@ -37,6 +37,18 @@ import java.util.SortedSet;
  */
 public final class CollectionBench {
 
+    /** The libvirt-exporter counters the preset's queries read. */
+    static final String[] COUNTERS = {"libvirt_domain_info_cpu_time_seconds_total",
+        "libvirt_domain_block_stats_read_bytes_total", "libvirt_domain_block_stats_write_bytes_total",
+        "libvirt_domain_block_stats_read_requests_total", "libvirt_domain_block_stats_write_requests_total",
+        "libvirt_domain_block_stats_read_time_seconds_total", "libvirt_domain_block_stats_write_time_seconds_total",
+        "libvirt_domain_interface_stats_receive_bytes_total", "libvirt_domain_interface_stats_transmit_bytes_total",
+        "libvirt_domain_interface_stats_receive_drops_total", "libvirt_domain_interface_stats_transmit_drops_total",
+        "libvirt_domain_interface_stats_receive_errors_total", "libvirt_domain_interface_stats_transmit_errors_total"};
+    /** The libvirt-exporter gauges the preset's queries read. */
+    static final String[] GAUGES = {"libvirt_domain_info_virtual_cpus", "libvirt_domain_info_memory_usage_bytes",
+        "libvirt_domain_info_maximum_memory_bytes"};
+
     private CollectionBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -118,20 +130,11 @@ public final class CollectionBench {
 
     /** An hour of libvirt-exporter-shaped series for every workload, 15 s apart. */
     static void history(OpenMetricsWriter out, int workloads, long end) {
-        String[] counters = {"libvirt_domain_info_cpu_time_seconds_total",
-            "libvirt_domain_block_stats_read_bytes_total", "libvirt_domain_block_stats_write_bytes_total",
-            "libvirt_domain_block_stats_read_requests_total", "libvirt_domain_block_stats_write_requests_total",
-            "libvirt_domain_block_stats_read_time_seconds_total", "libvirt_domain_block_stats_write_time_seconds_total",
-            "libvirt_domain_interface_stats_receive_bytes_total", "libvirt_domain_interface_stats_transmit_bytes_total",
-            "libvirt_domain_interface_stats_receive_drops_total", "libvirt_domain_interface_stats_transmit_drops_total",
-            "libvirt_domain_interface_stats_receive_errors_total", "libvirt_domain_interface_stats_transmit_errors_total"};
-        String[] gauges = {"libvirt_domain_info_virtual_cpus", "libvirt_domain_info_memory_usage_bytes",
-            "libvirt_domain_info_maximum_memory_bytes"};
         List<OpenMetricsWriter.Family> families = new ArrayList<>();
-        for (String c : counters) {
+        for (String c : COUNTERS) {
             families.add(out.counter(c, "Bench counter."));
         }
-        for (String g : gauges) {
+        for (String g : GAUGES) {
             families.add(out.gauge(g, "Bench gauge."));
         }
         for (int w = 0; w < workloads; w++) {
@@ -140,8 +143,8 @@ public final class CollectionBench {
                 OpenMetricsWriter.Series s = families.get(f).series(labels);
                 double acc = 0;
                 for (long t = end - 3600; t <= end; t += 15) {
-                    acc += f < counters.length ? (w % 7 + 1) * (f + 1) * 15.0 : 0;
-                    s.sample(f < counters.length ? acc : (w % 4 + 1) * (double) (f + 1), t);
+                    acc += f < COUNTERS.length ? (w % 7 + 1) * (f + 1) * 15.0 : 0;
+                    s.sample(f < COUNTERS.length ? acc : (w % 4 + 1) * (double) (f + 1), t);
                 }
             }
         }

@@ -1,0 +1,351 @@
+package io.headroom.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.headroom.config.ConfigLoader;
+import io.headroom.config.HeadroomConfig;
+import io.headroom.daemon.Daemon;
+import io.headroom.metrics.Metrics;
+import io.headroom.testing.OpenMetricsWriter;
+import io.headroom.testing.Poll;
+import io.headroom.testing.PrometheusExtension;
+import io.prometheus.client.Collector;
+import io.prometheus.client.CollectorRegistry;
+import io.vertx.core.VertxOptions;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+
+/**
+ * The daemon's cycle at fleet size: {@code headroom run}'s {@link Daemon}, in this JVM, with the default config but
+ * for the addresses, against a real Prometheus and a libvirt test-driver host of N running domains. Prometheus
+ * holds {@code collection.lookback} and a margin of backfilled libvirt-exporter history for every domain and keeps
+ * scraping the same series live from an exporter in this JVM, so that every cycle has fresh data. After the first
+ * training has ended, it records {@code CYCLES} cycles from the daemon's own metrics: each cycle's duration
+ * ({@code headroom_cycle_duration_seconds}), the stages' durations, the Prometheus requests and the libvirt gateway
+ * operations it made, and the heap after the last garbage collection.
+ *
+ * <p>The history is shorter than {@code detection.min_training_rows}, so the training fits the global model
+ * only, and it scores every workload: scoring costs the same whichever model scores a row. Training itself is
+ * measured by {@link TrainingBench}.
+ *
+ * <p>Run through {@code src/bench/scale-bench.sh} ({@code CYCLE_GUESTS}); prints one JSON object.
+ * Arguments: guests, cycles, the cycle interval in seconds, a work directory.
+ */
+public final class CycleBench {
+
+    private static final double GIB = 1L << 30;
+
+    private CycleBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int guests = Integer.parseInt(args[0]);
+        int cycles = Integer.parseInt(args[1]);
+        int interval = Integer.parseInt(args[2]);
+        Path dir = Path.of(args[3]);
+        Files.createDirectories(dir);
+        long now = Instant.now().getEpochSecond() / 15 * 15;
+        // Lookback (2 h by default) and a margin, so that the first cycles already see a whole lookback.
+        long from = now - 2 * 3600 - 20 * 60;
+        HttpServer exporter = exporter(guests);
+        try (PrometheusExtension prom = PrometheusExtension.builder()
+                .backfill(out -> history(out, guests, from, now))
+                .scrapeTarget("libvirt", "127.0.0.1:" + exporter.getAddress().getPort())
+                .scrapeInterval(Duration.ofSeconds(15))
+                .startupTimeout(Duration.ofMinutes(10)).build()) {
+            long t0 = System.nanoTime();
+            prom.start();
+            double promStart = (System.nanoTime() - t0) / 1e9;
+            Path node = dir.resolve("node.xml");
+            Files.writeString(node, nodeXml(guests));
+            HeadroomConfig cfg = ConfigLoader.parse("""
+                    prometheus: {url: '%s'}
+                    workloads: {libvirt_uri: 'test://%s'}
+                    collection: {interval: %ds}
+                    server: {listen: '127.0.0.1:0'}
+                    state_dir: %s
+                    """.formatted(prom.baseUrl(), node.toAbsolutePath(), interval, dir.resolve("state")), null);
+            Metrics metrics = Metrics.isolated();
+            try (Daemon daemon = new Daemon(cfg, metrics, new VertxOptions())) {
+                daemon.start();
+                Result r = measure(metrics.registry(), cycles, interval);
+                System.out.println(r.json(guests, interval, promStart));
+            }
+        } finally {
+            exporter.stop(0);
+        }
+    }
+
+    /** What the recorded cycles did. */
+    private record Result(double[] seconds, double[] whileTraining, Map<String, double[]> stages, double[] requests, double[] promSeconds,
+                          Map<String, Double> libvirtOps, double skipped, double trainSeconds, double trainSuccess,
+                          long heapFirst, long heapLast) {
+
+        String json(int guests, int interval, double promStart) {
+            StringBuilder stageJson = new StringBuilder();
+            stages.forEach((stage, v) -> stageJson.append(String.format(Locale.ROOT, "\"%s\": %.3f, ", stage,
+                    median(v))));
+            StringBuilder ops = new StringBuilder();
+            libvirtOps.forEach((op, n) -> ops.append(String.format(Locale.ROOT, "\"%s\": %.1f, ", op,
+                    n / seconds.length)));
+            return String.format(Locale.ROOT, "{\"guests\": %d, \"interval_seconds\": %d, \"cycles\": %d, "
+                            + "\"cycle_p50_seconds\": %.3f, \"cycle_p99_seconds\": %.3f, \"cycle_max_seconds\": %.3f, "
+                            + "\"cycles_while_training\": %d, \"while_training_p50_seconds\": %.3f, "
+                            + "\"while_training_max_seconds\": %.3f, "
+                            + "\"stage_median_seconds\": {%s}, \"prometheus_requests_per_cycle\": %.1f, "
+                            + "\"prometheus_request_seconds_per_cycle\": %.3f, "
+                            + "\"libvirt_operations_per_cycle\": {%s}, \"cycles_skipped\": %.0f, "
+                            + "\"first_training_seconds\": %.1f, \"first_training_succeeded\": %.0f, "
+                            + "\"heap_after_gc_mib_first\": %.1f, \"heap_after_gc_mib_last\": %.1f, "
+                            + "\"peak_rss_mib\": %.0f, \"prometheus_start_with_backfill_seconds\": %.1f}",
+                    guests, interval, seconds.length, quantile(seconds, 0.5), quantile(seconds, 0.99),
+                    Arrays.stream(seconds).max().orElse(Double.NaN), whileTraining.length,
+                    whileTraining.length == 0 ? Double.NaN : median(whileTraining),
+                    Arrays.stream(whileTraining).max().orElse(Double.NaN),
+                    trim(stageJson), median(requests), median(promSeconds), trim(ops), skipped, trainSeconds, trainSuccess,
+                    heapFirst / 1048576.0, heapLast / 1048576.0, peakRssMib(), promStart);
+        }
+
+        private static String trim(StringBuilder b) {
+            return b.length() < 2 ? "" : b.substring(0, b.length() - 2);
+        }
+    }
+
+    private static Result measure(CollectorRegistry reg, int cycles, int interval) throws Exception {
+        Duration patience = Duration.ofSeconds(Math.max(600, 20L * interval));
+        // The cycles that run while the first training does (on the other core, mostly): recorded apart.
+        List<Double> whileTraining = new ArrayList<>();
+        double[] last = {value(reg, "headroom_cycle_duration_seconds_count"),
+            value(reg, "headroom_cycle_duration_seconds_sum")};
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (Double.isNaN(value(reg, "headroom_stage_success", "stage", "train"))) {
+            double[] seen = last.clone();
+            Poll.until(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), "a cycle or the first training's end",
+                    () -> value(reg, "headroom_cycle_duration_seconds_count"),
+                    n -> n > seen[0] || !Double.isNaN(value(reg, "headroom_stage_success", "stage", "train")));
+            double n = value(reg, "headroom_cycle_duration_seconds_count");
+            double sum = value(reg, "headroom_cycle_duration_seconds_sum");
+            if (n > seen[0] && !Double.isNaN(seen[0])) {
+                whileTraining.add((sum - seen[1]) / (n - seen[0]));
+            }
+            last = new double[] {n, sum};
+        }
+        double trainSeconds = value(reg, "headroom_stage_duration_seconds", "stage", "train");
+        double trainSuccess = value(reg, "headroom_stage_success", "stage", "train");
+        // One whole cycle after the training, so that none of the recorded ones overlaps it.
+        double start = completed(reg);
+        Poll.until(patience, "a cycle after the training", () -> completed(reg), c -> c >= start + 2);
+        double[] seconds = new double[cycles];
+        double[] requests = new double[cycles];
+        double[] promSeconds = new double[cycles];
+        double lastPromSeconds = sum(reg, "headroom_prometheus_request_duration_seconds_sum");
+        Map<String, double[]> stages = new TreeMap<>();
+        double lastCount = value(reg, "headroom_cycle_duration_seconds_count");
+        double lastSum = value(reg, "headroom_cycle_duration_seconds_sum");
+        double lastRequests = sum(reg, "headroom_prometheus_requests_total");
+        Map<String, Double> opsBefore = byLabel(reg, "headroom_libvirt_operations_total", "operation");
+        double skippedBefore = value(reg, "headroom_cycle_skipped_total");
+        long heapFirst = heapAfterGc();
+        for (int c = 0; c < cycles; c++) {
+            double seen = lastCount;
+            double count = Poll.until(patience, "cycle " + (c + 1),
+                    () -> value(reg, "headroom_cycle_duration_seconds_count"), n -> n > seen);
+            double sum = value(reg, "headroom_cycle_duration_seconds_sum");
+            seconds[c] = (sum - lastSum) / (count - lastCount);
+            double req = sum(reg, "headroom_prometheus_requests_total");
+            requests[c] = (req - lastRequests) / (count - lastCount);
+            double promNow = sum(reg, "headroom_prometheus_request_duration_seconds_sum");
+            promSeconds[c] = (promNow - lastPromSeconds) / (count - lastCount);
+            lastPromSeconds = promNow;
+            for (String stage : List.of("discover", "collect", "score", "actuate")) {
+                stages.computeIfAbsent(stage, s -> new double[cycles])[c] =
+                        value(reg, "headroom_stage_duration_seconds", "stage", stage);
+            }
+            lastCount = count;
+            lastSum = sum;
+            lastRequests = req;
+        }
+        Map<String, Double> ops = new TreeMap<>();
+        byLabel(reg, "headroom_libvirt_operations_total", "operation").forEach((op, n) -> {
+            double d = n - opsBefore.getOrDefault(op, 0.0);
+            if (d > 0) {
+                ops.put(op, d);
+            }
+        });
+        return new Result(seconds, whileTraining.stream().mapToDouble(Double::doubleValue).toArray(), stages,
+                requests, promSeconds, ops, value(reg, "headroom_cycle_skipped_total") - skippedBefore,
+                trainSeconds, trainSuccess, heapFirst, heapAfterGc());
+    }
+
+    private static double completed(CollectorRegistry reg) {
+        return value(reg, "headroom_cycle_completed_total");
+    }
+
+    private static double value(CollectorRegistry reg, String name) {
+        Double v = reg.getSampleValue(name);
+        return v == null ? Double.NaN : v;
+    }
+
+    private static double value(CollectorRegistry reg, String name, String label, String labelValue) {
+        Double v = reg.getSampleValue(name, new String[] {label}, new String[] {labelValue});
+        return v == null ? Double.NaN : v;
+    }
+
+    private static double sum(CollectorRegistry reg, String sample) {
+        return byLabel(reg, sample, null).values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** Values of every sample named {@code sample}, by the value of {@code label} (all under "" when null). */
+    private static Map<String, Double> byLabel(CollectorRegistry reg, String sample, String label) {
+        Map<String, Double> out = new TreeMap<>();
+        for (Collector.MetricFamilySamples family : java.util.Collections.list(reg.metricFamilySamples())) {
+            for (Collector.MetricFamilySamples.Sample s : family.samples) {
+                if (s.name.equals(sample)) {
+                    int i = label == null ? -1 : s.labelNames.indexOf(label);
+                    out.merge(i < 0 ? "" : s.labelValues.get(i), s.value, Double::sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * This JVM's peak resident set (VmHWM): the daemon's and the exporter's, not Prometheus', which a wrapper's
+     * {@code time -v} would report as the largest of its descendants.
+     */
+    private static double peakRssMib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    /** Heap in use after the last collection of each heap pool: what the heap holds, without forcing a GC. */
+    private static long heapAfterGc() {
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage u = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+            used += u == null ? 0 : u.getUsed();
+        }
+        return used;
+    }
+
+    /**
+     * A counter's value at {@code t}: a rate that swings by a third over an hour and by a fifth over five minutes
+     * around {@code base} per second, never negative, so that the features move as a real guest's do.
+     */
+    static double counter(int w, int f, long t) {
+        double base = (w % 7 + 1) * (f + 1);
+        double phase = w * 0.37 + f;
+        return base * (t + 200 * Math.sin(2 * Math.PI * t / 3600 + phase) + 10 * Math.sin(2 * Math.PI * t / 300 + phase));
+    }
+
+    /** A gauge's value at {@code t}: vCPUs, memory in use with a slow swing, maximum memory. */
+    static double gauge(int w, int g, long t) {
+        return switch (g) {
+            case 0 -> 4;
+            case 1 -> (w % 4 + 1) * GIB * (1 + 0.1 * Math.sin(2 * Math.PI * t / 3600 + w));
+            default -> 16 * GIB;
+        };
+    }
+
+    /** The backfill: every series from {@code from} to {@code to}, 15 s apart. */
+    private static void history(OpenMetricsWriter out, int guests, long from, long to) {
+        List<OpenMetricsWriter.Family> families = new ArrayList<>();
+        for (String c : CollectionBench.COUNTERS) {
+            families.add(out.counter(c, "Bench counter."));
+        }
+        for (String g : CollectionBench.GAUGES) {
+            families.add(out.gauge(g, "Bench gauge."));
+        }
+        int nc = CollectionBench.COUNTERS.length;
+        for (int w = 0; w < guests; w++) {
+            Map<String, String> labels = Map.of("domain", name(w));
+            for (int f = 0; f < families.size(); f++) {
+                OpenMetricsWriter.Series s = families.get(f).series(labels);
+                for (long t = from; t < to; t += 15) {
+                    s.sample(f < nc ? counter(w, f, t) : gauge(w, f - nc, t), t);
+                }
+            }
+        }
+    }
+
+    /** The same series, live: the value at the time of the scrape. */
+    private static HttpServer exporter(int guests) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bench-exporter");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/metrics", exchange -> {
+            long t = Instant.now().getEpochSecond();
+            StringBuilder b = new StringBuilder(guests * 1600);
+            int nc = CollectionBench.COUNTERS.length;
+            for (int f = 0; f < nc + CollectionBench.GAUGES.length; f++) {
+                String name = f < nc ? CollectionBench.COUNTERS[f] : CollectionBench.GAUGES[f - nc];
+                b.append("# TYPE ").append(name).append(f < nc ? " counter\n" : " gauge\n");
+                for (int w = 0; w < guests; w++) {
+                    double v = f < nc ? counter(w, f, t) : gauge(w, f - nc, t);
+                    b.append(name).append("{domain=\"").append(name(w)).append("\"} ").append(v).append('\n');
+                }
+            }
+            byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    /** A test-driver host big enough for every guest: 4 of 8 vCPUs, 8 of 16 GiB each. */
+    static String nodeXml(int guests) {
+        StringBuilder b = new StringBuilder("<node>\n  <cpu><mhz>2000</mhz><model>i686</model><active>256</active>"
+                + "<nodes>1</nodes><sockets>1</sockets><cores>256</cores><threads>1</threads></cpu>\n"
+                + "  <memory>" + (guests * 16L + 64) * 1024 * 1024 + "</memory>\n");
+        for (int w = 0; w < guests; w++) {
+            b.append("  <domain type=\"test\"><name>").append(name(w)).append("</name>")
+                    .append("<memory unit=\"GiB\">16</memory><currentMemory unit=\"GiB\">8</currentMemory>")
+                    .append("<vcpu current=\"4\">8</vcpu><os><type>hvm</type></os></domain>\n");
+        }
+        return b.append("</node>\n").toString();
+    }
+
+    private static String name(int w) {
+        return "vm-" + w;
+    }
+
+    private static double median(double[] v) {
+        return quantile(v, 0.5);
+    }
+
+    /** The nearest-rank quantile. */
+    private static double quantile(double[] v, double q) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.ceil(q * s.length) - 1)];
+    }
+}
