@@ -9,6 +9,7 @@ import io.headroom.config.ConfigLoader;
 import io.headroom.config.FeatureSpec;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.metrics.Metrics;
+import io.headroom.testing.GuestFleet;
 import io.headroom.testing.OpenMetricsWriter;
 import io.headroom.testing.PrometheusExtension;
 import java.net.URI;
@@ -36,18 +37,6 @@ import java.util.SortedSet;
  * <p>Run through {@code src/bench/collect-bench.sh}; prints one JSON object.
  */
 public final class CollectionBench {
-
-    /** The libvirt-exporter counters the preset's queries read. */
-    static final String[] COUNTERS = {"libvirt_domain_info_cpu_time_seconds_total",
-        "libvirt_domain_block_stats_read_bytes_total", "libvirt_domain_block_stats_write_bytes_total",
-        "libvirt_domain_block_stats_read_requests_total", "libvirt_domain_block_stats_write_requests_total",
-        "libvirt_domain_block_stats_read_time_seconds_total", "libvirt_domain_block_stats_write_time_seconds_total",
-        "libvirt_domain_interface_stats_receive_bytes_total", "libvirt_domain_interface_stats_transmit_bytes_total",
-        "libvirt_domain_interface_stats_receive_drops_total", "libvirt_domain_interface_stats_transmit_drops_total",
-        "libvirt_domain_interface_stats_receive_errors_total", "libvirt_domain_interface_stats_transmit_errors_total"};
-    /** The libvirt-exporter gauges the preset's queries read. */
-    static final String[] GAUGES = {"libvirt_domain_info_virtual_cpus", "libvirt_domain_info_memory_usage_bytes",
-        "libvirt_domain_info_maximum_memory_bytes"};
 
     private CollectionBench() {}
 
@@ -131,10 +120,10 @@ public final class CollectionBench {
     /** An hour of libvirt-exporter-shaped series for every workload, 15 s apart. */
     static void history(OpenMetricsWriter out, int workloads, long end) {
         List<OpenMetricsWriter.Family> families = new ArrayList<>();
-        for (String c : COUNTERS) {
+        for (String c : GuestFleet.COUNTERS) {
             families.add(out.counter(c, "Bench counter."));
         }
-        for (String g : GAUGES) {
+        for (String g : GuestFleet.GAUGES) {
             families.add(out.gauge(g, "Bench gauge."));
         }
         for (int w = 0; w < workloads; w++) {
@@ -143,8 +132,8 @@ public final class CollectionBench {
                 OpenMetricsWriter.Series s = families.get(f).series(labels);
                 double acc = 0;
                 for (long t = end - 3600; t <= end; t += 15) {
-                    acc += f < COUNTERS.length ? (w % 7 + 1) * (f + 1) * 15.0 : 0;
-                    s.sample(f < COUNTERS.length ? acc : (w % 4 + 1) * (double) (f + 1), t);
+                    acc += f < GuestFleet.COUNTERS.size() ? (w % 7 + 1) * (f + 1) * 15.0 : 0;
+                    s.sample(f < GuestFleet.COUNTERS.size() ? acc : (w % 4 + 1) * (double) (f + 1), t);
                 }
             }
         }

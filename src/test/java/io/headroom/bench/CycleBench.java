@@ -5,19 +5,16 @@ import io.headroom.config.ConfigLoader;
 import io.headroom.config.HeadroomConfig;
 import io.headroom.daemon.Daemon;
 import io.headroom.metrics.Metrics;
-import io.headroom.testing.OpenMetricsWriter;
+import io.headroom.testing.GuestFleet;
 import io.headroom.testing.Poll;
 import io.headroom.testing.PrometheusExtension;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.vertx.core.VertxOptions;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 
 /**
  * The daemon's cycle at fleet size: {@code headroom run}'s {@link Daemon}, in this JVM, with the default config but
@@ -48,8 +44,6 @@ import java.util.concurrent.Executors;
  */
 public final class CycleBench {
 
-    private static final double GIB = 1L << 30;
-
     private CycleBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -61,9 +55,10 @@ public final class CycleBench {
         long now = Instant.now().getEpochSecond() / 15 * 15;
         // Lookback (2 h by default) and a margin, so that the first cycles already see a whole lookback.
         long from = now - 2 * 3600 - 20 * 60;
-        HttpServer exporter = exporter(guests);
+        GuestFleet fleet = new GuestFleet(guests);
+        HttpServer exporter = fleet.exporter();
         try (PrometheusExtension prom = PrometheusExtension.builder()
-                .backfill(out -> history(out, guests, from, now))
+                .backfill(out -> fleet.history(out, from, now, 15))
                 .scrapeTarget("libvirt", "127.0.0.1:" + exporter.getAddress().getPort())
                 .scrapeInterval(Duration.ofSeconds(15))
                 .startupTimeout(Duration.ofMinutes(10)).build()) {
@@ -71,7 +66,7 @@ public final class CycleBench {
             prom.start();
             double promStart = (System.nanoTime() - t0) / 1e9;
             Path node = dir.resolve("node.xml");
-            Files.writeString(node, nodeXml(guests));
+            Files.writeString(node, fleet.nodeXml());
             HeadroomConfig cfg = ConfigLoader.parse("""
                     prometheus: {url: '%s'}
                     workloads: {libvirt_uri: 'test://%s'}
@@ -248,94 +243,6 @@ public final class CycleBench {
             used += u == null ? 0 : u.getUsed();
         }
         return used;
-    }
-
-    /**
-     * A counter's value at {@code t}: a rate that swings by a third over an hour and by a fifth over five minutes
-     * around {@code base} per second, never negative, so that the features move as a real guest's do.
-     */
-    static double counter(int w, int f, long t) {
-        double base = (w % 7 + 1) * (f + 1);
-        double phase = w * 0.37 + f;
-        return base * (t + 200 * Math.sin(2 * Math.PI * t / 3600 + phase) + 10 * Math.sin(2 * Math.PI * t / 300 + phase));
-    }
-
-    /** A gauge's value at {@code t}: vCPUs, memory in use with a slow swing, maximum memory. */
-    static double gauge(int w, int g, long t) {
-        return switch (g) {
-            case 0 -> 4;
-            case 1 -> (w % 4 + 1) * GIB * (1 + 0.1 * Math.sin(2 * Math.PI * t / 3600 + w));
-            default -> 16 * GIB;
-        };
-    }
-
-    /** The backfill: every series from {@code from} to {@code to}, 15 s apart. */
-    private static void history(OpenMetricsWriter out, int guests, long from, long to) {
-        List<OpenMetricsWriter.Family> families = new ArrayList<>();
-        for (String c : CollectionBench.COUNTERS) {
-            families.add(out.counter(c, "Bench counter."));
-        }
-        for (String g : CollectionBench.GAUGES) {
-            families.add(out.gauge(g, "Bench gauge."));
-        }
-        int nc = CollectionBench.COUNTERS.length;
-        for (int w = 0; w < guests; w++) {
-            Map<String, String> labels = Map.of("domain", name(w));
-            for (int f = 0; f < families.size(); f++) {
-                OpenMetricsWriter.Series s = families.get(f).series(labels);
-                for (long t = from; t < to; t += 15) {
-                    s.sample(f < nc ? counter(w, f, t) : gauge(w, f - nc, t), t);
-                }
-            }
-        }
-    }
-
-    /** The same series, live: the value at the time of the scrape. */
-    private static HttpServer exporter(int guests) throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bench-exporter");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/metrics", exchange -> {
-            long t = Instant.now().getEpochSecond();
-            StringBuilder b = new StringBuilder(guests * 1600);
-            int nc = CollectionBench.COUNTERS.length;
-            for (int f = 0; f < nc + CollectionBench.GAUGES.length; f++) {
-                String name = f < nc ? CollectionBench.COUNTERS[f] : CollectionBench.GAUGES[f - nc];
-                b.append("# TYPE ").append(name).append(f < nc ? " counter\n" : " gauge\n");
-                for (int w = 0; w < guests; w++) {
-                    double v = f < nc ? counter(w, f, t) : gauge(w, f - nc, t);
-                    b.append(name).append("{domain=\"").append(name(w)).append("\"} ").append(v).append('\n');
-                }
-            }
-            byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(body);
-            }
-        });
-        server.start();
-        return server;
-    }
-
-    /** A test-driver host big enough for every guest: 4 of 8 vCPUs, 8 of 16 GiB each. */
-    static String nodeXml(int guests) {
-        StringBuilder b = new StringBuilder("<node>\n  <cpu><mhz>2000</mhz><model>i686</model><active>256</active>"
-                + "<nodes>1</nodes><sockets>1</sockets><cores>256</cores><threads>1</threads></cpu>\n"
-                + "  <memory>" + (guests * 16L + 64) * 1024 * 1024 + "</memory>\n");
-        for (int w = 0; w < guests; w++) {
-            b.append("  <domain type=\"test\"><name>").append(name(w)).append("</name>")
-                    .append("<memory unit=\"GiB\">16</memory><currentMemory unit=\"GiB\">8</currentMemory>")
-                    .append("<vcpu current=\"4\">8</vcpu><os><type>hvm</type></os></domain>\n");
-        }
-        return b.append("</node>\n").toString();
-    }
-
-    private static String name(int w) {
-        return "vm-" + w;
     }
 
     private static double median(double[] v) {

@@ -52,6 +52,23 @@ final class RunningDaemon {
     }
 
     /**
+     * {@code daemon/headroom run --config cfg}: the launcher, with its default JVM options ({@code HEADROOM_JAVA_OPTS}
+     * unset), on the packaged jar.
+     */
+    static Started startWithLauncher(Path cfg, Path dir) throws Exception {
+        Path log = dir.resolve("headroom.log");
+        Path stdout = dir.resolve("stdout.txt");
+        ProcessBuilder pb = new ProcessBuilder(Path.of("daemon/headroom").toAbsolutePath().toString(), "run",
+                "--config", cfg.toString()).redirectOutput(stdout.toFile()).redirectError(log.toFile());
+        pb.environment().remove("HEADROOM_JAVA_OPTS");
+        pb.environment().put("HEADROOM_JAR",
+                Path.of(System.getProperty("headroom.jar", "target/headroom.jar")).toAbsolutePath().toString());
+        // The launcher runs the first java on the PATH: this JVM's, as for the other daemons the tests start.
+        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + pb.environment().get("PATH"));
+        return new Started(pb.start(), stdout, log);
+    }
+
+    /**
      * A daemon the test started.
      *
      * @param process the JVM
