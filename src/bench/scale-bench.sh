@@ -19,7 +19,8 @@
 #             time -v would report instead), heap after GC at the first and last cycle, and the first training's
 #             seconds (Prometheus fetch included; the 2 h of history leave only the global model to fit). N in
 #             $CYCLE_GUESTS (default "50 200"; 1000 takes about 6 minutes). A soak: CYCLE_GUESTS=200 CYCLES=180
-#             (30 minutes).
+#             (30 minutes). HISTORY_DAYS=7: a week of history instead, a sample a minute, so that the first training
+#             fetches a week and fits every guest's own model (the training's time with its Prometheus fetch).
 # Prints one table row per run: exit code (3 = OutOfMemoryError), peak RSS (/usr/bin/time -v), wall seconds of the
 # run and, for train, of the training alone; then a table of the cycle runs. Builds target/headroom.jar and the test classes if out of date and
 # runs copies of them ($MVN_FLAGS: extra Maven flags, e.g. -o). Writes only under $OUT (default target/scale-bench) and a temp dir.
@@ -33,6 +34,7 @@ SIM_GUESTS=${SIM_GUESTS-"30 50"}
 TRAIN_GUESTS=${TRAIN_GUESTS-"50 200"}
 CYCLE_GUESTS=${CYCLE_GUESTS-"50 200"}
 CYCLES=${CYCLES:-20}
+HISTORY_DAYS=${HISTORY_DAYS:-0}
 JAVA_OPTS=${JAVA_OPTS:-"-Xmx512m -XX:+ExitOnOutOfMemoryError"}
 OUT=${OUT:-target/scale-bench}
 mkdir -p "$OUT"
@@ -115,14 +117,14 @@ for n in $TRAIN_GUESTS; do
 done
 [ -z "$CYCLE_GUESTS" ] && exit 0
 echo
-echo "| guests | exit | cycle p50 s | p99 s | max s | while training: cycles, p50 s, max s | stage medians s | Prometheus requests / cycle | libvirt operations / cycle | skipped | first training s | peak RSS MiB | heap after GC MiB (first, last) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| guests | exit | cycle p50 s | p99 s | max s | while training: cycles, p50 s, max s | stage medians s | Prometheus requests / cycle | libvirt operations / cycle | skipped | first training s | models: skipped, over budget, MiB | peak RSS MiB | heap after GC MiB (first, last) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $CYCLE_GUESTS; do
   # shellcheck disable=SC2086
-  read -r rc _ _ < <(run "cycle-$n" java $JAVA_OPTS -cp "$CP" io.headroom.bench.CycleBench "$n" "$CYCLES" 10 "$TMP/cycle-$n")
+  read -r rc _ _ < <(run "cycle-$n" java $JAVA_OPTS -cp "$CP" io.headroom.bench.CycleBench "$n" "$CYCLES" 10 "$TMP/cycle-$n" "$HISTORY_DAYS")
   json=$(grep '^{"guests"' "$OUT/cycle-$n.log" || true)
   if [ -z "$json" ]; then
-    echo "| $n | $rc | - | - | - | - | - | - | - | - | - | - | - |"
+    echo "| $n | $rc | - | - | - | - | - | - | - | - | - | - | - | - |"
     continue
   fi
   echo "$json" | python3 -c '
@@ -130,9 +132,10 @@ import json, sys
 r = json.load(sys.stdin)
 stages = ", ".join("%s %.2f" % kv for kv in r["stage_median_seconds"].items())
 ops = ", ".join("%s %g" % kv for kv in r["libvirt_operations_per_cycle"].items())
-print("| %d | %s | %.2f | %.2f | %.2f | %d, %.2f, %.2f | %s | %g | %s | %g | %.1f | %.0f | %.0f, %.0f |" % (r["guests"],
+print("| %d | %s | %.2f | %.2f | %.2f | %d, %.2f, %.2f | %s | %g | %s | %g | %.1f | %.0f, %.0f, %.0f | %.0f | %.0f, %.0f |" % (r["guests"],
       sys.argv[1], r["cycle_p50_seconds"], r["cycle_p99_seconds"], r["cycle_max_seconds"],
       r["cycles_while_training"], r["while_training_p50_seconds"], r["while_training_max_seconds"], stages,
-      r["prometheus_requests_per_cycle"], ops, r["cycles_skipped"], r["first_training_seconds"], r["peak_rss_mib"],
+      r["prometheus_requests_per_cycle"], ops, r["cycles_skipped"], r["first_training_seconds"],
+      r["models_skipped"], r["models_over_budget"], r["models_mib"], r["peak_rss_mib"],
       r["heap_after_gc_mib_first"], r["heap_after_gc_mib_last"]))' "$rc"
 done

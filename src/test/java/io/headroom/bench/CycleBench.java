@@ -35,12 +35,13 @@ import java.util.TreeMap;
  * ({@code headroom_cycle_duration_seconds}), the stages' durations, the Prometheus requests and the libvirt gateway
  * operations it made, and the heap after the last garbage collection.
  *
- * <p>The history is shorter than {@code detection.min_training_rows}, so the training fits the global model
- * only, and it scores every workload: scoring costs the same whichever model scores a row. Training itself is
- * measured by {@link TrainingBench}.
+ * <p>By default the history is shorter than {@code detection.min_training_rows}, so the training fits the global
+ * model only, and it scores every workload: scoring costs the same whichever model scores a row. With a fifth
+ * argument of D days, Prometheus holds D days of history, one sample a minute, and the first training fetches and
+ * fits every guest's own model from it: the training's time with its Prometheus fetch.
  *
- * <p>Run through {@code src/bench/scale-bench.sh} ({@code CYCLE_GUESTS}); prints one JSON object.
- * Arguments: guests, cycles, the cycle interval in seconds, a work directory.
+ * <p>Run through {@code src/bench/scale-bench.sh} ({@code CYCLE_GUESTS}, {@code HISTORY_DAYS}); prints one JSON
+ * object. Arguments: guests, cycles, the cycle interval in seconds, a work directory, optionally days of history.
  */
 public final class CycleBench {
 
@@ -52,13 +53,16 @@ public final class CycleBench {
         int interval = Integer.parseInt(args[2]);
         Path dir = Path.of(args[3]);
         Files.createDirectories(dir);
-        long now = Instant.now().getEpochSecond() / 15 * 15;
-        // Lookback (2 h by default) and a margin, so that the first cycles already see a whole lookback.
-        long from = now - 2 * 3600 - 20 * 60;
+        int days = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        long now = Instant.now().getEpochSecond() / 60 * 60;
+        // Lookback (2 h by default) and a margin, so that the first cycles already see a whole lookback; or days of
+        // history, a sample a minute (rate() over 2 m still has two), which keeps a week's backfill to minutes.
+        long from = days > 0 ? now - days * 86_400L - 3600 : now - 2 * 3600 - 20 * 60;
+        long spacing = days > 0 ? 60 : 15;
         GuestFleet fleet = new GuestFleet(guests);
         HttpServer exporter = fleet.exporter();
         try (PrometheusExtension prom = PrometheusExtension.builder()
-                .backfill(out -> fleet.history(out, from, now, 15))
+                .backfill(out -> fleet.history(out, from, now, spacing))
                 .scrapeTarget("libvirt", "127.0.0.1:" + exporter.getAddress().getPort())
                 .scrapeInterval(Duration.ofSeconds(15))
                 .startupTimeout(Duration.ofMinutes(10)).build()) {
@@ -88,7 +92,8 @@ public final class CycleBench {
     /** What the recorded cycles did. */
     private record Result(double[] seconds, double[] whileTraining, Map<String, double[]> stages, double[] requests, double[] promSeconds,
                           Map<String, Double> libvirtOps, double skipped, double trainSeconds, double trainSuccess,
-                          long heapFirst, long heapLast) {
+                          double modelsSkipped, double modelsOverBudget, double modelsBytes, long heapFirst,
+                          long heapLast) {
 
         String json(int guests, int interval, double promStart) {
             StringBuilder stageJson = new StringBuilder();
@@ -105,6 +110,7 @@ public final class CycleBench {
                             + "\"prometheus_request_seconds_per_cycle\": %.3f, "
                             + "\"libvirt_operations_per_cycle\": {%s}, \"cycles_skipped\": %.0f, "
                             + "\"first_training_seconds\": %.1f, \"first_training_succeeded\": %.0f, "
+                            + "\"models_skipped\": %.0f, \"models_over_budget\": %.0f, \"models_mib\": %.1f, "
                             + "\"heap_after_gc_mib_first\": %.1f, \"heap_after_gc_mib_last\": %.1f, "
                             + "\"peak_rss_mib\": %.0f, \"prometheus_start_with_backfill_seconds\": %.1f}",
                     guests, interval, seconds.length, quantile(seconds, 0.5), quantile(seconds, 0.99),
@@ -112,7 +118,7 @@ public final class CycleBench {
                     whileTraining.length == 0 ? Double.NaN : median(whileTraining),
                     Arrays.stream(whileTraining).max().orElse(Double.NaN),
                     trim(stageJson), median(requests), median(promSeconds), trim(ops), skipped, trainSeconds, trainSuccess,
-                    heapFirst / 1048576.0, heapLast / 1048576.0, peakRssMib(), promStart);
+                    modelsSkipped, modelsOverBudget, modelsBytes / 1048576.0, heapFirst / 1048576.0, heapLast / 1048576.0, peakRssMib(), promStart);
         }
 
         private static String trim(StringBuilder b) {
@@ -141,6 +147,9 @@ public final class CycleBench {
         }
         double trainSeconds = value(reg, "headroom_stage_duration_seconds", "stage", "train");
         double trainSuccess = value(reg, "headroom_stage_success", "stage", "train");
+        double modelsSkipped = value(reg, "headroom_training_skipped_models");
+        double modelsOverBudget = value(reg, "headroom_training_models_over_budget");
+        double modelsBytes = value(reg, "headroom_models_memory_bytes");
         // One whole cycle after the training, so that none of the recorded ones overlaps it.
         double start = completed(reg);
         Poll.until(patience, "a cycle after the training", () -> completed(reg), c -> c >= start + 2);
@@ -183,7 +192,7 @@ public final class CycleBench {
         });
         return new Result(seconds, whileTraining.stream().mapToDouble(Double::doubleValue).toArray(), stages,
                 requests, promSeconds, ops, value(reg, "headroom_cycle_skipped_total") - skippedBefore,
-                trainSeconds, trainSuccess, heapFirst, heapAfterGc());
+                trainSeconds, trainSuccess, modelsSkipped, modelsOverBudget, modelsBytes, heapFirst, heapAfterGc());
     }
 
     private static double completed(CollectorRegistry reg) {
