@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>The whole lookback is fetched again when the previous matrix cannot stand in for it: on the first cycle,
  * after {@link #forget()} (the Prometheus settings changed), when a workload appears that the previous matrix does
  * not hold, when the features, the workload label or the step changed, when the previous matrix is older than
- * the lookback, and always with {@code refetch} 0. A failed fetch keeps the previous matrix, so the next cycle
+ * the lookback, and always with {@code refetch} 0s. A failed fetch keeps the previous matrix, so the next cycle
  * fetches what both missed.
  *
  * <p>Blocking, like the {@link FeatureCollector} it uses; one caller at a time (the daemon's cycles never overlap).
@@ -117,7 +117,7 @@ public final class RollingCollector implements AutoCloseable {
         String why = null;
         if (!previous.features().equals(features) || !previous.label().equals(label)
                 || !before.step().equals(grid.step())) {
-            why = "the features changed";
+            why = "the features, the workload label or the step changed";
         } else if (grid.start().isBefore(before.start())) {
             why = "the clock went back";
         } else if (!previous.matrix().workloads().containsAll(workloads)) {

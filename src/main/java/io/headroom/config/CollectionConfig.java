@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param step     resolution of the feature matrix (range query step)
  * @param lookback how much recent history each cycle scores from
  * @param refetch  how much of the previous cycle's newest data each cycle fetches again (for samples that land
- *                 late), the older rows being kept from it; 0 fetches the whole lookback every cycle
+ *                 late), the older rows being kept from it; zero fetches the whole lookback every cycle
  */
 public record CollectionConfig(Duration interval, Duration step, Duration lookback, Duration refetch) {
 

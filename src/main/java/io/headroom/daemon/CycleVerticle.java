@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link Cycle} every {@code collection.interval}: discover workloads, collect (one range query per
- * feature over the trailing {@code collection.lookback}), score the newest row of each workload, then decide and
+ * feature, the trailing {@code collection.lookback} kept from cycle to cycle by {@link RollingCollector} so that
+ * only its newest part is fetched), score the newest row of each workload, then decide and
  * act, then notify. Discovery runs on the discovery pool (the libvirt pool when workloads come from libvirt), collection and
  * scoring on {@code headroom-collect}, decisions and libvirt changes on {@code headroom-libvirt}; the event loop
  * only schedules them. A failed collection ends the cycle: nothing is scored or changed on stale data. Nor is
