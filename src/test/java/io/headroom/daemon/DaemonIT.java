@@ -189,12 +189,13 @@ class DaemonIT {
     }
 
     /**
-     * Each cycle of eight 300 ms answers (one per feature) takes about 2.4 s, more than {@code act.max_data_age} (1 s, one
-     * interval): the daemon collects, but decides nothing from data that old, counts each skip and is not ready.
+     * Each cycle of eight 800 ms answers (one per feature, four at a time) takes about 1.6 s, more than
+     * {@code act.max_data_age} (1 s, one interval): the daemon collects, but decides nothing from data that old,
+     * counts each skip and is not ready.
      */
     @Test
     void dataTooOldToActOnDecidesNothingAndMakesTheDaemonNotReady(@TempDir Path dir) throws Exception {
-        try (MockWebServer slow = slowPrometheus(300)) {
+        try (MockWebServer slow = slowPrometheus(800)) {
             Metrics metrics = new Metrics(new CollectorRegistry());
             daemon = new Daemon(libvirtConfig(dir, slow.url("/").toString(), "act: {max_data_age: 1s}"), metrics,
                     new VertxOptions());
