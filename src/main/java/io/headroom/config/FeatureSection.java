@@ -47,10 +47,11 @@ final class FeatureSection {
         Preset preset = n.child("preset").enumValue(Preset.class, Preset.LIBVIRT_EXPORTER);
         String matchers = n.child("matchers").string("");
         Duration window = n.child("rate_window").duration(Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofDays(1));
-        Map<String, String> vars = Map.of(
-                "${matchers}", matchers,
-                "${rate_window}", Durations.format(window),
-                "${label}", label == null ? "domain" : label);
+        // In this order: the matchers may use the other placeholders.
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("${matchers}", matchers);
+        vars.put("${rate_window}", Durations.format(window));
+        vars.put("${label}", label == null ? "domain" : label);
 
         Map<String, FeatureSpec> byName = new LinkedHashMap<>();
         if (preset.resource != null) {
@@ -122,11 +123,7 @@ final class FeatureSection {
                     + pressure.name().toLowerCase(Locale.ROOT) + ")");
         }
         item.rejectUnknownKeys();
-        String expanded = query == null ? "" : query;
-        for (Map.Entry<String, String> v : vars.entrySet()) {
-            expanded = expanded.replace(v.getKey(), v.getValue());
-        }
-        return new FeatureSpec(name, expanded, kind, pressure, direction, usage);
+        return new FeatureSpec(name, expand(query == null ? "" : query, vars), kind, pressure, direction, usage);
     }
 
     /**
@@ -138,15 +135,20 @@ final class FeatureSection {
         if (!raw.contains("${matchers}")) {
             return f;
         }
-        String narrowable = raw.replace("${matchers}", matchers.isBlank() ? FeatureSpec.WORKLOADS
+        Map<String, String> slotted = new LinkedHashMap<>(vars);
+        slotted.put("${matchers}", matchers.isBlank() ? FeatureSpec.WORKLOADS
                 : matchers.strip().replaceAll(",$", "") + "," + FeatureSpec.WORKLOADS);
-        for (Map.Entry<String, String> v : vars.entrySet()) {
-            if (!v.getKey().equals("${matchers}")) {
-                narrowable = narrowable.replace(v.getKey(), v.getValue());
-            }
-        }
         return new FeatureSpec(f.name(), f.query(), f.kind(), f.pressure(), f.direction(), f.usage(),
-                Optional.of(narrowable));
+                Optional.of(expand(raw, slotted)));
+    }
+
+    /** {@code raw} with each placeholder of {@code vars} replaced by its value, in {@code vars}' order. */
+    private static String expand(String raw, Map<String, String> vars) {
+        String out = raw;
+        for (Map.Entry<String, String> v : vars.entrySet()) {
+            out = out.replace(v.getKey(), v.getValue());
+        }
+        return out;
     }
 
     /** Sizing reads one measure of use per resource; two would leave it guessing which one to trust. */
