@@ -55,18 +55,22 @@ public final class FeatureCollector {
      */
     public FeatureMatrix collect(List<FeatureSpec> features, String workloadLabel,
             Optional<Set<String>> workloads, StepGrid grid) {
-        Fetched fetched = fetch(features, workloadLabel, workloads, grid);
+        return collect(features, workloadLabel, workloads, grid, Runnable::run);
+    }
+
+    /**
+     * {@link #collect}, the features' queries run on {@code pool}, concurrently as far as it allows; the same
+     * matrix as in turn.
+     */
+    public FeatureMatrix collect(List<FeatureSpec> features, String workloadLabel,
+            Optional<Set<String>> workloads, StepGrid grid, Executor pool) {
+        Fetched fetched = fetch(features, workloadLabel, workloads, grid, pool);
         export(fetched.matrix(), fetched.seriesCounts());
         return fetched.matrix();
     }
 
     /** A matrix and, per feature, how many series its query returned. */
     record Fetched(FeatureMatrix matrix, int[] seriesCounts) {}
-
-    /** {@link #collect} without updating the metrics, one feature after the other. */
-    Fetched fetch(List<FeatureSpec> features, String workloadLabel, Optional<Set<String>> workloads, StepGrid grid) {
-        return fetch(features, workloadLabel, workloads, grid, Runnable::run);
-    }
 
     /**
      * {@link #collect} without updating the metrics, the features' queries run on {@code pool}: concurrently, so

@@ -27,6 +27,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,13 @@ final class Training {
     private final Metrics metrics;
     private final FailureLog failureLog;
     private final Verdicts verdicts;
+    /**
+     * A batch's feature queries in flight at once. Two: Prometheus evaluates a query on one core and the answer is
+     * parsed on another, so two keep both busy on a small host without crowding out the cycle's own queries.
+     */
+    static final int QUERY_THREADS = 2;
+    private static final AtomicInteger QUERY_THREAD_IDS = new AtomicInteger();
+
     private volatile Map<String, String> groups = Map.of();
     /** A cycle found a missed failure and asked for a training before the schedule's. */
     private final java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
@@ -79,12 +89,21 @@ final class Training {
             List<String> names = cfg.features().stream().map(FeatureSpec::name).toList();
             // A fleet within one batch keeps the plain queries; a larger one asks Prometheus for each batch's
             // series only, so neither the responses nor the matrix grow with the fleet.
-            Retrainer.Result r = BatchTraining.train(d, List.copyOf(workloads), names, grid, groups, excluded.build(),
-                    now, (batch, wholeFleet) -> collector.collect(wholeFleet ? cfg.features()
-                            : BatchQueries.only(cfg.features(), batch), cfg.workloads().label(),
-                            Optional.of(new TreeSet<>(batch)), grid), registry);
-            dropDeparted(workloads, now.minus(d.trainingWindow()));
-            return r;
+            ExecutorService queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
+                Thread t = new Thread(r, "headroom-train-query-" + QUERY_THREAD_IDS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                Retrainer.Result r = BatchTraining.train(d, List.copyOf(workloads), names, grid, groups,
+                        excluded.build(), now, (batch, wholeFleet) -> collector.collect(wholeFleet ? cfg.features()
+                                : BatchQueries.only(cfg.features(), batch), cfg.workloads().label(),
+                                Optional.of(new TreeSet<>(batch)), grid, queries), registry);
+                dropDeparted(workloads, now.minus(d.trainingWindow()));
+                return r;
+            } finally {
+                queries.shutdownNow();
+            }
         });
         metrics.trainingDuration.set((System.nanoTime() - started) / 1e9);
         metrics.modelsSkipped.set(result.skipped().size());

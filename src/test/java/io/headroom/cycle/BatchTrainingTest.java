@@ -1,6 +1,7 @@
 package io.headroom.cycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headroom.collect.FeatureMatrix;
 import io.headroom.collect.StepGrid;
@@ -42,26 +43,38 @@ class BatchTrainingTest {
         return new FeatureMatrix(workloads, FEATURES, GRID, v);
     }
 
-    @Test
-    void eachBatchsModelsAreInTheRegistryBeforeTheNextBatchIsFetched(@TempDir Path dir) throws Exception {
-        DetectionConfig cfg = ConfigLoader.parse("detection: {min_training_rows: 300}", null).detection();
+    private static List<String> fleet(int size) {
         List<String> fleet = new ArrayList<>();
-        for (int i = 0; i < Retrainer.BATCH_WORKLOADS + 3; i++) {
+        for (int i = 0; i < size; i++) {
             fleet.add(String.format("vm-%02d", i));
         }
+        return fleet;
+    }
+
+    @Test
+    void eachBatchsModelsAreInTheRegistryBeforeTheBatchAfterNextIsFetched(@TempDir Path dir) throws Exception {
+        DetectionConfig cfg = ConfigLoader.parse("detection: {min_training_rows: 300}", null).detection();
+        List<String> fleet = fleet(2 * Retrainer.BATCH_WORKLOADS + 3);
         ModelRegistry registry = new ModelRegistry(dir);
         List<Set<String>> seenAtFetch = new ArrayList<>();
+        List<String> fetchThreads = new ArrayList<>();
         Retrainer.Result r = BatchTraining.train(cfg, fleet, FEATURES, GRID, Map.of(), Map.of(),
                 GRID.end().plusSeconds(60), (batch, wholeFleet) -> {
-                    seenAtFetch.add(new TreeSet<>(registry.all().keySet()));
+                    synchronized (seenAtFetch) {
+                        seenAtFetch.add(new TreeSet<>(registry.all().keySet()));
+                        fetchThreads.add(Thread.currentThread().getName());
+                    }
                     return matrix(batch);
                 }, registry);
 
-        assertThat(seenAtFetch).hasSize(2);
+        // The second batch is fetched while the first is fitted, the third only once the first's models are in:
+        // one batch ahead, never more.
+        assertThat(seenAtFetch).hasSize(3);
         assertThat(seenAtFetch.get(0)).isEmpty();
         Set<String> firstBatch = new TreeSet<>();
         fleet.subList(0, Retrainer.BATCH_WORKLOADS).forEach(w -> firstBatch.add(ModelRegistry.workloadKey(w)));
-        assertThat(seenAtFetch.get(1)).isEqualTo(firstBatch);
+        assertThat(seenAtFetch.get(2)).containsAll(firstBatch);
+        assertThat(fetchThreads).allMatch(t -> t.startsWith("headroom-train-fetch-"));
         // At the end: every own model and the global one, in memory and on disk, none left out for memory.
         assertThat(registry.all().keySet()).hasSize(fleet.size() + 1).contains(ModelRegistry.GLOBAL);
         assertThat(r.models().keySet()).isEqualTo(registry.all().keySet());
@@ -69,5 +82,30 @@ class BatchTrainingTest {
         try (var files = Files.list(dir.resolve("models"))) {
             assertThat(files.count()).isEqualTo(fleet.size() + 1);
         }
+    }
+
+    @Test
+    void aFailedFetchFailsTheTrainingWithItsOwnErrorAndFetchesNothingAfterIt(@TempDir Path dir) throws Exception {
+        DetectionConfig cfg = ConfigLoader.parse("detection: {min_training_rows: 300}", null).detection();
+        List<String> fleet = fleet(3 * Retrainer.BATCH_WORKLOADS);
+        ModelRegistry registry = new ModelRegistry(dir);
+        List<String> fetched = new ArrayList<>();
+        String second = fleet.get(Retrainer.BATCH_WORKLOADS);
+        assertThatThrownBy(() -> BatchTraining.train(cfg, fleet, FEATURES, GRID, Map.of(), Map.of(),
+                GRID.end().plusSeconds(60), (batch, wholeFleet) -> {
+                    synchronized (fetched) {
+                        fetched.add(batch.get(0));
+                    }
+                    if (batch.get(0).equals(second)) {
+                        throw new java.io.IOException("Prometheus answered 503 for " + batch.get(0));
+                    }
+                    return matrix(batch);
+                }, registry))
+                .isInstanceOf(java.io.IOException.class).hasMessage("Prometheus answered 503 for " + second);
+        // The first batch was fitted and swapped in; the failed one and the one after it were not.
+        assertThat(fetched).containsExactly(fleet.get(0), second);
+        assertThat(registry.all().keySet()).contains(ModelRegistry.workloadKey(fleet.get(0)))
+                .doesNotContain(ModelRegistry.workloadKey(second),
+                        ModelRegistry.workloadKey(fleet.get(2 * Retrainer.BATCH_WORKLOADS)));
     }
 }
