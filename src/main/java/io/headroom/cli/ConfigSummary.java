@@ -22,8 +22,10 @@ final class ConfigSummary {
     static String render(HeadroomConfig c) {
         StringBuilder sb = new StringBuilder();
         PrometheusConfig p = c.prometheus();
-        sb.append(String.format(Locale.ROOT, "prometheus:  %s (timeout %s, %d attempts, auth: %s%s%s)%n",
-                p.url(), Durations.format(p.timeout()), p.retry().maxAttempts(), auth(p),
+        sb.append(String.format(Locale.ROOT, "prometheus:  %s (timeout %s, %d attempts, %s, auth: %s%s%s)%n",
+                p.url(), Durations.format(p.timeout()), p.retry().maxAttempts(),
+                p.gzip() ? "gzip" : "uncompressed" + (p.compression() == PrometheusConfig.Compression.AUTO
+                        ? " (loopback)" : ""), auth(p),
                 p.caFile().map(f -> ", CA " + f).orElse(""),
                 p.headers().isEmpty() ? "" : ", headers: " + String.join(", ", p.headers().keySet())));
         WorkloadsConfig w = c.workloads();

@@ -10,7 +10,8 @@ import okhttp3.Credentials;
 import okhttp3.Headers;
 
 /**
- * The headers sent on every call (the configured extra headers plus {@code Authorization}) and the secrets in
+ * The headers sent on every call (the configured extra headers plus {@code Authorization}, and
+ * {@code Accept-Encoding: identity} when {@link PrometheusConfig#gzip} is false) and the secrets in
  * them, so that text coming back from the server can be scrubbed before it goes into a message.
  *
  * <p>Secret files are read once, when the client is built, so a missing or unreadable file stops the daemon at
@@ -55,6 +56,10 @@ final class RequestHeaders {
             secrets.add(password);
             secrets.add(value.substring("Basic ".length()));
             headers.set("Authorization", value);
+        }
+        if (!cfg.gzip() && headers.get("Accept-Encoding") == null) {
+            // OkHttp asks for gzip on its own unless a request names an encoding.
+            headers.set("Accept-Encoding", "identity");
         }
         String explicit = headers.get("Authorization");
         if (explicit != null && !auth) {

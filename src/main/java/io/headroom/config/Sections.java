@@ -77,10 +77,16 @@ final class Sections {
         if (token.isPresent() && basic.isPresent()) {
             n.child("basic_auth").problem("cannot be combined with bearer_token_file; choose one (got both)");
         }
+        if (headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Accept-Encoding"))) {
+            n.child("headers").problem("must not set Accept-Encoding; use prometheus.compression (auto, gzip or none) "
+                    + "(got an Accept-Encoding header)");
+        }
         int maxPoints = n.child("max_points_per_query").integer(11_000, 2, 11_000);
         RetryConfig retry = retry(n.child("retry"));
+        PrometheusConfig.Compression compression = n.child("compression")
+                .enumValue(PrometheusConfig.Compression.class, PrometheusConfig.Compression.AUTO);
         n.rejectUnknownKeys();
-        return new PrometheusConfig(url, timeout, token, basic, ca, headers, maxPoints, retry);
+        return new PrometheusConfig(url, timeout, token, basic, ca, headers, maxPoints, retry, compression);
     }
 
     private static Optional<PrometheusConfig.BasicAuth> basicAuth(ConfigNode n) {

@@ -67,7 +67,7 @@ class CliTest {
                     """);
             Run r = run("check-config", "--config", cfg.toString());
             assertThat(r.exit()).as(r.err()).isZero();
-            assertThat(r.out()).contains(": OK", "prometheus:  http://prom:9090 (timeout 30s, 3 attempts, auth: bearer token from",
+            assertThat(r.out()).contains(": OK", "prometheus:  http://prom:9090 (timeout 30s, 3 attempts, gzip, auth: bearer token from",
                     "headers: X-Scope-OrgID", "values of label domain on libvirt_domain_info_virtual_cpus",
                     "include /web-.*/", "every 1m, step 30s, lookback 2h, refetch 5m", "features:    8", "cpu_cores_used",
                     "server:      http://127.0.0.1:9464",

@@ -143,6 +143,36 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void compressionIsGzipExceptOnLoopbackUnlessChosen() throws Exception {
+            java.util.Map<String, Boolean> auto = new java.util.LinkedHashMap<>();
+            auto.put("http://127.0.0.1:9090", false);
+            auto.put("http://127.0.10.2:9090", false);
+            auto.put("http://localhost:9090", false);
+            auto.put("http://[::1]:9090", false);
+            auto.put("http://prom.example:9090", true);
+            auto.put("https://10.0.0.7/prometheus", true);
+            auto.put("http://127.0.0.1.example:9090", true);
+            for (var e : auto.entrySet()) {
+                PrometheusConfig p = ConfigLoader.parse("prometheus: {url: '" + e.getKey() + "'}", null).prometheus();
+                assertThat(p.compression()).isEqualTo(PrometheusConfig.Compression.AUTO);
+                assertThat(p.gzip()).as(e.getKey()).isEqualTo(e.getValue());
+            }
+            assertThat(ConfigLoader.parse("prometheus: {url: 'http://127.0.0.1:9090', compression: gzip}", null)
+                    .prometheus().gzip()).isTrue();
+            assertThat(ConfigLoader.parse("prometheus: {url: 'http://prom.example:9090', compression: none}", null)
+                    .prometheus().gzip()).isFalse();
+        }
+
+        @Test
+        void compressionMustBeKnownAndNotSetThroughHeaders() {
+            assertThat(problems("prometheus: {compression: brotli}")).singleElement().asString()
+                    .startsWith("prometheus.compression: must be one of auto, gzip, none");
+            assertThat(problems("prometheus: {headers: {accept-encoding: gzip}}")).containsExactly(
+                    "prometheus.headers: must not set Accept-Encoding; use prometheus.compression (auto, gzip or "
+                            + "none) (got an Accept-Encoding header)");
+        }
+
+        @Test
         void maxPointsWithinApiLimit() {
             assertThat(problems("prometheus: {max_points_per_query: 20000}")).containsExactly(
                     "prometheus.max_points_per_query: must be a whole number between 2 and 11000 (got 20000)");
