@@ -52,6 +52,39 @@ class ApiResponseReaderTest {
         assertThat(last.valueAt(999)).isEqualTo(999 + 999 * 0.001);
     }
 
+    /**
+     * Values are read to the same bits as {@link Double#parseDouble} reads them, whatever their magnitude, written
+     * as Prometheus writes them (Go's shortest plain decimal, {@code strconv.FormatFloat(v, 'f', -1, 64)}) and with
+     * exponents.
+     */
+    @Test
+    void valuesReadToTheSameBitsAsDoubleParseDouble() throws IOException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(20261206);
+        List<String> texts = new java.util.ArrayList<>(List.of("0", "-0", "1", "0.1", "0.3", "1e-300", "4.9e-324",
+                "1.7976931348623157e308", "2.2250738585072014e-308", "9007199254740993", "123456789012345680000"));
+        for (int i = 0; i < 20_000; i++) {
+            double v = Double.longBitsToDouble(rng.nextLong());
+            if (!Double.isFinite(v)) {
+                continue;
+            }
+            if (i % 2 == 0) {
+                v = rng.nextDouble() * Math.pow(10, rng.nextInt(-12, 16)) * (rng.nextBoolean() ? 1 : -1);
+            }
+            texts.add(i % 3 == 0 ? Double.toString(v) : new java.math.BigDecimal(Double.toString(v)).toPlainString());
+        }
+        StringBuilder json = new StringBuilder("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\","
+                + "\"result\":[{\"metric\":{},\"values\":[");
+        for (int i = 0; i < texts.size(); i++) {
+            json.append(i > 0 ? "," : "").append('[').append(1767322800 + i).append(",\"").append(texts.get(i))
+                    .append("\"]");
+        }
+        Series read = read(json.append("]}]}}").toString(), Shape.QUERY_RESULT).series.get(0);
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(Double.doubleToRawLongBits(read.valueAt(i))).as(texts.get(i))
+                    .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(texts.get(i))));
+        }
+    }
+
     @Test
     void fieldOrderDoesNotMatter() throws IOException {
         ApiResponse response = read("{\"data\":{\"result\":[],\"resultType\":\"matrix\"},\"status\":\"success\"}",
