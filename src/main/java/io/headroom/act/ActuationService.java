@@ -158,13 +158,15 @@ public final class ActuationService {
                                      Map<String, FeedbackHold> holds, Instant now) {
         forget(workloads, now);
         recent.removeIf(t -> !t.isAfter(now.minus(TierPolicy.RATE_WINDOW)));
-        HostCapacity capacity;
+        HostReading read;
         try {
-            capacity = gateway.host().capacity();
+            // The host and every guest in one read: on libvirt's QEMU driver one bulk call for the fleet.
+            read = gateway.read(workloads);
         } catch (LibvirtFailure f) {
             save();
             throw f;
         }
+        HostCapacity capacity = read.host().capacity();
         List<WorkloadReport> reports = new ArrayList<>();
         LibvirtFailure lost = null;
         for (String w : workloads) {
@@ -174,20 +176,17 @@ public final class ActuationService {
                         List.of(lost.getMessage())));
                 continue;
             }
-            DomainAllocation observed;
-            DomainStats stats;
-            try {
-                observed = gateway.allocation(w);
-                stats = gateway.stats(w);
-            } catch (LibvirtFailure f) {
-                if (f.kind() == LibvirtFailure.Kind.CONNECTION_LOST) {
-                    lost = f;
-                }
+            DomainReading reading = read.domains().get(w);
+            if (reading == null) {
+                LibvirtFailure f = read.failed().getOrDefault(w, new LibvirtFailure(LibvirtFailure.Kind.DOMAIN_GONE,
+                        "domain " + w + " was not read", null));
                 reports.add(report(w, now, f.kind() == LibvirtFailure.Kind.DOMAIN_GONE ? WorkloadReport.Outcome.DOMAIN_GONE
                         : WorkloadReport.Outcome.CONNECTION_LOST, Optional.ofNullable(records.get(w)).map(WorkloadRecord::baseline),
                         Optional.empty(), List.of(), List.of(f.getMessage())));
                 continue;
             }
+            DomainAllocation observed = reading.allocation();
+            DomainStats stats = reading.stats();
             gauges.exportDomain(stats);
             Step step = workload(w, observed, Optional.ofNullable(scores.get(w)), stats.balloon().inUseBytes(),
                     capacity, now, Optional.ofNullable(holds.get(w)));

@@ -93,6 +93,23 @@ public record BalloonStats(Map<Stat, Long> values) {
         return OptionalLong.of(Math.max(0, actual.getAsLong() - usable.getAsLong()));
     }
 
+    /**
+     * The same stats from {@code virConnectGetAllDomainStats}' balloon group ({@code balloon.current} is the balloon's
+     * size, {@code ACTUAL}; {@code balloon.<name>} the others, named as in {@code virsh domstats}). Names this version
+     * does not know are skipped.
+     */
+    static BalloonStats fromDomainStats(Map<String, Long> params) {
+        Map<Stat, Long> values = new java.util.EnumMap<>(Stat.class);
+        for (Stat s : Stat.values()) {
+            String name = s == Stat.ACTUAL ? "current" : s.name().toLowerCase(java.util.Locale.ROOT);
+            Long raw = params.get("balloon." + (s == Stat.LAST_UPDATE ? "last-update" : name));
+            if (raw != null) {
+                values.put(s, s.toBase(raw));
+            }
+        }
+        return new BalloonStats(values);
+    }
+
     /** Room for every stat libvirt knows, as {@code virDomainMemoryStats} fills it. */
     static com.sun.jna.Memory structs() {
         return new com.sun.jna.Memory(STRUCT_BYTES * Stat.NR);

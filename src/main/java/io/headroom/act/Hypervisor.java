@@ -1,7 +1,9 @@
 package io.headroom.act;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
+import java.util.TreeMap;
 
 /**
  * What the actuation stage needs from the host: read each guest and the host, and change a guest's vCPUs, memory
@@ -35,6 +37,28 @@ public interface Hypervisor extends AutoCloseable {
 
     /** The host's CPUs and memory and what its running guests hold. */
     HostSnapshot host();
+
+    /**
+     * The host and each of {@code names}, as one cycle reads them: by default {@link #host}, then
+     * {@link #allocation} and {@link #stats} guest by guest. A guest that cannot be read (it stopped) is in
+     * {@link HostReading#failed}; a lost connection throws.
+     */
+    default HostReading read(SortedSet<String> names) {
+        HostSnapshot host = host();
+        Map<String, DomainReading> domains = new TreeMap<>();
+        Map<String, LibvirtFailure> failed = new TreeMap<>();
+        for (String name : names) {
+            try {
+                domains.put(name, new DomainReading(allocation(name), stats(name)));
+            } catch (LibvirtFailure f) {
+                if (f.kind() == LibvirtFailure.Kind.CONNECTION_LOST) {
+                    throw f;
+                }
+                failed.put(name, f);
+            }
+        }
+        return new HostReading(host, domains, failed);
+    }
 
     /** Sets a guest's live vCPUs and reads them back. */
     ActuationResult setVcpus(String name, int vcpus);

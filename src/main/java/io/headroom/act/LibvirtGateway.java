@@ -1,8 +1,11 @@
 package io.headroom.act;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
 import io.headroom.config.ActConfig;
 import io.headroom.config.Durations;
 import io.headroom.decide.Allocation;
@@ -19,6 +22,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 import org.libvirt.Connect;
@@ -100,6 +104,13 @@ public final class LibvirtGateway implements Hypervisor {
     private volatile NativeConnect conn;
     private int failedOpens;
     private Instant nextOpenAt;
+    /** Each running guest's scheduler parameters and opt-out, while {@link #events} says when they change. */
+    private final DomainTunables tunables = new DomainTunables();
+    /** True while the connection delivers tunable and metadata-change events, so {@link #tunables} can be trusted. */
+    private volatile boolean events;
+    /** Held for as long as the gateway lives: libvirt calls them from its event loop. */
+    private final LibvirtNative.TunableCallback onTunable = (c, dom, params, n, opaque) -> changed(dom);
+    private final LibvirtNative.MetadataChangeCallback onMetadata = (c, dom, type, ns, opaque) -> changed(dom);
     /** Domains whose unreadable opt-out was already logged, so a cycle every few seconds does not repeat it. */
     private final Set<String> badMetadataLogged = new HashSet<>();
 
@@ -222,23 +233,31 @@ public final class LibvirtGateway implements Hypervisor {
     @Override
     public synchronized SortedSet<String> runningDomainNames() {
         return bounded("list_domains", callTimeout, () -> {
-            Connect c = connection("list_domains");
+            NativeConnect c = connection("list_domains");
+            // One call for every running domain; their names are kept in the handles, so reading them asks
+            // libvirtd nothing more.
+            PointerByReference out = new PointerByReference();
+            int n = NATIVE.virConnectListAllDomains(c.pointer(), out, LibvirtNative.ACTIVE_DOMAINS);
+            if (n < 0) {
+                throw fail("list_domains", lastError("list domains on " + uri));
+            }
+            Pointer array = out.getValue();
+            SortedSet<String> names = new TreeSet<>();
             try {
-                SortedSet<String> names = new TreeSet<>();
-                for (int id : c.listDomains()) {
-                    Domain d = lookupById(c, id);
-                    if (d != null) {
-                        try {
-                            names.add(d.getName());
-                        } finally {
-                            free(d);
-                        }
+                for (int i = 0; i < n; i++) {
+                    Pointer d = array.getPointer((long) i * Native.POINTER_SIZE);
+                    try {
+                        names.add(NATIVE.virDomainGetName(d));
+                    } finally {
+                        NATIVE.virDomainFree(d);
                     }
                 }
-                return names;
-            } catch (LibvirtException e) {
-                throw fail("list_domains", LibvirtFailure.classify("list domains on " + uri, e));
+            } finally {
+                if (array != null) {
+                    Native.free(Pointer.nativeValue(array));
+                }
             }
+            return names;
         });
     }
 
@@ -263,17 +282,7 @@ public final class LibvirtGateway implements Hypervisor {
     @Override
     public synchronized DomainAllocation allocation(String name) {
         return bounded("read_allocation", callTimeout, () -> {
-            return withDomain("read_allocation", name, dp -> {
-                int vcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read live vCPUs of " + name);
-                int maxVcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE | LibvirtNative.VCPU_MAXIMUM),
-                        "read maximum vCPUs of " + name);
-                virDomainInfo info = info(dp, name);
-                Optional<CpuQuota> quota = quota(dp, name, vcpus);
-                return new DomainAllocation(name,
-                        new Allocation(vcpus, kibToBytes(info.memory), quota.map(CpuQuota::quota).orElse(0L)),
-                        new Allocation(maxVcpus, kibToBytes(info.maxMem), quota.map(CpuQuota::max).orElse(0L)), quota,
-                        optedOut(dp, name));
-            });
+            return withDomain("read_allocation", name, dp -> allocationOf(dp, name, info(dp, name)));
         });
     }
 
@@ -286,12 +295,133 @@ public final class LibvirtGateway implements Hypervisor {
     @Override
     public synchronized DomainStats stats(String name) {
         return bounded("read_stats", callTimeout, () -> {
-            return withDomain("read_stats", name, dp -> {
-                virDomainInfo info = info(dp, name);
-                return new DomainStats(name, info.cpuTime / 1e9, info.nrVirtCpu, kibToBytes(info.memory),
-                        kibToBytes(info.maxMem), balloon(dp, name));
-            });
+            return withDomain("read_stats", name, dp -> statsOf(dp, name, info(dp, name)));
         });
+    }
+
+    private DomainAllocation allocationOf(DomainPointer dp, String name, virDomainInfo info) {
+        int vcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE), "read live vCPUs of " + name);
+        int maxVcpus = checked(NATIVE.virDomainGetVcpusFlags(dp, LibvirtNative.AFFECT_LIVE | LibvirtNative.VCPU_MAXIMUM),
+                "read maximum vCPUs of " + name);
+        Optional<CpuQuota> quota = scheduler(dp, name).flatMap(p -> CpuQuota.fromSchedulerParameters(p, vcpus));
+        return new DomainAllocation(name,
+                new Allocation(vcpus, kibToBytes(info.memory), quota.map(CpuQuota::quota).orElse(0L)),
+                new Allocation(maxVcpus, kibToBytes(info.maxMem), quota.map(CpuQuota::max).orElse(0L)), quota,
+                optedOut(dp, name));
+    }
+
+    private DomainStats statsOf(DomainPointer dp, String name, virDomainInfo info) {
+        return new DomainStats(name, info.cpuTime / 1e9, info.nrVirtCpu, kibToBytes(info.memory),
+                kibToBytes(info.maxMem), balloon(dp, name));
+    }
+
+    /**
+     * The host and each of {@code names} in one {@code virConnectGetAllDomainStats} call (state, CPU, balloon and
+     * vCPU groups) plus the node's info and free memory, whatever the number of guests. Each guest's CFS quota and
+     * opt-out, which no statistics group carries, come from {@link DomainTunables}: read once per start of the
+     * guest, then only when libvirt's events say they changed ({@code read_tunables}). Where the driver leaves the
+     * groups empty (the test driver fills only the state group), a guest is read with its own calls instead
+     * ({@code read_domain}), as {@link #allocation} and {@link #stats} do. Blocking: call on the
+     * {@code headroom-libvirt} worker pool.
+     */
+    @Override
+    public synchronized HostReading read(SortedSet<String> names) {
+        return bounded("read_all", callTimeout, () -> {
+            NativeConnect c = connection("read_all");
+            try {
+                NodeInfo node = c.nodeInfo();
+                OptionalLong free = freeMemory(c);
+                Map<String, BulkStats> running = bulkStats(c);
+                int vcpus = 0;
+                long memory = 0;
+                boolean complete = true;
+                for (BulkStats b : running.values()) {
+                    Long v = b.fields().get("vcpu.current");
+                    Long kib = b.fields().get("balloon.current");
+                    complete &= v != null && kib != null;
+                    vcpus += v == null ? 0 : v;
+                    memory += kib == null ? 0 : kib * 1024;
+                }
+                HostSnapshot host = complete
+                        ? new HostSnapshot(node.cpus, node.memory * 1024, vcpus, memory, free)
+                        : hostByDomain(c, node, free);
+                Map<String, DomainReading> domains = new TreeMap<>();
+                Map<String, LibvirtFailure> failed = new TreeMap<>();
+                for (String name : names) {
+                    BulkStats b = running.get(name);
+                    try {
+                        if (b == null) {
+                            throw fail("read_all", new LibvirtFailure(LibvirtFailure.Kind.DOMAIN_GONE, "domain " + name
+                                    + " does not run on " + uri, null));
+                        }
+                        domains.put(name, b.complete() ? b.reading(tunables(name, b.id())) : readDomain(name));
+                    } catch (LibvirtFailure f) {
+                        if (f.kind() == LibvirtFailure.Kind.CONNECTION_LOST) {
+                            throw f;
+                        }
+                        failed.put(name, f);
+                    }
+                }
+                tunables.retain(running.keySet());
+                return new HostReading(host, domains, failed);
+            } catch (LibvirtException e) {
+                throw fail("read_all", LibvirtFailure.classify("read host resources on " + uri, e));
+            }
+        });
+    }
+
+    /** Every running domain's record of one {@code virConnectGetAllDomainStats} call, by name. */
+    private Map<String, BulkStats> bulkStats(NativeConnect c) {
+        PointerByReference out = new PointerByReference();
+        int n = NATIVE.virConnectGetAllDomainStats(c.pointer(), LibvirtNative.STATS_STATE | LibvirtNative.STATS_CPU_TOTAL
+                | LibvirtNative.STATS_BALLOON | LibvirtNative.STATS_VCPU, out, LibvirtNative.ACTIVE_DOMAINS);
+        if (n < 0) {
+            throw fail("read_all", lastError("read domain statistics on " + uri));
+        }
+        Pointer records = out.getValue();
+        Map<String, BulkStats> byName = new TreeMap<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                BulkStats b = BulkStats.read(records.getPointer((long) i * Native.POINTER_SIZE), NATIVE);
+                byName.put(b.name(), b);
+            }
+        } finally {
+            if (records != null) {
+                NATIVE.virDomainStatsRecordListFree(records);
+            }
+        }
+        return byName;
+    }
+
+    /** A guest read with its own calls, for a driver whose bulk statistics lack the groups a cycle needs. */
+    private DomainReading readDomain(String name) {
+        metrics.libvirtOperations.labels("read_domain").inc();
+        return withDomain("read_domain", name, dp -> {
+            virDomainInfo info = info(dp, name);
+            return new DomainReading(allocationOf(dp, name, info), statsOf(dp, name, info));
+        });
+    }
+
+    /**
+     * {@code name}'s scheduler parameters and opt-out: cached while libvirt's events can say when they change,
+     * read with the guest's own calls ({@code read_tunables}) when not cached.
+     */
+    private DomainTunables.Entry tunables(String name, int id) {
+        boolean cache = events;
+        if (cache) {
+            Optional<DomainTunables.Entry> known = tunables.get(name, id);
+            if (known.isPresent()) {
+                return known.get();
+            }
+        }
+        long generation = tunables.generation(name);
+        metrics.libvirtOperations.labels("read_tunables").inc();
+        DomainTunables.Entry e = withDomain("read_tunables", name,
+                dp -> new DomainTunables.Entry(id, scheduler(dp, name), optedOut(dp, name)));
+        if (cache) {
+            tunables.put(name, generation, e);
+        }
+        return e;
     }
 
     /**
@@ -350,34 +480,38 @@ public final class LibvirtGateway implements Hypervisor {
         return bounded("read_host", callTimeout, () -> {
             Connect c = connection("read_host");
             try {
-                NodeInfo node = c.nodeInfo();
-                int vcpus = 0;
-                long memory = 0;
-                for (int id : c.listDomains()) {
-                    Domain d = lookupById(c, id);
-                    if (d == null) {
-                        continue;
-                    }
-                    try {
-                        DomainInfo info = d.getInfo();
-                        vcpus += info.nrVirtCpu;
-                        memory += info.memory * 1024;
-                    } catch (LibvirtException e) {
-                        LibvirtFailure f = LibvirtFailure.classify("read domain id " + id, e);
-                        if (f.kind() != LibvirtFailure.Kind.DOMAIN_GONE) {
-                            throw f;
-                        }
-                    } finally {
-                        free(d);
-                    }
-                }
-                return new HostSnapshot(node.cpus, node.memory * 1024, vcpus, memory, freeMemory(c));
+                return hostByDomain(c, c.nodeInfo(), freeMemory(c));
             } catch (LibvirtException e) {
                 throw fail("read_host", LibvirtFailure.classify("read host resources on " + uri, e));
             } catch (LibvirtFailure f) {
                 throw fail("read_host", f);
             }
         });
+    }
+
+    /** The host, summing what each running domain holds with one call per domain. */
+    private HostSnapshot hostByDomain(Connect c, NodeInfo node, OptionalLong free) throws LibvirtException {
+        int vcpus = 0;
+        long memory = 0;
+        for (int id : c.listDomains()) {
+            Domain d = lookupById(c, id);
+            if (d == null) {
+                continue;
+            }
+            try {
+                DomainInfo info = d.getInfo();
+                vcpus += info.nrVirtCpu;
+                memory += info.memory * 1024;
+            } catch (LibvirtException e) {
+                LibvirtFailure f = LibvirtFailure.classify("read domain id " + id, e);
+                if (f.kind() != LibvirtFailure.Kind.DOMAIN_GONE) {
+                    throw f;
+                }
+            } finally {
+                free(d);
+            }
+        }
+        return new HostSnapshot(node.cpus, node.memory * 1024, vcpus, memory, free);
     }
 
     /**
@@ -452,6 +586,8 @@ public final class LibvirtGateway implements Hypervisor {
      */
     @Override
     public synchronized ActuationResult setCpuQuota(String name, CpuQuota.Param param, long quota) {
+        // Whatever comes of it, the next read must see the quota as libvirt has it, not as it was cached.
+        tunables.invalidate(name);
         try {
             return bounded("set_cpu_quota", callTimeout, () -> {
                 String what = "set live " + param.quotaField() + " of " + name + " to " + quota + "us";
@@ -489,18 +625,16 @@ public final class LibvirtGateway implements Hypervisor {
                 OptionalLong.of(counted), f.getMessage() + "; libvirt still counts " + counted + " vCPUs");
     }
 
-    /** The guest's CFS cap, or empty where the driver has none (no {@code vcpu_period} among its parameters). */
-    private Optional<CpuQuota> quota(DomainPointer dp, String name, int vcpus) {
-        Map<String, Long> p;
+    /** The guest's live scheduler parameters, or empty where the driver refuses them. */
+    private Optional<Map<String, Long>> scheduler(DomainPointer dp, String name) {
         try {
-            p = schedulerParameters(dp, name);
+            return Optional.of(schedulerParameters(dp, name));
         } catch (LibvirtFailure f) {
             if (f.kind() == LibvirtFailure.Kind.REFUSED) {
                 return Optional.empty();
             }
             throw f;
         }
-        return CpuQuota.fromSchedulerParameters(p, vcpus);
     }
 
     /** The live scheduler parameters of a domain, numeric ones by name. */
@@ -681,6 +815,7 @@ public final class LibvirtGateway implements Hypervisor {
         try {
             // Keepalive runs on libvirt's event loop, which must be registered before the connection opens.
             boolean events = keepalive.enabled() && LibvirtEvents.ensureRunning();
+            this.events = false;
             NativeConnect opened = new NativeConnect(uri, readOnly);
             if (calls.isAbandoned(Thread.currentThread())) {
                 // An open that hung and came back after the gateway gave up on it: a newer connection may exist.
@@ -694,6 +829,8 @@ public final class LibvirtGateway implements Hypervisor {
             if (events) {
                 startKeepalive(opened);
             }
+            tunables.clear();
+            this.events = LibvirtEvents.ensureRunning() && watchTunables(opened);
             conn = opened;
             failedOpens = 0;
             nextOpenAt = null;
@@ -707,6 +844,35 @@ public final class LibvirtGateway implements Hypervisor {
             metrics.libvirtConnects.labels("failed").inc();
             throw fail(op, LibvirtFailure.cannotConnect("open libvirt connection " + uri, e,
                     "next attempt in " + Durations.format(wait)));
+        }
+    }
+
+    /**
+     * Asks {@code c} for every domain's tunable and metadata-change events, so that {@link #tunables} is
+     * invalidated when an operator (or anything else) changes a guest's CFS quota or opt-out. False if the driver
+     * refuses either: the tunables are then read every cycle.
+     */
+    private boolean watchTunables(NativeConnect c) {
+        int tunable = NATIVE.virConnectDomainEventRegisterAny(c.pointer(), null, LibvirtNative.EVENT_TUNABLE,
+                onTunable, null, null);
+        int metadata = NATIVE.virConnectDomainEventRegisterAny(c.pointer(), null, LibvirtNative.EVENT_METADATA_CHANGE,
+                onMetadata, null, null);
+        if (tunable < 0 || metadata < 0) {
+            LOG.info("libvirt at {} does not send tunable or metadata events ({}); each guest's CPU quota and opt-out "
+                    + "are read every cycle", uri, lastError("register domain events").getMessage());
+            return false;
+        }
+        return true;
+    }
+
+    /** An event's domain changed its tunables or metadata. On libvirt's event-loop thread: must not throw. */
+    private void changed(Pointer dom) {
+        try {
+            tunables.invalidate(NATIVE.virDomainGetName(dom));
+        } catch (RuntimeException e) {
+            // Unknown which guest: forget them all rather than keep a stale quota or opt-out.
+            tunables.clear();
+            LOG.debug("libvirt event for an unnamed domain", e);
         }
     }
 

@@ -1,11 +1,14 @@
 package io.headroom.act;
 
+import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import org.libvirt.jna.CString;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import org.libvirt.jna.ConnectionPointer;
 import org.libvirt.jna.DomainPointer;
 
 /**
@@ -37,7 +40,63 @@ interface LibvirtNative extends Library {
     /** {@code VIR_DOMAIN_METADATA_ELEMENT}: an application's own XML element, found by its namespace URI. */
     int METADATA_ELEMENT = 2;
 
+    /** {@code VIR_DOMAIN_STATS_STATE}, {@code _CPU_TOTAL}, {@code _BALLOON}, {@code _VCPU}: the groups a cycle reads. */
+    int STATS_STATE = 1;
+    int STATS_CPU_TOTAL = 2;
+    int STATS_BALLOON = 4;
+    int STATS_VCPU = 8;
+    /** {@code VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE}, the same value as {@code VIR_CONNECT_LIST_DOMAINS_ACTIVE}. */
+    int ACTIVE_DOMAINS = 1;
+    /** {@code VIR_DOMAIN_EVENT_ID_TUNABLE}: a domain's tunables (its CFS quota among them) changed. */
+    int EVENT_TUNABLE = 17;
+    /** {@code VIR_DOMAIN_EVENT_ID_METADATA_CHANGE}: a domain's metadata changed. */
+    int EVENT_METADATA_CHANGE = 23;
+
     LibvirtNative INSTANCE = Native.load("virt", LibvirtNative.class);
+
+    /**
+     * {@code int virConnectGetAllDomainStats(virConnectPtr, unsigned int stats, virDomainStatsRecordPtr **retStats,
+     * unsigned int flags)}: one call for every domain's statistics; {@code retStats} gets a NULL-terminated array,
+     * freed with {@link #virDomainStatsRecordListFree}.
+     */
+    int virConnectGetAllDomainStats(ConnectionPointer conn, int stats, PointerByReference retStats, int flags);
+
+    /** {@code void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats)}: frees the records and their domains. */
+    void virDomainStatsRecordListFree(Pointer stats);
+
+    /**
+     * {@code int virConnectListAllDomains(virConnectPtr, virDomainPtr **domains, unsigned int flags)}: the domains
+     * in one call; each is freed with {@link #virDomainFree}, the array with {@code free()}
+     * ({@link Native#free}).
+     */
+    int virConnectListAllDomains(ConnectionPointer conn, PointerByReference domains, int flags);
+
+    /** {@code const char *virDomainGetName(virDomainPtr)}: kept by the domain object, not the caller's. */
+    String virDomainGetName(Pointer domain);
+
+    /** {@code unsigned int virDomainGetID(virDomainPtr)}: a new one each time the domain starts. */
+    int virDomainGetID(Pointer domain);
+
+    /** {@code int virDomainFree(virDomainPtr)}. */
+    int virDomainFree(Pointer domain);
+
+    /** {@code virConnectDomainEventTunableCallback}. */
+    interface TunableCallback extends Callback {
+        void invoke(Pointer conn, Pointer domain, Pointer params, int nparams, Pointer opaque);
+    }
+
+    /** {@code virConnectDomainEventMetadataChangeCallback}. */
+    interface MetadataChangeCallback extends Callback {
+        void invoke(Pointer conn, Pointer domain, int type, String nsuri, Pointer opaque);
+    }
+
+    /**
+     * {@code int virConnectDomainEventRegisterAny(virConnectPtr, virDomainPtr dom, int eventID,
+     * virConnectDomainEventGenericCallback cb, void *opaque, virFreeCallback freecb)}: {@code dom} NULL for every
+     * domain; returns the callback's id, or -1. Delivered on the thread that runs libvirt's event loop.
+     */
+    int virConnectDomainEventRegisterAny(ConnectionPointer conn, Pointer domain, int eventId, Callback cb,
+                                         Pointer opaque, Pointer freecb);
 
     int virDomainSetVcpusFlags(DomainPointer domain, int nvcpus, int flags);
 

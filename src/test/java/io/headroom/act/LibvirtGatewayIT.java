@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,6 +123,37 @@ class LibvirtGatewayIT {
             assertThat(a.current()).isEqualTo(new Allocation(2, 2048 * MIB));
             assertThat(a.max()).isEqualTo(new Allocation(8, 4096 * MIB));
             assertThat(gw.allocation("batch-full").max()).isEqualTo(gw.allocation("batch-full").current());
+        }
+
+        /** One cycle's read: the host and every guest, the same as their own calls read them. */
+        @Test
+        void readsTheHostAndEveryGuestAsTheirOwnCallsDo() {
+            SortedSet<String> running = gw.runningDomainNames();
+            SortedSet<String> asked = new TreeSet<>(running);
+            asked.add("not-running");
+            HostReading r = gw.read(asked);
+
+            assertThat(r.host()).isEqualTo(gw.host());
+            assertThat(r.domains()).containsOnlyKeys(running);
+            for (String name : running) {
+                assertThat(r.domains().get(name).allocation()).isEqualTo(gw.allocation(name));
+                // The test driver's CPU time is the wall clock's, different on every call.
+                assertThat(r.domains().get(name).stats()).usingRecursiveComparison().ignoringFields("cpuTimeSeconds")
+                        .isEqualTo(gw.stats(name));
+            }
+            assertThat(r.failed()).containsOnlyKeys("not-running");
+            assertThat(r.failed().get("not-running").kind()).isEqualTo(LibvirtFailure.Kind.DOMAIN_GONE);
+            // One bulk call; the test driver's statistics hold only the state group, so each guest is then read
+            // with its own calls.
+            assertThat(operations("read_all")).isEqualTo(1);
+            assertThat(operations("read_domain")).isEqualTo(running.size());
+            assertThat(operations("read_tunables")).isZero();
+        }
+
+        double operations(String op) {
+            Double v = metrics.registry().getSampleValue("headroom_libvirt_operations_total",
+                    new String[] {"operation"}, new String[] {op});
+            return v == null ? 0 : v;
         }
 
         @Test

@@ -202,12 +202,83 @@ class RealGuestIT {
     }
 
     /**
+     * A cycle's read of the host and both guests: one {@code virConnectGetAllDomainStats} call, the same values as
+     * each guest's own calls. The quota and opt-out, which no statistics group carries, are read once per guest and
+     * then again only when libvirt's events say they changed, here through another connection (virsh).
+     */
+    @Test
+    @Order(8)
+    void readsTheFleetInOneBulkCallAndTunablesOnlyWhenLibvirtSaysTheyChanged() throws Exception {
+        Metrics own = Metrics.isolated();
+        try (LibvirtGateway bulk = new LibvirtGateway(guests.uri(), false, new LibvirtGateway.Settings(
+                Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(10), Clock.systemUTC()), own)) {
+            TreeSet<String> both = new TreeSet<>(List.of(a, b));
+            HostReading first = bulk.read(both);
+            assertThat(first.failed()).isEmpty();
+            for (String g : both) {
+                assertThat(first.domains().get(g).allocation()).isEqualTo(bulk.allocation(g));
+                DomainStats own1 = bulk.stats(g);
+                DomainStats read1 = first.domains().get(g).stats();
+                assertThat(List.of(read1.vcpus(), read1.memoryBytes(), read1.maxMemoryBytes()))
+                        .isEqualTo(List.of(own1.vcpus(), own1.memoryBytes(), own1.maxMemoryBytes()));
+                // virDomainGetInfo rounds the guest's CPU time to the scheduler's tick; the bulk call does not.
+                assertThat(read1.cpuTimeSeconds()).isPositive().isCloseTo(own1.cpuTimeSeconds(),
+                        org.assertj.core.api.Assertions.within(1.0));
+                assertThat(read1.balloon().values()).containsKeys(BalloonStats.Stat.ACTUAL, BalloonStats.Stat.USABLE,
+                        BalloonStats.Stat.AVAILABLE, BalloonStats.Stat.RSS);
+            }
+            // The host's free memory moves from one call to the next; what the guests hold does not.
+            assertThat(first.host()).usingRecursiveComparison().ignoringFields("libvirtFreeBytes")
+                    .isEqualTo(bulk.host());
+            assertThat(first.host().libvirtFreeBytes()).isPresent();
+            assertThat(operations(own, "read_all")).isEqualTo(1);
+            assertThat(operations(own, "read_domain")).as("QEMU fills every group: no guest read on its own").isZero();
+            assertThat(operations(own, "read_tunables")).isEqualTo(2);
+
+            bulk.read(both);
+            bulk.read(both);
+            assertThat(operations(own, "read_all")).isEqualTo(3);
+            assertThat(operations(own, "read_tunables")).as("cached while nothing changed").isEqualTo(2);
+
+            long quota = first.domains().get(a).allocation().current().cpuQuota() == 60_000 ? 65_000 : 60_000;
+            virsh("schedinfo", a, "--live", "vcpu_quota=" + quota);
+            Poll.until(Duration.ofSeconds(30), "the quota set through virsh", () -> bulk.read(both),
+                    r -> r.domains().get(a).allocation().current().cpuQuota() == quota);
+            assertThat(operations(own, "read_tunables")).as("a's tunables read again, b's not").isEqualTo(3);
+
+            virsh("metadata", a, LibvirtGateway.METADATA_NAMESPACE, "--key", "headroom", "--set",
+                    "<config opt-out=\"true\"/>", "--live");
+            Poll.until(Duration.ofSeconds(30), "the opt-out set through virsh", () -> bulk.read(both),
+                    r -> r.domains().get(a).allocation().optedOut());
+            virsh("metadata", a, LibvirtGateway.METADATA_NAMESPACE, "--remove", "--live");
+            Poll.until(Duration.ofSeconds(30), "the opt-out removed through virsh", () -> bulk.read(both),
+                    r -> !r.domains().get(a).allocation().optedOut());
+            assertThat(bulk.read(both).domains().get(b).allocation().optedOut()).isFalse();
+        }
+    }
+
+    static double operations(Metrics m, String op) {
+        Double v = m.registry().getSampleValue("headroom_libvirt_operations_total", new String[] {"operation"},
+                new String[] {op});
+        return v == null ? 0 : v;
+    }
+
+    /** virsh on the test's libvirtd: a change Headroom's gateway did not make. */
+    static void virsh(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("virsh", "-c", guests.uri()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+    }
+
+    /**
      * The whole cycle on guest b with the vcpus strategy: an anomaly adds a vCPU and memory; calm balloons the memory
      * back and tries to unplug, which QEMU 7.2 performs but never confirms; Headroom keeps libvirt's count, stops
      * unplugging, caps the guest at its baseline vCPU's worth by quota, and from then on raises and lowers that quota.
      */
     @Test
-    @Order(8)
+    @Order(9)
     void aFailedUnplugIsCappedByQuotaAndQuotaThenCarriesTheCpuChanges(@TempDir Path state) throws Exception {
         HeadroomConfig cfg = ConfigLoader.parse("""
                 state_dir: %s
@@ -262,7 +333,7 @@ class RealGuestIT {
      * a new connection at once.
      */
     @Test
-    @Order(9)
+    @Order(10)
     void aCallOnAFrozenGuestIsAbandonedAtItsDeadlineAndTheOtherGuestsStillAnswer() throws Exception {
         ProcessHandle qemu = ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("guest=" + a + ",")).orElse(false))
@@ -305,7 +376,7 @@ class RealGuestIT {
      * again the next call reopens.
      */
     @Test
-    @Order(10)
+    @Order(11)
     void keepaliveGivesUpOnASilentLibvirtdBeforeTheCallDeadline() throws Exception {
         Metrics own = Metrics.isolated();
         try (LibvirtGateway kept = new LibvirtGateway(guests.uri(), false, new LibvirtGateway.Settings(
