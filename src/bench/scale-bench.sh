@@ -21,6 +21,11 @@
 #             $CYCLE_GUESTS (default "50 200"; 1000 takes about 6 minutes). A soak: CYCLE_GUESTS=200 CYCLES=180
 #             (30 minutes). HISTORY_DAYS=7: a week of history instead, a sample a minute, so that the first training
 #             fetches a week and fits every guest's own model (the training's time with its Prometheus fetch).
+#   soak      io.headroom.simulate.SoakBench: `headroom simulate --policy headroom` of N guests (the scale fleet above,
+#             default config, 7 days of history) over $SOAK_HOURS (default 24) simulated hours, on the virtual clock:
+#             cycle p50, p99 and max (apart, the cycles that retrained), cycles longer than the 30 s interval, heap
+#             after GC each simulated hour, peak RSS. N in $SOAK_GUESTS (default none; "1000" takes about 40
+#             minutes). Under $SOAK_JAVA_OPTS (default -Xmx6g): the simulator holds every guest's whole history.
 # Prints one table row per run: exit code (3 = OutOfMemoryError), peak RSS (/usr/bin/time -v), wall seconds of the
 # run and, for train, of the training alone; then a table of the cycle runs. Builds target/headroom.jar and the test classes if out of date and
 # runs copies of them ($MVN_FLAGS: extra Maven flags, e.g. -o). Writes only under $OUT (default target/scale-bench) and a temp dir.
@@ -36,6 +41,9 @@ CYCLE_GUESTS=${CYCLE_GUESTS-"50 200"}
 CYCLES=${CYCLES:-20}
 HISTORY_DAYS=${HISTORY_DAYS:-0}
 JAVA_OPTS=${JAVA_OPTS:-"-Xmx512m -XX:+ExitOnOutOfMemoryError"}
+SOAK_GUESTS=${SOAK_GUESTS-""}
+SOAK_HOURS=${SOAK_HOURS:-24}
+SOAK_JAVA_OPTS=${SOAK_JAVA_OPTS:-"-Xmx6g -XX:+ExitOnOutOfMemoryError"}
 OUT=${OUT:-target/scale-bench}
 mkdir -p "$OUT"
 ensure_jar "$PWD"
@@ -114,6 +122,27 @@ for n in $TRAIN_GUESTS; do
   over=$(sed -n 's/.*"round":2,.*"over_budget":\([0-9]*\).*/\1/p' "$OUT/train-$n.log")
   mib=$(sed -n 's/.*"round":2,.*"models_mib":\([0-9]*\).*/\1/p' "$OUT/train-$n.log")
   echo "| train | $n | $rc | $rss | $secs | ${training:--} | ${over:--} | ${mib:--} |"
+done
+if [ -n "$SOAK_GUESTS" ]; then
+  echo
+  echo "| soak guests | simulated hours | exit | wall s | cycles | cycle p50 s | p99 s | max s | over the interval | retraining cycles s | heap after GC MiB (first hour, last, change) | peak RSS MiB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+fi
+for n in $SOAK_GUESTS; do
+  # shellcheck disable=SC2086
+  read -r rc _ _ < <(HEADROOM_LOG_LEVEL=ERROR run "soak-$n" java $SOAK_JAVA_OPTS -cp "$CP" io.headroom.simulate.SoakBench "$n" "$SOAK_HOURS")
+  json=$(grep '^{"guests"' "$OUT/soak-$n.log" || true)
+  if [ -z "$json" ]; then
+    echo "| $n | $SOAK_HOURS | $rc | - | - | - | - | - | - | - | - | - |"
+    continue
+  fi
+  echo "$json" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print("| %d | %d | %s | %.0f | %d | %.3f | %.3f | %.3f | %d | %s | %.0f, %.0f, %+.1f%% | %.0f |" % (r["guests"],
+      r["simulated_hours"], sys.argv[1], r["wall_seconds"], r["cycles"], r["cycle_p50_seconds"], r["cycle_p99_seconds"],
+      r["cycle_max_seconds"], r["cycles_over_interval"], ", ".join("%.1f" % s for s in r["training_cycle_seconds"]),
+      r["heap_after_gc_mib_first"], r["heap_after_gc_mib_last"], r["heap_change_percent"], r["peak_rss_mib"]))' "$rc"
 done
 [ -z "$CYCLE_GUESTS" ] && exit 0
 echo

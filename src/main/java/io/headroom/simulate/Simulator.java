@@ -50,6 +50,19 @@ public final class Simulator {
      */
     public static Run run(Scenario scenario, Policy policy, long seed, Optional<Appendable> trace)
             throws Exception {
+        return run(scenario, policy, seed, trace, (step, nanos, trainings) -> { });
+    }
+
+    /** Told how long the policy took at each step: the cycle's time on the simulated clock, for a soak. */
+    @FunctionalInterface
+    interface StepTimer {
+        /** @param trainings the policy's model trainings so far, this step's included */
+        void stepped(int step, long nanos, int trainings);
+    }
+
+    /** As {@link #run(Scenario, Policy, long, Optional)}, timing each step's policy with {@code timer}. */
+    static Run run(Scenario scenario, Policy policy, long seed, Optional<Appendable> trace, StepTimer timer)
+            throws Exception {
         if (trace.isPresent() && policy == Policy.HEADROOM) {
             trace.get().append(HeadroomController.TRACE_HEADER);
         }
@@ -89,7 +102,9 @@ public final class Simulator {
                 }
                 Allocation[] before = alloc.clone();
                 Arrays.fill(flagged, false);
+                long started = System.nanoTime();
                 c.step(t, row, samples, alloc, flagged);
+                timer.stepped(s, System.nanoTime() - started, c.trainings());
                 for (int w = 0; w < nw; w++) {
                     ledger.allocated(w, t, before[w], alloc[w]);
                     if (flagged[w]) {

@@ -1,5 +1,10 @@
 package io.headroom.bench;
 
+import static io.headroom.bench.JvmMeasures.heapAfterGc;
+import static io.headroom.bench.JvmMeasures.median;
+import static io.headroom.bench.JvmMeasures.peakRssMib;
+import static io.headroom.bench.JvmMeasures.quantile;
+
 import com.sun.net.httpserver.HttpServer;
 import io.headroom.config.ConfigLoader;
 import io.headroom.config.HeadroomConfig;
@@ -11,10 +16,6 @@ import io.headroom.testing.PrometheusExtension;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.vertx.core.VertxOptions;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class CycleBench {
                 .backfill(out -> fleet.history(out, from, now, spacing))
                 .scrapeTarget("libvirt", "127.0.0.1:" + exporter.getAddress().getPort())
                 .scrapeInterval(Duration.ofSeconds(15))
-                .startupTimeout(Duration.ofMinutes(10)).build()) {
+                .startupTimeout(Duration.ofMinutes(days > 0 ? 40 : 10)).build()) {
             long t0 = System.nanoTime();
             prom.start();
             double promStart = (System.nanoTime() - t0) / 1e9;
@@ -225,43 +226,5 @@ public final class CycleBench {
             }
         }
         return out;
-    }
-
-    /**
-     * This JVM's peak resident set (VmHWM): the daemon's and the exporter's, not Prometheus', which a wrapper's
-     * {@code time -v} would report as the largest of its descendants.
-     */
-    private static double peakRssMib() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (java.io.IOException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
-    }
-
-    /** Heap in use after the last collection of each heap pool: what the heap holds, without forcing a GC. */
-    private static long heapAfterGc() {
-        long used = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            MemoryUsage u = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
-            used += u == null ? 0 : u.getUsed();
-        }
-        return used;
-    }
-
-    private static double median(double[] v) {
-        return quantile(v, 0.5);
-    }
-
-    /** The nearest-rank quantile. */
-    private static double quantile(double[] v, double q) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[Math.min(s.length - 1, (int) Math.ceil(q * s.length) - 1)];
     }
 }

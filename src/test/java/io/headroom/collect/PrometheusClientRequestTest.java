@@ -10,15 +10,22 @@ import static io.headroom.collect.TestSupport.success;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.headroom.config.PrometheusConfig;
+import io.headroom.config.PrometheusConfig.Compression;
 import io.headroom.metrics.Metrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okio.Buffer;
+import okio.GzipSink;
+import okio.Okio;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,5 +171,44 @@ class PrometheusClientRequestTest {
         assertThat(request.getUrl().queryParameterValues("match[]")).containsExactly("libvirt_domain_info_state");
         assertThat(request.getUrl().queryParameter("end")).isEqualTo(Long.toString(START_S + 600));
         assertThat(requests(metrics, "label_values")).isEqualTo(1);
+    }
+
+    /** A range query of one series with {@code compression}, on its own client. */
+    private List<Series> queryWith(Compression compression) {
+        PrometheusConfig cfg = new PrometheusConfig(server.url("/").uri(), Duration.ofSeconds(5), Optional.empty(),
+                Optional.empty(), Optional.empty(), Map.of(), 11_000, TestSupport.retry(1), compression);
+        try (PrometheusClient own = new PrometheusClient(cfg, metrics)) {
+            return own.queryRange("up", START, START.plusSeconds(60), Duration.ofSeconds(15));
+        }
+    }
+
+    private static final String ONE_SERIES = matrix(series(Map.of("domain", "vm-1"), START_S, "0.25", START_S + 15,
+            "0.5"));
+
+    /** prometheus.compression: a Prometheus on this host is asked for plain answers, compressing costs both sides. */
+    @Test
+    void aPrometheusOnLoopbackIsAskedForPlainAnswersByDefault() throws Exception {
+        server.enqueue(ok(ONE_SERIES));
+        List<Series> plain = queryWith(Compression.AUTO);
+        assertThat(taken().getHeaders().get("Accept-Encoding")).isEqualTo("identity");
+        assertThat(plain).singleElement().satisfies(s -> assertThat(s.labels()).containsEntry("domain", "vm-1"));
+    }
+
+    @Test
+    void gzipAnswersAreAskedForAndReadLikePlainOnes() throws Exception {
+        server.enqueue(ok(ONE_SERIES));
+        List<Series> plain = queryWith(Compression.NONE);
+        assertThat(taken().getHeaders().get("Accept-Encoding")).isEqualTo("identity");
+
+        Buffer gzipped = new Buffer();
+        try (var sink = Okio.buffer(new GzipSink(gzipped))) {
+            sink.writeUtf8(ONE_SERIES);
+        }
+        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                .addHeader("Content-Encoding", "gzip").body(gzipped).build());
+        List<Series> unzipped = queryWith(Compression.GZIP);
+        assertThat(taken().getHeaders().get("Accept-Encoding")).isEqualTo("gzip");
+        assertThat(unzipped).usingRecursiveComparison().isEqualTo(plain);
+        assertThat(unzipped).singleElement().satisfies(s -> assertThat(s.size()).isEqualTo(2));
     }
 }

@@ -231,9 +231,11 @@ public final class PrometheusExtension extends ServerExtension {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
                     .start();
-            if (!process.waitFor(PROMTOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            // A bench's week of a large fleet takes longer than a test's backfill: its startup timeout says so.
+            Duration deadline = startupTimeout.compareTo(PROMTOOL_TIMEOUT) > 0 ? startupTimeout : PROMTOOL_TIMEOUT;
+            if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("promtool did not finish within " + PROMTOOL_TIMEOUT.toMinutes()
+                throw new IllegalStateException("promtool did not finish within " + deadline.toMinutes()
                         + " min: " + String.join(" ", command) + LogFiles.tail(output, logStart));
             }
             if (process.exitValue() != 0) {
