@@ -83,21 +83,47 @@ public final class FeatureCollector {
         if (new HashSet<>(names).size() != names.size()) {
             throw new IllegalArgumentException("feature names must be distinct: " + names);
         }
-        List<CompletableFuture<List<Series>>> answers = new ArrayList<>(features.size());
-        for (FeatureSpec spec : features) {
-            answers.add(CompletableFuture.supplyAsync(() -> query(spec, workloadLabel, grid), pool));
+        int[] seriesCounts = new int[features.size()];
+        if (workloads.isPresent()) {
+            // The rows are known: each answer goes into the matrix as soon as it arrives, and its series and column
+            // are let go. A training batch of a week is tens of MB per feature; holding every feature's series and
+            // columns until the last answer came was three times the matrix.
+            List<String> rows = List.copyOf(new TreeSet<>(workloads.get()));
+            int steps = grid.size();
+            int width = features.size();
+            double[] values = new double[Math.multiplyExact(Math.multiplyExact(rows.size(), steps), width)];
+            Arrays.fill(values, Double.NaN);
+            List<CompletableFuture<Void>> answers = new ArrayList<>(width);
+            for (int f = 0; f < width; f++) {
+                int feature = f;
+                FeatureSpec spec = features.get(f);
+                answers.add(CompletableFuture.supplyAsync(() -> query(spec, workloadLabel, grid), pool)
+                        .thenAccept(series -> {
+                            seriesCounts[feature] = series.size();
+                            place(FeatureAlignment.align(spec, series, workloadLabel, workloads, grid), rows,
+                                    feature, width, steps, values);
+                        }));
+            }
+            answers.forEach(FeatureCollector::answer);
+            return new Fetched(FeatureMatrix.adopt(rows, names, grid, values), seriesCounts);
+        }
+        List<CompletableFuture<Map<String, double[]>>> answers = new ArrayList<>(features.size());
+        for (int f = 0; f < features.size(); f++) {
+            int feature = f;
+            FeatureSpec spec = features.get(f);
+            answers.add(CompletableFuture.supplyAsync(() -> query(spec, workloadLabel, grid), pool)
+                    .thenApply(series -> {
+                        seriesCounts[feature] = series.size();
+                        return FeatureAlignment.align(spec, series, workloadLabel, workloads, grid);
+                    }));
         }
         List<Map<String, double[]>> columns = new ArrayList<>(features.size());
-        int[] seriesCounts = new int[features.size()];
-        for (int f = 0; f < features.size(); f++) {
-            List<Series> series = answer(answers.get(f));
-            seriesCounts[f] = series.size();
-            columns.add(FeatureAlignment.align(features.get(f), series, workloadLabel, workloads, grid));
-        }
+        answers.forEach(a -> columns.add(answer(a)));
         return new Fetched(assemble(names, columns, rows(workloads, columns), grid), seriesCounts);
     }
 
-    private static List<Series> answer(CompletableFuture<List<Series>> answer) {
+    /** The answer, or its own failure: joined in feature order, so that the first feature's failure is thrown. */
+    private static <T> T answer(CompletableFuture<T> answer) {
         try {
             return answer.join();
         } catch (CompletionException e) {
@@ -140,18 +166,24 @@ public final class FeatureCollector {
         int width = features.size();
         double[] values = new double[Math.multiplyExact(Math.multiplyExact(rows.size(), steps), width)];
         Arrays.fill(values, Double.NaN);
-        for (int w = 0; w < rows.size(); w++) {
-            for (int f = 0; f < width; f++) {
-                double[] column = columns.get(f).get(rows.get(w));
-                if (column == null) {
-                    continue;
-                }
-                int base = w * steps * width + f;
-                for (int s = 0; s < steps; s++) {
-                    values[base + s * width] = column[s];
-                }
-            }
+        for (int f = 0; f < width; f++) {
+            place(columns.get(f), rows, f, width, steps, values);
         }
         return FeatureMatrix.adopt(rows, features, grid, values);
+    }
+
+    /** Writes one feature's aligned column of each row's workload into the row-major matrix {@code values}. */
+    private static void place(Map<String, double[]> column, List<String> rows, int feature, int width, int steps,
+                              double[] values) {
+        for (int w = 0; w < rows.size(); w++) {
+            double[] c = column.get(rows.get(w));
+            if (c == null) {
+                continue;
+            }
+            int base = w * steps * width + feature;
+            for (int s = 0; s < steps; s++) {
+                values[base + s * width] = c[s];
+            }
+        }
     }
 }
