@@ -60,13 +60,14 @@ cp -r target/classes "$TMP/classes"
 cp -r target/test-classes "$TMP/test-classes"
 CP="$TMP/test-classes:$TMP/classes:$(cat "$OUT/classpath.txt")"
 
+# scenario N [DURATION] [HISTORY]: N steady guests (30 simulated minutes after 7 days by default), one memory leak.
 scenario() {
   cat <<YAML
 name: scale-$1
 start: 2026-11-30T00:00:00Z
-duration: 30m
+duration: ${2:-30m}
 step: 30s
-history: 7d
+history: ${3:-7d}
 slo: {sustain: 5m, disk_latency: 0.05, net_latency: 0.2, min_request_ratio: 0.5}
 workloads:
   - pattern: "vm-{n}"
@@ -129,8 +130,9 @@ if [ -n "$SOAK_GUESTS" ]; then
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 fi
 for n in $SOAK_GUESTS; do
+  scenario "$n" "${SOAK_HOURS}h" >"$OUT/soak-$n.yaml"
   # shellcheck disable=SC2086
-  read -r rc _ _ < <(HEADROOM_LOG_LEVEL=ERROR run "soak-$n" java $SOAK_JAVA_OPTS -cp "$CP" io.headroom.simulate.SoakBench "$n" "$SOAK_HOURS")
+  read -r rc _ _ < <(HEADROOM_LOG_LEVEL=ERROR run "soak-$n" java $SOAK_JAVA_OPTS -cp "$CP" io.headroom.simulate.SoakBench "$OUT/soak-$n.yaml")
   json=$(grep '^{"guests"' "$OUT/soak-$n.log" || true)
   if [ -z "$json" ]; then
     echo "| $n | $SOAK_HOURS | $rc | - | - | - | - | - | - | - | - | - |"
@@ -139,7 +141,7 @@ for n in $SOAK_GUESTS; do
   echo "$json" | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-print("| %d | %d | %s | %.0f | %d | %.3f | %.3f | %.3f | %d | %s | %.0f, %.0f, %+.1f%% | %.0f |" % (r["guests"],
+print("| %d | %g | %s | %.0f | %d | %.3f | %.3f | %.3f | %d | %s | %.0f, %.0f, %+.1f%% | %.0f |" % (r["guests"],
       r["simulated_hours"], sys.argv[1], r["wall_seconds"], r["cycles"], r["cycle_p50_seconds"], r["cycle_p99_seconds"],
       r["cycle_max_seconds"], r["cycles_over_interval"], ", ".join("%.1f" % s for s in r["training_cycle_seconds"]),
       r["heap_after_gc_mib_first"], r["heap_after_gc_mib_last"], r["heap_change_percent"], r["peak_rss_mib"]))' "$rc"

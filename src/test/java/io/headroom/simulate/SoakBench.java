@@ -17,19 +17,20 @@ import java.util.stream.Collectors;
  * (7-day window at 30 s) over H simulated hours, timing each cycle (the policy's step: engineer, score, decide,
  * actuate through libvirt's test driver, retrain on schedule) and reading the heap after GC each simulated hour.
  *
- * <p>Run through {@code src/bench/scale-bench.sh} ({@code SOAK_GUESTS}, {@code SOAK_HOURS}); prints one JSON
- * object. Arguments: guests, simulated hours, optionally days of history (default 7). The simulator holds every
- * guest's whole history (1000 guests, a week and a day: 2.6 GB), so it needs a larger heap than the daemon.
+ * <p>Run through {@code src/bench/scale-bench.sh} ({@code SOAK_GUESTS}, {@code SOAK_HOURS}), which writes the
+ * scenario (its scale fleet: steady guests and one memory leak); prints one JSON object. Argument: the scenario
+ * file. The simulator holds every guest's whole history (1000 guests, a week and a day: 2.6 GB), so it needs a
+ * larger heap than the daemon.
  */
 public final class SoakBench {
 
     private SoakBench() {}
 
     public static void main(String[] args) throws Exception {
-        int guests = Integer.parseInt(args[0]);
-        int hours = Integer.parseInt(args[1]);
-        int days = args.length > 2 ? Integer.parseInt(args[2]) : 7;
-        Scenario scenario = ScenarioLoader.parse(scenario(guests, hours, days));
+        Scenario scenario = ScenarioLoader.load(java.nio.file.Path.of(args[0]));
+        int guests = scenario.workloads().size();
+        double hours = scenario.duration().toMinutes() / 60.0;
+        double days = scenario.history().toHours() / 24.0;
         int steps = scenario.steps();
         int perHour = (int) (3600 / scenario.step().toSeconds());
         double[] seconds = new double[steps];
@@ -53,7 +54,7 @@ public final class SoakBench {
         // The first hour's heap is read after the first training, which the soak measures the heap against.
         double first = heapMib.isEmpty() ? Double.NaN : heapMib.get(0);
         double last = heapMib.isEmpty() ? Double.NaN : heapMib.get(heapMib.size() - 1);
-        System.out.println(String.format(Locale.ROOT, "{\"guests\": %d, \"simulated_hours\": %d, \"history_days\": %d, "
+        System.out.println(String.format(Locale.ROOT, "{\"guests\": %d, \"simulated_hours\": %.1f, \"history_days\": %.1f, "
                         + "\"cycles\": %d, \"wall_seconds\": %.1f, \"cycle_p50_seconds\": %.3f, "
                         + "\"cycle_p99_seconds\": %.3f, \"cycle_max_seconds\": %.3f, \"cycles_over_interval\": %d, "
                         + "\"trainings\": %d, \"training_cycle_seconds\": [%s], \"heap_after_gc_mib_hourly\": [%s], "
@@ -76,36 +77,5 @@ public final class SoakBench {
             }
         }
         return out.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    /** The scale bench's fleet: steady guests, one memory leak early on, so that the policy also acts. */
-    static String scenario(int guests, int hours, int days) {
-        return """
-                name: soak-%d
-                start: 2026-11-30T00:00:00Z
-                duration: %dh
-                step: 30s
-                history: %dd
-                slo: {sustain: 5m, disk_latency: 0.05, net_latency: 0.2, min_request_ratio: 0.5}
-                workloads:
-                  - pattern: "vm-{n}"
-                    count: %d
-                    phase_step_hours: 0.7
-                    vcpus: {baseline: 4, max: 8}
-                    memory: {baseline: 8GiB, max: 16GiB}
-                    load:
-                      cpu: {mean: 2.0, daily: 0.2, noise: 0.05}
-                      memory: {mean: 5GiB, daily: 0.03, noise: 0.01}
-                      disk_read: {mean: 4MiB, daily: 0.3, noise: 0.1}
-                      disk_write: {mean: 2MiB, daily: 0.3, noise: 0.1}
-                      disk_latency: {mean: 0.004, noise: 0.05}
-                      net_rx: {mean: 8MiB, daily: 0.3, noise: 0.1}
-                      net_tx: {mean: 6MiB, daily: 0.3, noise: 0.1}
-                      net_drops: {mean: 0.5, noise: 0.2}
-                      net_latency: {mean: 0.02, noise: 0.05}
-                      requests: {mean: 300, daily: 0.3, noise: 0.05}
-                incidents:
-                  - {workload: vm-1, kind: memory-leak, start: 5m, ramp: 10m, severity: 0.5, duration: 20m}
-                """.formatted(guests, hours, days, guests);
     }
 }
