@@ -64,13 +64,9 @@ public record PrometheusConfig(
     }
 
     private static boolean loopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        // Literals only: resolving a name here would make the config's meaning depend on DNS at load.
-        return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
-                || h.equals("0:0:0:0:0:0:0:1");
+        // Literals only, as for server.listen (no DNS at load). URI keeps an IPv6 literal's brackets.
+        return host != null && NotifySection.isLoopback(host.startsWith("[") && host.endsWith("]")
+                ? host.substring(1, host.length() - 1) : host);
     }
 
     /** Basic auth; the password is read from {@code passwordFile} at start and never logged. */
