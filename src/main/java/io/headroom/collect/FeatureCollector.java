@@ -91,35 +91,33 @@ public final class FeatureCollector {
             List<String> rows = List.copyOf(new TreeSet<>(workloads.get()));
             int steps = grid.size();
             int width = features.size();
-            double[] values = new double[Math.multiplyExact(Math.multiplyExact(rows.size(), steps), width)];
-            Arrays.fill(values, Double.NaN);
-            List<CompletableFuture<Void>> answers = new ArrayList<>(width);
+            double[] values = missing(rows.size(), steps, width);
+            List<CompletableFuture<Void>> placed = new ArrayList<>(width);
             for (int f = 0; f < width; f++) {
                 int feature = f;
-                FeatureSpec spec = features.get(f);
-                answers.add(CompletableFuture.supplyAsync(() -> query(spec, workloadLabel, grid), pool)
-                        .thenAccept(series -> {
-                            seriesCounts[feature] = series.size();
-                            place(FeatureAlignment.align(spec, series, workloadLabel, workloads, grid), rows,
-                                    feature, width, steps, values);
-                        }));
+                placed.add(aligned(features, f, workloadLabel, workloads, grid, pool, seriesCounts)
+                        .thenAccept(column -> place(column, rows, feature, width, steps, values)));
             }
-            answers.forEach(FeatureCollector::answer);
+            placed.forEach(FeatureCollector::answer);
             return new Fetched(FeatureMatrix.adopt(rows, names, grid, values), seriesCounts);
         }
         List<CompletableFuture<Map<String, double[]>>> answers = new ArrayList<>(features.size());
         for (int f = 0; f < features.size(); f++) {
-            int feature = f;
-            FeatureSpec spec = features.get(f);
-            answers.add(CompletableFuture.supplyAsync(() -> query(spec, workloadLabel, grid), pool)
-                    .thenApply(series -> {
-                        seriesCounts[feature] = series.size();
-                        return FeatureAlignment.align(spec, series, workloadLabel, workloads, grid);
-                    }));
+            answers.add(aligned(features, f, workloadLabel, workloads, grid, pool, seriesCounts));
         }
         List<Map<String, double[]>> columns = new ArrayList<>(features.size());
         answers.forEach(a -> columns.add(answer(a)));
         return new Fetched(assemble(names, columns, rows(workloads, columns), grid), seriesCounts);
+    }
+
+    /** Feature {@code f}'s query on {@code pool}, its series counted into {@code seriesCounts} and aligned. */
+    private CompletableFuture<Map<String, double[]>> aligned(List<FeatureSpec> features, int f, String workloadLabel,
+            Optional<Set<String>> workloads, StepGrid grid, Executor pool, int[] seriesCounts) {
+        FeatureSpec spec = features.get(f);
+        return CompletableFuture.supplyAsync(() -> query(spec, workloadLabel, grid), pool).thenApply(series -> {
+            seriesCounts[f] = series.size();
+            return FeatureAlignment.align(spec, series, workloadLabel, workloads, grid);
+        });
     }
 
     /** The answer, or its own failure: joined in feature order, so that the first feature's failure is thrown. */
@@ -164,12 +162,18 @@ public final class FeatureCollector {
             List<String> rows, StepGrid grid) {
         int steps = grid.size();
         int width = features.size();
-        double[] values = new double[Math.multiplyExact(Math.multiplyExact(rows.size(), steps), width)];
-        Arrays.fill(values, Double.NaN);
+        double[] values = missing(rows.size(), steps, width);
         for (int f = 0; f < width; f++) {
             place(columns.get(f), rows, f, width, steps, values);
         }
         return FeatureMatrix.adopt(rows, features, grid, values);
+    }
+
+    /** A row-major matrix of {@code rows x steps x width} cells, each missing (NaN) until written. */
+    private static double[] missing(int rows, int steps, int width) {
+        double[] values = new double[Math.multiplyExact(Math.multiplyExact(rows, steps), width)];
+        Arrays.fill(values, Double.NaN);
+        return values;
     }
 
     /** Writes one feature's aligned column of each row's workload into the row-major matrix {@code values}. */
