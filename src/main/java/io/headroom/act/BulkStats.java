@@ -36,6 +36,16 @@ record BulkStats(String name, int id, Map<String, Long> fields) {
         return NEEDED.stream().allMatch(fields::containsKey);
     }
 
+    /** Live vCPUs, of a {@link #complete} record. */
+    int vcpus() {
+        return fields.get("vcpu.current").intValue();
+    }
+
+    /** Live memory (the balloon's size), of a {@link #complete} record. */
+    long memoryBytes() {
+        return fields.get("balloon.current") * 1024;
+    }
+
     private static final java.util.List<String> NEEDED = java.util.List.of("vcpu.current", "vcpu.maximum",
             "balloon.current", "balloon.maximum", "cpu.time");
 
@@ -47,8 +57,8 @@ record BulkStats(String name, int id, Map<String, Long> fields) {
         if (!complete()) {
             throw new IllegalStateException("domain statistics of " + name + " lack " + NEEDED);
         }
-        int vcpus = fields.get("vcpu.current").intValue();
-        long memory = fields.get("balloon.current") * 1024;
+        int vcpus = vcpus();
+        long memory = memoryBytes();
         long maxMemory = fields.get("balloon.maximum") * 1024;
         Optional<CpuQuota> quota = tunables.quota(vcpus);
         DomainAllocation allocation = new DomainAllocation(name,

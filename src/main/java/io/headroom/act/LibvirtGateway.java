@@ -332,28 +332,21 @@ public final class LibvirtGateway implements Hypervisor {
                 NodeInfo node = c.nodeInfo();
                 OptionalLong free = freeMemory(c);
                 Map<String, BulkStats> running = bulkStats(c);
-                int vcpus = 0;
-                long memory = 0;
-                boolean complete = true;
-                for (BulkStats b : running.values()) {
-                    Long v = b.fields().get("vcpu.current");
-                    Long kib = b.fields().get("balloon.current");
-                    complete &= v != null && kib != null;
-                    vcpus += v == null ? 0 : v;
-                    memory += kib == null ? 0 : kib * 1024;
-                }
-                HostSnapshot host = complete
-                        ? new HostSnapshot(node.cpus, node.memory * 1024, vcpus, memory, free)
+                HostSnapshot host = running.values().stream().allMatch(BulkStats::complete)
+                        ? new HostSnapshot(node.cpus, node.memory * 1024,
+                                running.values().stream().mapToInt(BulkStats::vcpus).sum(),
+                                running.values().stream().mapToLong(BulkStats::memoryBytes).sum(), free)
                         : hostByDomain(c, node, free);
                 Map<String, DomainReading> domains = new TreeMap<>();
                 Map<String, LibvirtFailure> failed = new TreeMap<>();
                 for (String name : names) {
                     BulkStats b = running.get(name);
+                    if (b == null) {
+                        failed.put(name, fail("read_all", new LibvirtFailure(LibvirtFailure.Kind.DOMAIN_GONE,
+                                "domain " + name + " does not run on " + uri, null)));
+                        continue;
+                    }
                     try {
-                        if (b == null) {
-                            throw fail("read_all", new LibvirtFailure(LibvirtFailure.Kind.DOMAIN_GONE, "domain " + name
-                                    + " does not run on " + uri, null));
-                        }
                         domains.put(name, b.complete() ? b.reading(tunables(name, b.id())) : readDomain(name));
                     } catch (LibvirtFailure f) {
                         if (f.kind() == LibvirtFailure.Kind.CONNECTION_LOST) {
@@ -814,8 +807,7 @@ public final class LibvirtGateway implements Hypervisor {
         }
         try {
             // Keepalive runs on libvirt's event loop, which must be registered before the connection opens.
-            boolean events = keepalive.enabled() && LibvirtEvents.ensureRunning();
-            this.events = false;
+            boolean pinged = keepalive.enabled() && LibvirtEvents.ensureRunning();
             NativeConnect opened = new NativeConnect(uri, readOnly);
             if (calls.isAbandoned(Thread.currentThread())) {
                 // An open that hung and came back after the gateway gave up on it: a newer connection may exist.
@@ -826,7 +818,7 @@ public final class LibvirtGateway implements Hypervisor {
                 }
                 throw new LibvirtFailure(LibvirtFailure.Kind.CONNECTION_LOST, op + " was abandoned", null);
             }
-            if (events) {
+            if (pinged) {
                 startKeepalive(opened);
             }
             tunables.clear();
