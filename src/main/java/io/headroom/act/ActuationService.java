@@ -249,6 +249,7 @@ public final class ActuationService {
         Decision d = out.decision();
         recorder.decision(d, before);
         out.escalated().forEach(r -> metrics.escalations.labels(r.label()).inc());
+        out.strained().forEach(r -> metrics.strained.labels(r.label()).inc());
         WorkloadState next = out.next();
         List<ActuationResult> results = List.of();
         if (d.isChange()) {

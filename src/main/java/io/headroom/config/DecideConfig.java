@@ -86,9 +86,14 @@ public record DecideConfig(
      * @param escalateAfterCycles cycles a raised resource may stay under pressure before it steps to the next tier
      * @param decayMargin         a resource decays only after its use stayed below the next lower size times
      *                            {@code 1 - decayMargin} for {@code decide.decay.after}
+     * @param strainWindow        the trailing time over which a resource's rows near its allocation are counted
+     *                            for strain
+     * @param strainShare         a resource near its allocation in at least this share of the rows of
+     *                            {@code strainWindow}, after an earlier lookback where it was near in at most half,
+     *                            is strained: raised at the medium tier at least, whatever the score says
      */
     public record Sizing(Duration horizon, Duration window, double margin, double near, Duration saturationAfter,
-                         int escalateAfterCycles, double decayMargin) {}
+                         int escalateAfterCycles, double decayMargin, Duration strainWindow, double strainShare) {}
 
     /** The three tiers above "none"; scores below {@code medium.minScore} change nothing. */
     public record Tiers(TierSpec medium, TierSpec high, TierSpec critical) {}

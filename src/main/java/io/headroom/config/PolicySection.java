@@ -84,8 +84,13 @@ final class PolicySection {
         Duration saturation = n.child("saturation_after").duration(Duration.ofMinutes(2), Duration.ZERO,
                 Duration.ofHours(1));
         int escalate = n.child("escalate_after_cycles").integer(2, 1, 100);
+        Duration strainWindow = n.child("strain_window").duration(Duration.ofMinutes(10), Duration.ofMinutes(1),
+                Duration.ofHours(1));
+        // Below half, "most of the time near the allocation" would not be what it says.
+        double strainShare = n.child("strain_share").number(0.85, 0.5, 1.0);
         n.rejectUnknownKeys();
-        return new DecideConfig.Sizing(horizon, window, margin, near, saturation, escalate, decayMargin);
+        return new DecideConfig.Sizing(horizon, window, margin, near, saturation, escalate, decayMargin, strainWindow,
+                strainShare);
     }
 
     /** {@code interval} is {@code collection.interval}: data is never fresher than one. */

@@ -76,6 +76,21 @@ public final class TierPolicy {
             notes.add("hysteresis waived: " + saturated.get().label() + " saturated ("
                     + use.get(saturated.get()).get().describe(saturated.get()) + ")");
         }
+        Set<Resource> strained = EnumSet.noneOf(Resource.class);
+        for (Resource r : Resource.values()) {
+            if (use.get(r).map(UseReading::strained).orElse(false)) {
+                strained.add(r);
+                notes.add(r.label() + " strained: " + use.get(r).get().describe(r) + ", "
+                        + use.get(r).get().strain().describe());
+            }
+        }
+        boolean lifted = !strained.isEmpty() && step.effective().compareTo(Tier.MEDIUM) < 0;
+        if (lifted) {
+            // The score cannot see demand beyond a censored metric's ceiling (see UseReading.Strain): sustained
+            // saturation is the trigger then, at the medium tier, and sizing and escalation take it from there.
+            Tier raw = step.raw().compareTo(Tier.MEDIUM) < 0 ? Tier.MEDIUM : step.raw();
+            step = new TierTracker.Step(raw, Tier.MEDIUM, step.streaks());
+        }
 
         List<Clamp> clamps = new ArrayList<>();
         Map<Resource, Long> got = new EnumMap<>(Resource.class);
@@ -87,8 +102,8 @@ public final class TierPolicy {
                 got.put(r, in.current().get(r));
                 continue;
             }
-            ResourceStep rs = resource(r, in, step, attributed.contains(r), about.contains(r), use.get(r), clamps,
-                    notes);
+            ResourceStep rs = resource(r, in, step, attributed.contains(r) || strained.contains(r), about.contains(r),
+                    use.get(r), clamps, notes);
             got.put(r, rs.got());
             steps.put(r, rs);
             if (rs.pressured()) {
@@ -104,7 +119,7 @@ public final class TierPolicy {
 
         Allocation target = new Allocation(Math.toIntExact(got.get(Resource.CPU)), got.get(Resource.MEMORY),
                 got.get(Resource.CPU_QUOTA));
-        String reason = header(score.score(), step) + "; " + pressure.describe(cfg.pressureShare())
+        String reason = header(score.score(), step, lifted) + "; " + pressure.describe(cfg.pressureShare())
                 + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
         Decision d = new Decision(in.workload(), in.now(), OptionalDouble.of(score.score()), step.effective(),
                 action(in, target), in.baseline(), in.current(), target, pressured, reason, clamps);
@@ -113,7 +128,7 @@ public final class TierPolicy {
                 steps.get(cpu).calmSince(), steps.get(Resource.MEMORY).calmSince(),
                 pressureCycles(steps.get(cpu), got.get(cpu) != in.current().get(cpu)),
                 pressureCycles(steps.get(Resource.MEMORY), got.get(Resource.MEMORY) != in.current().memoryBytes()));
-        return new PolicyOutcome(d, next, escalated);
+        return new PolicyOutcome(d, next, escalated, strained);
     }
 
     /** A change starts the count again: the next escalation waits for pressure that outlasts this step too. */
@@ -134,8 +149,8 @@ public final class TierPolicy {
                                 boolean escalated) {}
 
     /**
-     * @param attributed the score's attribution says {@code r} is strained (its features beyond their range on the
-     *                   pressure side)
+     * @param attributed the score's attribution says {@code r} is short (its features beyond their range on the
+     *                   pressure side), or its use is strained ({@link UseReading.Strain})
      * @param about      the score's attribution is about {@code r} (its features carry the share, on any side)
      */
     private ResourceStep resource(Resource r, PolicyInput in, TierTracker.Step step, boolean attributed, boolean about,
@@ -388,9 +403,11 @@ public final class TierPolicy {
         return got.entrySet().stream().anyMatch(e -> e.getValue() != in.current().get(e.getKey()));
     }
 
-    private String header(double score, TierTracker.Step step) {
+    private String header(double score, TierTracker.Step step, boolean lifted) {
         String s = "score " + formatScore(score) + " " + step.effective().label();
-        if (step.raw() != step.effective()) {
+        if (lifted) {
+            s += " (score alone says " + tiers.raw(score).label() + "; strained)";
+        } else if (step.raw() != step.effective()) {
             s += " (score alone says " + step.raw().label() + "; hysteresis)";
         }
         return s;

@@ -25,9 +25,71 @@ import java.util.Optional;
  * @param horizonHours how far ahead the trend was read: {@code decide.horizon}, but never further than the window it
  *                   was measured over (a ten-minute slope says nothing about the next hour: an hourly wave would
  *                   read as a leak)
+ * @param strain     how often use was near the allocation within {@code strain_window}, and before it
  */
 record UseReading(double level, double perHour, double spread, double need, double allocation, double recent,
-                  double recentPeak, boolean saturated, boolean reaches, double horizonHours) {
+                  double recentPeak, boolean saturated, boolean reaches, double horizonHours, Strain strain) {
+
+    /**
+     * Sustained saturation. A censored metric (cores used cannot pass the vCPUs) pinned at its allocation sits
+     * inside its training range however far demand lies beyond it, so the anomaly score cannot see a CPU surge on a
+     * guest whose normal daily peak already touches its vCPUs: the surge shows only as the pinning lasting. At such
+     * a peak a noisy guest is near its vCPUs now and then (a third of its rows, say); a surge pins it for most of
+     * them, and five minutes pinned is when its service fails. So a resource near its allocation in at least
+     * {@code strain_share} of the rows of the last {@code strain_window} is strained, as long as it was near in
+     * at most {@link #USUAL} of the earlier rows of the lookback: a guest that lives at its allocation (a CPU-bound
+     * batch job, a guest whose page cache fills its memory) is not strained by being there again.
+     *
+     * @param share   the share of the window's rows near the allocation (NaN: too few rows)
+     * @param usual   the share of the earlier rows near it (NaN: too few rows)
+     * @param rows    the window's rows with data
+     * @param strained share at least {@code strain_share} and usual at most {@link #USUAL}
+     */
+    record Strain(double share, double usual, int rows, boolean strained) {
+
+        /** The most the earlier rows may have been near for the window to be out of the ordinary. */
+        static final double USUAL = 0.5;
+
+        static final Strain NONE = new Strain(Double.NaN, Double.NaN, 0, false);
+
+        /**
+         * Reads the last {@code windowRows} of {@code use} against the rows before them. Both sides need three
+         * quarters of the window's rows with data: a share of a few rows is noise.
+         */
+        static Strain of(double[] use, int windowRows, double nearLevel, double strainShare) {
+            int from = Math.max(0, use.length - windowRows);
+            double[] now = nearCount(use, from, use.length, nearLevel);
+            double[] before = nearCount(use, 0, from, nearLevel);
+            int enough = (int) Math.ceil(0.75 * windowRows);
+            if (now[1] < enough || before[1] < enough) {
+                return NONE;
+            }
+            double share = now[0] / now[1];
+            double usual = before[0] / before[1];
+            return new Strain(share, usual, (int) now[1], share >= strainShare && usual <= USUAL);
+        }
+
+        /** {rows at or above {@code level}, rows with data} in {@code use[from, to)}. */
+        private static double[] nearCount(double[] use, int from, int to, double level) {
+            int near = 0;
+            int rows = 0;
+            for (int i = from; i < to; i++) {
+                if (Double.isFinite(use[i])) {
+                    rows++;
+                    if (use[i] >= level) {
+                        near++;
+                    }
+                }
+            }
+            return new double[] {near, rows};
+        }
+
+        /** E.g. {@code near in 18 of the last 20 rows (12% before them)}. */
+        String describe() {
+            return String.format(Locale.ROOT, "near in %d of the last %d rows (%.0f%% before them)",
+                    Math.round(share * rows), rows, usual * 100);
+        }
+    }
 
     /** Fewer rows than this make no trend. */
     static final int MIN_ROWS = 6;
@@ -91,13 +153,20 @@ record UseReading(double level, double perHour, double spread, double need, doub
         double need = (Math.max(level, ahead) + spread) * (1 + s.margin());
         boolean saturated = recent >= s.near() * allocation;
         boolean reaches = perHour > 0 && ahead >= allocation;
+        Strain strain = Strain.of(use, (int) Math.max(1, s.strainWindow().toMillis() / step.toMillis()),
+                s.near() * allocation, s.strainShare());
         return Optional.of(new UseReading(level, perHour, spread, need, allocation, recent, peak, saturated, reaches,
-                horizonHours));
+                horizonHours, strain));
     }
 
     /** True if use puts the resource under pressure: saturated, or its trend reaches the allocation in time. */
     boolean pressure() {
         return saturated || reaches;
+    }
+
+    /** True if the resource has been near its allocation most of {@code strain_window}, unlike before. */
+    boolean strained() {
+        return strain.strained();
     }
 
     /**

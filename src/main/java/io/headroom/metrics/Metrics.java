@@ -111,6 +111,8 @@ public final class Metrics {
     public final Counter decisionClamps;
     /** Raised resources stepped to the next tier because their pressure outlasted the raise, by resource. */
     public final Counter escalations;
+    /** Decisions at which a resource was strained (near its allocation most of the strain window), by resource. */
+    public final Counter strained;
     /** Actuation steps skipped whole, by reason ({@code stale_data}: the cycle's data was older than act.max_data_age). */
     public final Counter actuationSkipped;
     /** Changes attempted, by workload, resource, tier and result (applied, refused, domain_gone, connection_lost, dry_run). */
@@ -411,6 +413,13 @@ public final class Metrics {
                 .name("headroom_decision_escalations_total")
                 .help("Raised resources stepped to the next tier because their use stayed near the allocation, or "
                         + "trended to it, for decide.sizing.escalate_after_cycles cycles after the raise; by resource.")
+                .labelNames("resource")
+                .register(registry);
+        strained = Counter.build()
+                .name("headroom_decision_strained_total")
+                .help("Decisions at which a resource was strained: near its allocation in decide.sizing.strain_share "
+                        + "of the rows of decide.sizing.strain_window, after a lookback where it was near in at most "
+                        + "half; by resource.")
                 .labelNames("resource")
                 .register(registry);
         actuationChanges = Counter.build()

@@ -178,7 +178,7 @@ class PolicyConfigTest {
         void defaults() throws Exception {
             DecideConfig.Sizing s = decide("").sizing();
             assertThat(s).isEqualTo(new DecideConfig.Sizing(Duration.ofHours(1), Duration.ofHours(1), 0.05, 0.95,
-                    Duration.ofMinutes(2), 2, 0.1));
+                    Duration.ofMinutes(2), 2, 0.1, Duration.ofMinutes(10), 0.85));
         }
 
         @Test
@@ -187,16 +187,19 @@ class PolicyConfigTest {
                     decide:
                       horizon: 30m
                       decay: {margin: 0.2}
-                      sizing: {window: 2h, margin: 0.1, near: 0.9, saturation_after: 5m, escalate_after_cycles: 4}
+                      sizing: {window: 2h, margin: 0.1, near: 0.9, saturation_after: 5m, escalate_after_cycles: 4,
+                               strain_window: 15m, strain_share: 0.9}
                     """).sizing();
             assertThat(s).isEqualTo(new DecideConfig.Sizing(Duration.ofMinutes(30), Duration.ofHours(2), 0.1, 0.9,
-                    Duration.ofMinutes(5), 4, 0.2));
+                    Duration.ofMinutes(5), 4, 0.2, Duration.ofMinutes(15), 0.9));
         }
 
         @Test
         void badValuesNameTheirKey() {
-            assertThat(problems("decide: {horizon: 1s, sizing: {near: 1.5, escalate_after_cycles: 0, window: 1m}, "
-                    + "decay: {margin: 0.9}}")).containsExactlyInAnyOrder(
+            assertThat(problems("decide: {horizon: 1s, sizing: {near: 1.5, escalate_after_cycles: 0, window: 1m, "
+                    + "strain_window: 30s, strain_share: 0.4}, decay: {margin: 0.9}}")).containsExactlyInAnyOrder(
+                    "decide.sizing.strain_window: must be a duration between 1m and 1h (got \"30s\")",
+                    "decide.sizing.strain_share: must be a number between 0.5 and 1.0 (got 0.4)",
                     "decide.horizon: must be a duration between 10s and 7d (got \"1s\")",
                     "decide.sizing.near: must be a number between 0.5 and 1.0 (got 1.5)",
                     "decide.sizing.escalate_after_cycles: must be a whole number between 1 and 100 (got 0)",

@@ -141,6 +141,92 @@ class SizingPolicyTest {
     }
 
     @Nested
+    class Strain {
+        /**
+         * 120 rows of cores used on 4 vCPUs: {@code before} of every 10 of the first 100 pinned at 4.0, the others
+         * at 3.0; then {@code pinned} of the last 20 at 4.0, the unpinned ones first (the newest rows are pinned).
+         */
+        double[] cores(int pinned, int before) {
+            double[] c = new double[ROWS];
+            for (int i = 0; i < ROWS - 20; i++) {
+                c[i] = i % 10 < before ? 4.0 : 3.0;
+            }
+            for (int i = ROWS - 20; i < ROWS; i++) {
+                c[i] = i >= ROWS - pinned ? 4.0 : 3.0;
+            }
+            return c;
+        }
+
+        @ParameterizedTest(name = "{0} of the last 20 rows pinned, {1} in 10 before, score {2} -> {3} vCPUs, {4}")
+        @CsvSource({
+                // pinned most of the last 10 minutes, a third of the time before: strained, whatever the score;
+                // saturated at the baseline, so two tier steps (the censored demand is beyond what it shows)
+                "18, 3, 13, 6, MEDIUM",
+                "17, 3, 13, 6, MEDIUM",
+                // 80% of the window is under strain_share (85%): a busy stretch of a noisy peak
+                "16, 3, 13, 4, NONE",
+                // a guest that was near half of the time before is at the limit of usual
+                "18, 5, 13, 6, MEDIUM",
+                // one that lives there (60%, or always) is not strained by being there again
+                "18, 6, 13, 4, NONE",
+                "20, 10, 13, 4, NONE",
+                // a high score waits out its hysteresis cycle as ever; strain is the medium tier meanwhile
+                "18, 3, 75, 6, MEDIUM"})
+        void mostOfTheWindowNearTheAllocationUnlikeBeforeRaisesWhateverTheScore(int pinned, int before, double score,
+                                                                              int vcpus, Tier tier) {
+            // The score is about the disk: strain does not need the attribution.
+            Inputs in = Inputs.guest().score(score, diskOnly()).usage(cores(pinned, before), new double[0]);
+            Decision d = decide(Inputs.config(""), in).decision();
+            assertThat(d.target().vcpus()).isEqualTo(vcpus);
+            assertThat(d.tier()).isEqualTo(tier);
+            assertThat(d.pressure().contains(Resource.CPU)).isEqualTo(vcpus > 4);
+        }
+
+        @Test
+        void theReasonSaysItIsStrainAndShowsTheCount() {
+            Inputs in = Inputs.guest().score(13, diskOnly()).usage(cores(18, 3), new double[0]);
+            String reason = decide(Inputs.config(""), in).decision().reason();
+            assertThat(reason).startsWith("score 13 medium (score alone says none; strained)")
+                    .contains("cpu strained: use 4.00 cores of 4.00 cores")
+                    .contains("near in 18 of the last 20 rows (30% before them)");
+        }
+
+        @Test
+        void memoryNearItsBalloonMostOfTheWindowIsStrainedToo() {
+            double[] mem = flat(ROWS, 3.0 * GIB);
+            for (int i = ROWS - 20; i < ROWS; i++) {
+                mem[i] = 3.95 * GIB;
+            }
+            Decision d = decide(Inputs.config(""), Inputs.guest().score(13, diskOnly()).usage(new double[0], mem))
+                    .decision();
+            assertThat(d.tier()).isEqualTo(Tier.MEDIUM);
+            assertThat(d.target().memoryBytes()).isGreaterThan(4096 * MIB);
+            assertThat(d.target().vcpus()).isEqualTo(4);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource({
+                // a share of a few rows is noise: the window needs three quarters of its rows with data
+                "gaps in the window",
+                // without rows before the window there is no "usual" to compare with
+                "no rows before the window"})
+        void tooFewRowsAreNoStrain(String what) {
+            double[] c = cores(20, 0);
+            if (what.startsWith("gaps")) {
+                for (int i = ROWS - 20; i < ROWS - 2; i += 2) {
+                    c[i] = Double.NaN;
+                }
+            } else {
+                c = java.util.Arrays.copyOfRange(c, ROWS - 20, ROWS);
+            }
+            Decision d = decide(Inputs.config(""), Inputs.guest().score(13, diskOnly()).usage(c, new double[0]))
+                    .decision();
+            assertThat(d.tier()).isEqualTo(Tier.NONE);
+            assertThat(d.target().vcpus()).isEqualTo(4);
+        }
+    }
+
+    @Nested
     class Escalation {
         /** Memory raised to the high tier (4711 MiB), its use at 4.5 GiB: near (95% is 4.37 GiB). */
         Inputs raisedAndNear(int pressureCycles, double score) {
