@@ -193,7 +193,10 @@ public final class TierPolicy {
 
         // Escalation: a raised resource whose use stays near its allocation, or trends to it, gets the next step
         // whatever the score says; the score only says that something is unusual, use says whether it was enough.
-        int cycles = raised && measured ? Math.min(in.state().pressureCycles(r) + 1, 1_000_000) : 0;
+        // A trend alone escalates only while the tier is up, though: hours after an incident, a raise that use
+        // still holds (see decay) meets the guest's daily rise, which trends to the raised size every afternoon.
+        boolean outgrown = use.map(u -> u.saturated() || (u.reaches() && tier != Tier.NONE)).orElse(false);
+        int cycles = raised && outgrown ? Math.min(in.state().pressureCycles(r) + 1, 1_000_000) : 0;
         if (cycles >= sizing.config().escalateAfterCycles() && !escalated && imputed.isEmpty()) {
             long next = Math.max(need, sizing.nextAbove(r, current, baseline));
             if (next > current) {

@@ -253,6 +253,24 @@ class SizingPolicyTest {
             assertThat(out.next().memoryPressureCycles()).isEqualTo(escalated ? 0 : before + 1);
         }
 
+        @ParameterizedTest(name = "memory raised to 4711 MiB, use rising to {0} GiB, score {1} -> escalated {2}")
+        @CsvSource({
+                // 4.2 GiB rising 0.6 GiB/h reaches 4.6 GiB within the hour: pressure while the score is up
+                "4.2, 40, true",
+                // the same trend with the score calm is a daily rise meeting a raise that use has not let decay
+                "4.2, 10, false",
+                // near the allocation, the score does not matter
+                "4.5, 10, true"})
+        void aTrendAloneEscalatesOnlyWhileTheTierIsUp(double gib, double score, boolean escalated) {
+            WorkloadState s = new WorkloadState(score >= 31 ? Tier.MEDIUM : Tier.NONE, WorkloadState.Streaks.NONE,
+                    java.util.Optional.of(T0.minusSeconds(60)), java.util.Optional.empty(), java.util.Optional.empty(),
+                    0, 1);
+            double[] mem = gib < 4.5 ? rising(ROWS, gib * GIB, 0.6 * GIB / 120) : flat(ROWS, gib * GIB);
+            PolicyOutcome out = decide(AT_ONCE, Inputs.guest().current(4, 4711).state(s).score(score, memoryAbove())
+                    .usage(new double[0], mem));
+            assertThat(out.escalated().contains(Resource.MEMORY)).isEqualTo(escalated);
+        }
+
         @Test
         void noEscalationWhileTheResourcesOwnMeasureIsMissingInTheNewestRow() {
             // the same guest that escalates to 5325 MiB above, but its memory feature was imputed this cycle
