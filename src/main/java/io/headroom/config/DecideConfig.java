@@ -89,7 +89,7 @@ public record DecideConfig(
      * @param strainWindow        the trailing time over which a resource's rows near its allocation are counted
      *                            for strain
      * @param strainShare         a resource near its allocation in at least this share of the rows of
-     *                            {@code strainWindow}, after an earlier lookback where it was near in at most half,
+     *                            {@code strainWindow}, after an earlier lookback where it was near in at most a third,
      *                            is strained: raised at the medium tier at least, whatever the score says
      */
     public record Sizing(Duration horizon, Duration window, double margin, double near, Duration saturationAfter,

@@ -419,7 +419,7 @@ public final class Metrics {
                 .name("headroom_decision_strained_total")
                 .help("Decisions at which a resource was strained: near its allocation in decide.sizing.strain_share "
                         + "of the rows of decide.sizing.strain_window, after a lookback where it was near in at most "
-                        + "half; by resource.")
+                        + "a third; by resource.")
                 .labelNames("resource")
                 .register(registry);
         actuationChanges = Counter.build()
