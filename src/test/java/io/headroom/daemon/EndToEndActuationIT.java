@@ -3,7 +3,6 @@ package io.headroom.daemon;
 import io.headroom.cli.Main;
 import static io.headroom.daemon.RunningDaemon.allocation;
 import static io.headroom.daemon.RunningDaemon.metrics;
-import static io.headroom.daemon.RunningDaemon.status;
 import static io.headroom.daemon.RunningDaemon.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,29 +88,17 @@ class EndToEndActuationIT {
     }
 
     /** Every status answer seen, by cycle number: the API describes one cycle at a time. */
-    final TreeMap<Long, JsonNode> cycles = new TreeMap<>();
+    final SeenCycles cycles = new SeenCycles();
 
     @Test
     void raisesTheSurgingGuestWithinTwoCyclesAndReturnsItToBaselineAfterTheDecayTime(@TempDir Path dir)
             throws Exception {
         Path node = Path.of(getClass().getResource("/io/headroom/daemon/e2e-node.xml").toURI());
-        Path cfg = dir.resolve("headroom.yaml");
-        // Small steps and windows so that the surge shows at once and its end within seconds: 5s steps, a 20s
-        // rate window, only the level of each feature (the trailing transforms would remember the surge for their
-        // window). Training scores at the top quantile map to 30, so rows like training's stay below medium.
-        Files.writeString(cfg, """
-                prometheus: {url: '%s'}
-                workloads: {source: libvirt, libvirt_uri: 'test://%s'}
-                collection: {interval: 1s, step: 5s, lookback: 10m}
-                features: {rate_window: 20s}
-                detection: {training_window: 2h, min_training_rows: 500, retrain_every: 1h,
-                            failure_query: 'max by (domain) (guest_failing)', failure_margin: 1m,
-                            engineering: {transforms: [level], window: 1m}, calibration: {quantile: 0.99999}}
-                decide: {cooldown: 5s, decay: {after: %ds, step: 1.0}, sizing: {saturation_after: 10s}}
-                act: {mode: enforce}
-                server: {listen: '127.0.0.1:0'}
-                state_dir: %s
-                """.formatted(prometheus.baseUrl(), node.toAbsolutePath(), DECAY_AFTER.toSeconds(), dir.resolve("state")));
+        // Training scores at the top quantile map to 30, so rows like training's stay below medium.
+        Path cfg = RunningDaemon.enforceConfig(dir, prometheus.baseUrl(), node,
+                "failure_query: 'max by (domain) (guest_failing)', failure_margin: 1m, calibration: {quantile: 0.99999}",
+                "{cooldown: 5s, decay: {after: %ds, step: 1.0}, sizing: {saturation_after: 10s}}"
+                        .formatted(DECAY_AFTER.toSeconds()));
         RunningDaemon.Started daemon = RunningDaemon.start(cfg, dir);
         try {
             String base = daemon.base();
@@ -126,7 +112,7 @@ class EndToEndActuationIT {
     }
 
     void raised(String base) throws Exception {
-        JsonNode atRaise = Poll.until(Duration.ofSeconds(120), "web-2 raised", () -> observe(base),
+        JsonNode atRaise = Poll.until(Duration.ofSeconds(120), "web-2 raised", () -> cycles.observe(base),
                 s -> workload(s, "web-2").path("last_decision").path("action").asText().equals("raise"));
         long raise = atRaise.path("cycle").path("number").asLong();
         long lastUnscored = cycles.headMap(raise).entrySet().stream()
@@ -175,7 +161,7 @@ class EndToEndActuationIT {
     void decayed(String base) throws Exception {
         long deadline = ANOMALY_END + DECAY_AFTER.toSeconds() + 150 - Instant.now().getEpochSecond();
         JsonNode atBaseline = Poll.until(Duration.ofSeconds(Math.max(deadline, 60)), "web-2 back at its baseline",
-                () -> observe(base), s -> workload(s, "web-2").path("current").equals(allocation(2, 2048)));
+                () -> cycles.observe(base), s -> workload(s, "web-2").path("current").equals(allocation(2, 2048)));
         assertThat(workload(atBaseline, "web-2").path("score").asDouble()).isLessThanOrEqualTo(30);
 
         // Every change web-2 went through, in order, as its last_change showed them from cycle to cycle.
@@ -231,11 +217,5 @@ class EndToEndActuationIT {
         assertThat(m.get("headroom_decisions_total{tier=\"critical\",action=\"opted_out\"}")).isPositive();
     }
 
-    /** Fetches the status and files it under its cycle number. */
-    JsonNode observe(String base) throws Exception {
-        JsonNode s = status(base);
-        cycles.put(s.path("cycle").path("number").asLong(), s);
-        return s;
-    }
 
 }

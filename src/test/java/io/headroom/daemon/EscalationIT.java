@@ -2,7 +2,6 @@ package io.headroom.daemon;
 
 import static io.headroom.daemon.RunningDaemon.MIB;
 import static io.headroom.daemon.RunningDaemon.metrics;
-import static io.headroom.daemon.RunningDaemon.status;
 import static io.headroom.daemon.RunningDaemon.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,35 +76,24 @@ class EscalationIT {
         }
     }
 
-    final TreeMap<Long, JsonNode> cycles = new TreeMap<>();
+    final SeenCycles cycles = new SeenCycles();
 
     @Test
     void escalatesWhilePressurePersistsAfterARaiseAndHoldsUntilUseDrops(@TempDir Path dir) throws Exception {
         Path node = Path.of(getClass().getResource("/io/headroom/daemon/escalation-node.xml").toURI());
-        Path cfg = dir.resolve("headroom.yaml");
         // Level only, at 5 s steps, as in EndToEndActuationIT, so the step shows at once. Scores stay below the
         // high tier's floor (99 here), so the score never asks for more than the medium tier. A short horizon sizes
         // the first raise for the next seconds; every cycle of pressure on a raised resource escalates; decay after
         // a minute of room, in one step.
-        Files.writeString(cfg, """
-                prometheus: {url: '%s'}
-                workloads: {source: libvirt, libvirt_uri: 'test://%s'}
-                collection: {interval: 1s, step: 5s, lookback: 10m}
-                features: {rate_window: 20s}
-                detection: {training_window: 2h, min_training_rows: 500, retrain_every: 1h,
-                            engineering: {transforms: [level], window: 1m}}
-                decide: {cooldown: 5s, horizon: 10s, decay: {after: 1m, step: 1.0},
-                         tiers: {high: {min_score: 99}, critical: {min_score: 100}},
-                         sizing: {window: 5m, saturation_after: 10s, escalate_after_cycles: 1}}
-                act: {mode: enforce}
-                server: {listen: '127.0.0.1:0'}
-                state_dir: %s
-                """.formatted(prometheus.baseUrl(), node.toAbsolutePath(), dir.resolve("state")));
+        Path cfg = RunningDaemon.enforceConfig(dir, prometheus.baseUrl(), node, "", """
+                {cooldown: 5s, horizon: 10s, decay: {after: 1m, step: 1.0},
+                 tiers: {high: {min_score: 99}, critical: {min_score: 100}},
+                 sizing: {window: 5m, saturation_after: 10s, escalate_after_cycles: 1}}""");
         RunningDaemon.Started daemon = RunningDaemon.start(cfg, dir);
         try {
             String base = daemon.base();
             JsonNode atCritical = Poll.until(Duration.ofSeconds(PLATEAU_END - Instant.now().getEpochSecond()),
-                    "leaky at the critical tier's 1820 MiB", () -> observe(base),
+                    "leaky at the critical tier's 1820 MiB", () -> cycles.observe(base),
                     s -> workload(s, "leaky").path("current").path("memory_bytes").asLong() == 1820 * MIB);
             List<JsonNode> raises = changes();
             assertThat(raises).as("a first raise below the critical size, then escalations up to it").hasSizeGreaterThan(1);
@@ -123,7 +110,7 @@ class EscalationIT {
             // the score does meanwhile.
             long held = atCritical.path("cycle").path("number").asLong();
             Poll.until(Duration.ofSeconds(PLATEAU_END - Instant.now().getEpochSecond() + 30), "the plateau's end",
-                    () -> observe(base), s -> Instant.parse(s.path("cycle").path("at").asText())
+                    () -> cycles.observe(base), s -> Instant.parse(s.path("cycle").path("at").asText())
                             .isAfter(Instant.ofEpochSecond(PLATEAU_END + STEP)));
             assertThat(cycles.tailMap(held).values()).as("no decay while the use holds")
                     .filteredOn(s -> Instant.parse(s.path("cycle").path("at").asText())
@@ -133,7 +120,7 @@ class EscalationIT {
                             .isEqualTo(1820 * MIB));
 
             // Given back once use has dropped and stayed down for decide.decay.after.
-            Poll.until(Duration.ofSeconds(150), "leaky back at its baseline", () -> observe(base),
+            Poll.until(Duration.ofSeconds(150), "leaky back at its baseline", () -> cycles.observe(base),
                     s -> workload(s, "leaky").path("current").path("memory_bytes").asLong() == 1400 * MIB);
             assertThat(cycles.values()).as("steady is never changed").allSatisfy(s ->
                     assertThat(workload(s, "steady").path("last_change").isNull()).isTrue());
@@ -144,11 +131,6 @@ class EscalationIT {
         }
     }
 
-    JsonNode observe(String base) throws Exception {
-        JsonNode s = status(base);
-        cycles.put(s.path("cycle").path("number").asLong(), s);
-        return s;
-    }
 
     /** leaky's changes in order, as its last_change showed them from cycle to cycle. */
     List<JsonNode> changes() {

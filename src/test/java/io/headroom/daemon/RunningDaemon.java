@@ -34,6 +34,29 @@ final class RunningDaemon {
 
     private RunningDaemon() {}
 
+    /**
+     * Writes {@code dir/headroom.yaml} for the closed-loop ITs: the test-driver host {@code node}, enforce mode, a free
+     * port, and small steps and windows so that a change in the history shows at once and its end within seconds
+     * (5 s steps, a 20 s rate window, the level of each feature only: the trailing transforms would remember it for
+     * their window). {@code detection} adds keys to the detection mapping; {@code decide} is the decide mapping.
+     */
+    static Path enforceConfig(Path dir, String prometheusUrl, Path node, String detection, String decide)
+            throws java.io.IOException {
+        return java.nio.file.Files.writeString(dir.resolve("headroom.yaml"), """
+                prometheus: {url: '%s'}
+                workloads: {source: libvirt, libvirt_uri: 'test://%s'}
+                collection: {interval: 1s, step: 5s, lookback: 10m}
+                features: {rate_window: 20s}
+                detection: {training_window: 2h, min_training_rows: 500, retrain_every: 1h,
+                            engineering: {transforms: [level], window: 1m}%s}
+                decide: %s
+                act: {mode: enforce}
+                server: {listen: '127.0.0.1:0'}
+                state_dir: %s
+                """.formatted(prometheusUrl, node.toAbsolutePath(), detection.isEmpty() ? "" : ", " + detection,
+                decide, dir.resolve("state")));
+    }
+
     /** {@code headroom run --config cfg} from the packaged jar, its stdout and log under {@code dir}. */
     static Started start(Path cfg, Path dir) throws Exception {
         return start(cfg, dir, Map.of());

@@ -1,7 +1,6 @@
 package io.headroom.daemon;
 
 import static io.headroom.daemon.RunningDaemon.metrics;
-import static io.headroom.daemon.RunningDaemon.status;
 import static io.headroom.daemon.RunningDaemon.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,34 +68,23 @@ class StrainIT {
         }
     }
 
-    final TreeMap<Long, JsonNode> cycles = new TreeMap<>();
+    final SeenCycles cycles = new SeenCycles();
 
     @Test
     void aGuestPinnedAtItsVcpusMostOfTheStrainWindowIsRaisedWhateverTheScoreAndGivenBackAfter(@TempDir Path dir)
             throws Exception {
         Path node = Path.of(getClass().getResource("/io/headroom/daemon/strain-node.xml").toURI());
-        Path cfg = dir.resolve("headroom.yaml");
         // Level only, at 5 s steps, as in EscalationIT. A 2-minute strain window (24 rows) holds at most 6 rows of
         // an ordinary peak, pinned 30 s; the lookback of 10 minutes gives the rows before it to compare with.
-        Files.writeString(cfg, """
-                prometheus: {url: '%s'}
-                workloads: {source: libvirt, libvirt_uri: 'test://%s'}
-                collection: {interval: 1s, step: 5s, lookback: 10m}
-                features: {rate_window: 20s}
-                detection: {training_window: 2h, min_training_rows: 500, retrain_every: 1h,
-                            engineering: {transforms: [level], window: 1m}}
-                decide: {cooldown: 5s, decay: {after: 1m, step: 1.0},
-                         tiers: {medium: {min_score: 98}, high: {min_score: 99}, critical: {min_score: 100}},
-                         sizing: {window: 5m, saturation_after: 10s, strain_window: 2m}}
-                act: {mode: enforce}
-                server: {listen: '127.0.0.1:0'}
-                state_dir: %s
-                """.formatted(prometheus.baseUrl(), node.toAbsolutePath(), dir.resolve("state")));
+        Path cfg = RunningDaemon.enforceConfig(dir, prometheus.baseUrl(), node, "", """
+                {cooldown: 5s, decay: {after: 1m, step: 1.0},
+                 tiers: {medium: {min_score: 98}, high: {min_score: 99}, critical: {min_score: 100}},
+                 sizing: {window: 5m, saturation_after: 10s, strain_window: 2m}}""");
         RunningDaemon.Started daemon = RunningDaemon.start(cfg, dir);
         try {
             String base = daemon.base();
             JsonNode raised = Poll.until(Duration.ofSeconds(SURGE_END - Instant.now().getEpochSecond()),
-                    "surging raised above its 2 vCPUs", () -> observe(base),
+                    "surging raised above its 2 vCPUs", () -> cycles.observe(base),
                     s -> workload(s, "surging").path("current").path("vcpus").asInt() > 2);
             JsonNode change = workload(raised, "surging").path("last_change");
             assertThat(Instant.parse(change.path("at").asText()))
@@ -113,7 +100,7 @@ class StrainIT {
 
             // Given back once the surge is over and use has left room for decide.decay.after.
             Poll.until(Duration.ofSeconds(SURGE_END - Instant.now().getEpochSecond() + 240),
-                    "surging back at its 2 vCPUs", () -> observe(base),
+                    "surging back at its 2 vCPUs", () -> cycles.observe(base),
                     s -> workload(s, "surging").path("current").path("vcpus").asInt() == 2);
             assertThat(cycles.values()).as("steady, pinned now and then as ever, is never changed")
                     .allSatisfy(s -> assertThat(workload(s, "steady").path("last_change").isNull()).isTrue());
@@ -124,9 +111,4 @@ class StrainIT {
         }
     }
 
-    JsonNode observe(String base) throws Exception {
-        JsonNode s = status(base);
-        cycles.put(s.path("cycle").path("number").asLong(), s);
-        return s;
-    }
 }
