@@ -20,7 +20,10 @@ import java.util.Set;
  * baseline if the attribution says the resource is under pressure, else the baseline. Below that level it raises,
  * bounded by {@link Guardrails#ceilings}. Above it, it waits until the resource has been above need for
  * {@code decide.decay.after}, then steps down by {@code decide.decay.step} of the baseline per change, never below
- * the baseline. Then come the minimum change, the opt-out, the cooldown and the host rate limit.
+ * the baseline. Then come the minimum change, the opt-out, the cooldown and the host rate limit. Measured use sizes
+ * a raise and holds it ({@link UseReading}); a resource whose use is strained ({@link UseReading.Strain}: near its
+ * allocation most of {@code decide.sizing.strain_window}, unlike before) puts the workload at the medium tier at
+ * least, whatever the score, since a censored metric pinned at its allocation shows the score nothing new.
  *
  * <p>CPU goes through vCPUs or through the CFS quota, as {@link PolicyInput#cpuControl()} says; the other is left
  * as it is. Under quota control an uncapped guest (quota 0) is capped at once at what its tier needs: "uncapped"
