@@ -108,7 +108,7 @@ record UseReading(double level, double perHour, double spread, double need, doub
             return Optional.empty();
         }
         double stepHours = step.toMillis() / 3_600_000.0;
-        int windowRows = (int) Math.max(MIN_ROWS, s.window().toMillis() / step.toMillis());
+        int windowRows = rows(s.window(), step, MIN_ROWS);
         int from = Math.max(0, use.length - windowRows);
         double[] t = new double[use.length - from];
         double[] v = new double[t.length];
@@ -136,7 +136,7 @@ record UseReading(double level, double perHour, double spread, double need, doub
         }
         Arrays.sort(residuals);
         double spread = residuals[(int) Math.floor(0.9 * (n - 1))];
-        int recentRows = (int) Math.max(1, s.saturationAfter().toMillis() / step.toMillis());
+        int recentRows = rows(s.saturationAfter(), step, 1);
         int recentFrom = Math.max(0, use.length - recentRows);
         double[] r = Arrays.stream(use, recentFrom, use.length).filter(Double::isFinite).toArray();
         double recent = median(r, 0, r.length);
@@ -158,10 +158,14 @@ record UseReading(double level, double perHour, double spread, double need, doub
         double need = (Math.max(level, ahead) + spread) * (1 + s.margin());
         boolean saturated = recent >= s.near() * allocation;
         boolean reaches = perHour > 0 && ahead >= allocation;
-        Strain strain = Strain.of(use, (int) Math.max(1, s.strainWindow().toMillis() / step.toMillis()),
-                s.near() * allocation, s.strainShare());
+        Strain strain = Strain.of(use, rows(s.strainWindow(), step, 1), s.near() * allocation, s.strainShare());
         return Optional.of(new UseReading(level, perHour, spread, need, allocation, recent, peak, saturated, reaches,
                 horizonHours, strain));
+    }
+
+    /** The rows of {@code step} in a trailing {@code span}, and never fewer than {@code atLeast}. */
+    private static int rows(Duration span, Duration step, int atLeast) {
+        return (int) Math.max(atLeast, span.toMillis() / step.toMillis());
     }
 
     /** True if use puts the resource under pressure: saturated, or its trend reaches the allocation in time. */

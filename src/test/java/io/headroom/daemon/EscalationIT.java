@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,21 +58,9 @@ class EscalationIT {
     }
 
     static void history(OpenMetricsWriter out) {
-        OpenMetricsWriter.Family cpu = out.counter("libvirt_domain_info_cpu_time_seconds_total", "CPU time.");
-        OpenMetricsWriter.Family mem = out.gauge("libvirt_domain_info_memory_usage_bytes", "Memory.");
-        OpenMetricsWriter.Family max = out.gauge("libvirt_domain_info_maximum_memory_bytes", "Max memory.");
-        for (String d : List.of("leaky", "steady")) {
-            Map<String, String> l = Map.of("domain", d);
-            OpenMetricsWriter.Series c = cpu.series(l);
-            double used = 0;
-            for (long t = START; t <= LAST; t += STEP) {
-                // CPU repeats every hour and never changes: only memory is anomalous.
-                used += 2 * (0.3 + 0.04 * Math.sin(2 * Math.PI * t / 3600.0)) * STEP;
-                c.sample(used, t);
-                mem.sample(l, memoryInUse(d, t), t);
-                max.sample(l, MAX, t);
-            }
-        }
+        // CPU repeats every hour and never changes: only memory is anomalous.
+        ExporterHistory.write(out, List.of("leaky", "steady"), START, LAST, STEP,
+                (d, t) -> 2 * (0.3 + 0.04 * Math.sin(2 * Math.PI * t / 3600.0)), EscalationIT::memoryInUse, MAX);
     }
 
     final SeenCycles cycles = new SeenCycles();

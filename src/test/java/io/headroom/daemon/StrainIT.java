@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,20 +51,8 @@ class StrainIT {
     }
 
     static void history(OpenMetricsWriter out) {
-        OpenMetricsWriter.Family cpu = out.counter("libvirt_domain_info_cpu_time_seconds_total", "CPU time.");
-        OpenMetricsWriter.Family mem = out.gauge("libvirt_domain_info_memory_usage_bytes", "Memory.");
-        OpenMetricsWriter.Family max = out.gauge("libvirt_domain_info_maximum_memory_bytes", "Max memory.");
-        for (String d : List.of("surging", "steady")) {
-            Map<String, String> l = Map.of("domain", d);
-            OpenMetricsWriter.Series c = cpu.series(l);
-            double used = 0;
-            for (long t = START; t <= LAST; t += STEP) {
-                used += coresUsed(d, t) * STEP;
-                c.sample(used, t);
-                mem.sample(l, 700 * MIB, t);
-                max.sample(l, 4096 * MIB, t);
-            }
-        }
+        ExporterHistory.write(out, List.of("surging", "steady"), START, LAST, STEP, StrainIT::coresUsed,
+                (d, t) -> 700 * MIB, 4096 * MIB);
     }
 
     final SeenCycles cycles = new SeenCycles();

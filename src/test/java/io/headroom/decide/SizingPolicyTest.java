@@ -232,10 +232,17 @@ class SizingPolicyTest {
     class Escalation {
         /** Memory raised to the high tier (4711 MiB), its use at 4.5 GiB: near (95% is 4.37 GiB). */
         Inputs raisedAndNear(int pressureCycles, double score) {
-            WorkloadState s = new WorkloadState(Tier.NONE, WorkloadState.Streaks.NONE, java.util.Optional.of(T0.minusSeconds(60)),
+            return raised(Tier.NONE, pressureCycles, score, flat(ROWS, 4.5 * GIB));
+        }
+
+        /**
+         * Memory raised to the high tier (4711 MiB) a minute ago, in tier {@code tier}, under pressure for
+         * {@code pressureCycles} cycles before, its use {@code memory}.
+         */
+        Inputs raised(Tier tier, int pressureCycles, double score, double[] memory) {
+            WorkloadState s = new WorkloadState(tier, WorkloadState.Streaks.NONE, java.util.Optional.of(T0.minusSeconds(60)),
                     java.util.Optional.empty(), java.util.Optional.empty(), 0, pressureCycles);
-            return Inputs.guest().current(4, 4711).state(s).score(score, memoryAbove())
-                    .usage(new double[0], flat(ROWS, 4.5 * GIB));
+            return Inputs.guest().current(4, 4711).state(s).score(score, memoryAbove()).usage(new double[0], memory);
         }
 
         @ParameterizedTest(name = "pressure for {0} cycles before, score {1} -> {2} MiB, escalated {3}")
@@ -264,12 +271,8 @@ class SizingPolicyTest {
                 // near the allocation, the score does not matter
                 "4.5, 10, true"})
         void aTrendAloneEscalatesOnlyWhileTheTierIsUp(double gib, double score, boolean escalated) {
-            WorkloadState s = new WorkloadState(score >= 31 ? Tier.MEDIUM : Tier.NONE, WorkloadState.Streaks.NONE,
-                    java.util.Optional.of(T0.minusSeconds(60)), java.util.Optional.empty(), java.util.Optional.empty(),
-                    0, 1);
             double[] mem = gib < 4.5 ? rising(ROWS, gib * GIB, 0.6 * GIB / 120) : flat(ROWS, gib * GIB);
-            PolicyOutcome out = decide(AT_ONCE, Inputs.guest().current(4, 4711).state(s).score(score, memoryAbove())
-                    .usage(new double[0], mem));
+            PolicyOutcome out = decide(AT_ONCE, raised(score >= 31 ? Tier.MEDIUM : Tier.NONE, 1, score, mem));
             assertThat(out.escalated().contains(Resource.MEMORY)).isEqualTo(escalated);
         }
 
