@@ -143,7 +143,10 @@ final class Sections {
         if (step.toMillis() % 1000 != 0) {
             n.child("step").problem("must be a whole number of seconds (got " + Durations.format(step) + ")");
         }
-        Duration refetch = n.child("refetch").duration(CollectionConfig.DEFAULT_REFETCH, Duration.ZERO, MAX);
+        // Unset, it is at least one step: an hourly series would otherwise be refused for a key nobody wrote.
+        Duration refetch = n.child("refetch").duration(
+                CollectionConfig.DEFAULT_REFETCH.compareTo(step) < 0 ? step : CollectionConfig.DEFAULT_REFETCH,
+                Duration.ZERO, MAX);
         if (!refetch.isZero() && refetch.compareTo(step) < 0) {
             n.child("refetch").problem("must be 0s or at least collection.step " + Durations.format(step)
                     + " (got " + Durations.format(refetch) + ")");

@@ -269,6 +269,9 @@ class ConfigLoaderTest {
             assertThat(parse("collection: {step: 15s, refetch: 15s}").collection().refetch())
                     .isEqualTo(Duration.ofSeconds(15));
             assertThat(parse("{}").collection().refetch()).isEqualTo(Duration.ofMinutes(5));
+            // unset with a step longer than the default: one step, not an error about a key nobody wrote
+            assertThat(parse("collection: {step: 1h, interval: 1h}").collection().refetch())
+                    .isEqualTo(Duration.ofHours(1));
             assertThat(problems("collection: {step: 1m, refetch: 30s}")).containsExactly(
                     "collection.refetch: must be 0s or at least collection.step 1m (got 30s)");
         }
