@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
  * Grows the trees of an {@link IsolationForest} into its flat node arrays.
  *
  * <p>Children of a node are allocated as an adjacent pair (left, left + 1) so the scorer needs one
- * child index per node. Leaves point at themselves with an infinite threshold so the scorer can walk
- * a fixed number of steps per tree without testing for leaves.
+ * child index per node. Leaves point at themselves with an infinite threshold (held as a NaN, see
+ * {@link ForestNodes}) so the scorer can walk a fixed number of steps per tree without testing for leaves.
  */
 final class ForestBuilder {
 
@@ -209,13 +209,19 @@ final class ForestBuilder {
                         min = Math.min(min, v);
                         max = Math.max(max, v);
                     }
+                    double t = Double.NaN;
                     if (max > min) {
-                        double t = min + rng.nextDouble() * (max - min);
+                        t = min + rng.nextDouble() * (max - min);
                         if (!(t < max)) {
                             // Rounding (or an overflowing range) landed on max, which would leave the right
                             // side empty; scikit-learn falls back to min in the same case.
                             t = min;
                         }
+                        // The forest holds thresholds as floats, so the split is made at one: the training's
+                        // comparisons are then the scorer's. Values closer than a float tells apart count as equal.
+                        t = ForestNodes.floatSplit(t, min, max);
+                    }
+                    if (!Double.isNaN(t)) {
                         int mid = partition(lo, hi, f, t);
                         int left = next;
                         next += 2;

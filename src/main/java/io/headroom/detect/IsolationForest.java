@@ -47,9 +47,9 @@ public final class IsolationForest implements Serializable {
     private static final int ROWS_PER_TASK = 16_384;
 
     /**
-     * The serialized form, unchanged since the arrays were held as they are written: the node arrays feature,
-     * child and pathLength by name, so model files of earlier versions still load. In memory a node's feature and
-     * child live in {@link #words} instead (one array read by both walks, not three).
+     * The serialized form, unchanged since the arrays were held as they are written: one array per node field by
+     * name, so model files of earlier versions still load. In memory the nodes are held compact instead
+     * ({@link ForestNodes}, ten bytes a node rather than thirty-two).
      */
     private static final ObjectStreamField[] serialPersistentFields = {
         new ObjectStreamField("numFeatures", int.class),
@@ -76,24 +76,8 @@ public final class IsolationForest implements Serializable {
     private int[] treeRoot;
     /** Depth of each tree's deepest leaf: the fixed number of steps a row takes through it. */
     private int[] treeDepth;
-    /**
-     * Two ints per node ({@link UncheckedWalk#nodeWords}): its split feature times {@link UncheckedWalk#FEATURE_SCALE}
-     * (0 at leaves, where the infinite threshold makes it irrelevant), then its left child, the right child being
-     * the next index; a leaf points at itself.
-     */
-    private int[] words;
-    /** Split threshold per node (right iff {@code x > threshold}); +infinity at leaves. */
-    private double[] threshold;
-    /**
-     * The distinct path lengths of the nodes: per leaf, its depth plus {@code c(rows in the leaf)}; 0 for internal
-     * nodes. A forest has a few hundred, so each node holds an index into them ({@link #lengthOf}) rather than a
-     * double of its own.
-     */
-    private double[] lengths;
-    /** Per node, the index of its path length in {@link #lengths}. */
-    private int[] lengthOf;
-    /** Training rows that reached each node; attribution weighs splits by the isolation they achieved. */
-    private int[] nodeSize;
+    /** The nodes of all trees, compact ({@link ForestNodes}). */
+    private transient ForestNodes nodes;
     /** {@code numTrees * c(psi)}: turns a sum of path lengths into the exponent of the score. */
     private double normaliser;
     /** The layout passed validation and the JVM allows {@link UncheckedWalk}; else the bounds-checked walk runs. */
@@ -144,21 +128,26 @@ public final class IsolationForest implements Serializable {
         this.maxDepth = maxDepth;
         this.treeRoot = treeRoot;
         this.treeDepth = treeDepth;
-        this.threshold = threshold;
-        this.nodeSize = nodeSize;
         this.normaliser = treeRoot.length * averagePathLength(sampleSize);
-        adoptNodes(feature, child, pathLength);
+        String problem = adoptNodes(feature, threshold, child, pathLength, nodeSize);
+        if (nodes == null) {
+            throw new IllegalArgumentException("invalid isolation forest: " + problem);
+        }
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {
-        int nodes = threshold.length;
-        int[] feature = new int[nodes];
-        int[] child = new int[nodes];
-        double[] pathLength = new double[nodes];
-        for (int n = 0; n < nodes; n++) {
-            feature[n] = feature(n);
-            child[n] = child(n);
-            pathLength[n] = lengths[lengthOf[n]];
+        int count = nodes.nodeCount();
+        int[] feature = new int[count];
+        double[] threshold = new double[count];
+        int[] child = new int[count];
+        double[] pathLength = new double[count];
+        int[] nodeSize = new int[count];
+        for (int n = 0; n < count; n++) {
+            feature[n] = nodes.feature(n);
+            threshold[n] = nodes.threshold(n);
+            child[n] = nodes.child(n);
+            pathLength[n] = nodes.pathLength(n);
+            nodeSize[n] = nodes.size(n);
         }
         ObjectOutputStream.PutField f = out.putFields();
         f.put("numFeatures", numFeatures);
@@ -187,69 +176,63 @@ public final class IsolationForest implements Serializable {
         treeRoot = (int[]) f.get("treeRoot", null);
         treeDepth = (int[]) f.get("treeDepth", null);
         int[] feature = (int[]) f.get("feature", null);
-        threshold = (double[]) f.get("threshold", null);
+        double[] threshold = (double[]) f.get("threshold", null);
         int[] child = (int[]) f.get("child", null);
         double[] pathLength = (double[]) f.get("pathLength", null);
-        nodeSize = (int[]) f.get("nodeSize", null);
+        int[] nodeSize = (int[]) f.get("nodeSize", null);
         normaliser = f.get("normaliser", 0.0);
         if (treeRoot == null || treeDepth == null || feature == null || threshold == null || child == null
                 || pathLength == null || nodeSize == null) {
             throw new InvalidObjectException("invalid isolation forest: an array is missing");
         }
-        String problem = adoptNodes(feature, child, pathLength);
+        String problem = adoptNodes(feature, threshold, child, pathLength, nodeSize);
         if (problem != null) {
             throw new InvalidObjectException("invalid isolation forest: " + problem);
         }
     }
 
     /**
-     * Takes the node arrays as built or as written into the form held in memory ({@link #words}, {@link #lengths},
-     * {@link #lengthOf}), once the other fields are set. Returns what breaks the layout, or null; only a layout
-     * without a problem is walked unchecked.
+     * Takes the node arrays as built or as written into the compact form held in memory ({@link ForestNodes}), once
+     * the other fields are set. Returns what breaks the layout, or null; only a layout without a problem is walked
+     * unchecked. Arrays the compact form cannot hold leave {@link #nodes} null. Any other broken layout is still
+     * held, so that the checked walk fails on it with an index error, as it would on the arrays themselves.
      */
-    private String adoptNodes(int[] feature, int[] child, double[] pathLength) {
-        String problem = layoutProblem(feature, child, pathLength);
-        words = UncheckedWalk.nodeWords(child, feature);
-        indexLengths(pathLength);
+    private String adoptNodes(int[] feature, double[] threshold, int[] child, double[] pathLength, int[] nodeSize) {
+        String unpackable = packProblem(feature, threshold, child, pathLength, nodeSize);
+        if (unpackable != null) {
+            return unpackable;
+        }
+        nodes = ForestNodes.pack(numFeatures, sampleSize, feature, threshold, child, pathLength, nodeSize);
+        String problem = layoutProblem(feature, threshold, child, nodeSize);
         unchecked = UncheckedWalk.available() && problem == null;
         return problem;
     }
 
-    /** Node {@code n}'s split feature. */
-    private int feature(int n) {
-        return words[2 * n] / UncheckedWalk.FEATURE_SCALE;
-    }
-
-    /** Node {@code n}'s left child (itself at a leaf). */
-    private int child(int n) {
-        return words[2 * n + 1];
-    }
-
-    /** Sets {@link #lengths} and {@link #lengthOf} from one path length per node; the same doubles, bit for bit. */
-    private void indexLengths(double[] pathLength) {
-        java.util.Map<Long, Integer> index = new java.util.HashMap<>();
-        lengthOf = new int[pathLength.length];
-        double[] distinct = new double[Math.min(pathLength.length, 16)];
-        for (int n = 0; n < pathLength.length; n++) {
-            int at = index.computeIfAbsent(Double.doubleToRawLongBits(pathLength[n]), bits -> index.size());
-            if (at == distinct.length) {
-                distinct = Arrays.copyOf(distinct, distinct.length * 2);
-            }
-            distinct[at] = pathLength[n];
-            lengthOf[n] = at;
-        }
-        lengths = Arrays.copyOf(distinct, index.size());
-    }
-
-    private String layoutProblem(int[] feature, int[] child, double[] pathLength) {
+    private String packProblem(int[] feature, double[] threshold, int[] child, double[] pathLength, int[] nodeSize) {
         int nodes = feature.length;
         if (threshold.length != nodes || child.length != nodes || pathLength.length != nodes || nodeSize.length != nodes) {
             return "node arrays differ in length";
         }
-        if (treeRoot.length != treeDepth.length || numFeatures < 1 || sampleSize < 1
-                || numFeatures > Integer.MAX_VALUE / UncheckedWalk.FEATURE_SCALE) {
+        if (treeRoot.length != treeDepth.length || numFeatures < 1 || sampleSize < 1) {
             return "inconsistent header";
         }
+        String limit = ForestNodes.limitProblem(numFeatures, nodes);
+        if (limit != null) {
+            return limit;
+        }
+        int featureLimit = 1 << ForestNodes.featureBits(numFeatures);
+        for (int n = 0; n < nodes; n++) {
+            if (child[n] < 0 || child[n] >= 1 << (31 - ForestNodes.featureBits(numFeatures))
+                    || feature[n] < 0 || feature[n] >= featureLimit || nodeSize[n] > sampleSize) {
+                return "node " + n + " (feature " + feature[n] + ", child " + child[n] + ", " + nodeSize[n]
+                        + " rows) is out of range";
+            }
+        }
+        return null;
+    }
+
+    private String layoutProblem(int[] feature, double[] threshold, int[] child, int[] nodeSize) {
+        int nodes = feature.length;
         for (int n = 0; n < nodes; n++) {
             boolean leaf = child[n] == n;
             if (feature[n] < 0 || feature[n] >= numFeatures) {
@@ -326,7 +309,7 @@ public final class IsolationForest implements Serializable {
 
     /** @return the total number of nodes over all trees */
     public int nodeCount() {
-        return threshold.length;
+        return nodes.nodeCount();
     }
 
     /**
@@ -334,9 +317,7 @@ public final class IsolationForest implements Serializable {
      * training's model memory budget.
      */
     public long retainedBytes() {
-        long ints = (long) words.length + nodeSize.length + lengthOf.length + treeRoot.length + treeDepth.length;
-        long doubles = (long) threshold.length + lengths.length;
-        return 4 * ints + 8 * doubles + 16 * 8;
+        return nodes.retainedBytes() + 4L * (treeRoot.length + treeDepth.length) + 16 * 4;
     }
 
     /**
@@ -452,10 +433,10 @@ public final class IsolationForest implements Serializable {
         double total = 0.0;
         for (int t = 0; t < treeRoot.length; t++) {
             int node = treeRoot[t];
-            while (child(node) != node) {
-                int f = feature(node);
-                int next = child(node) + (rows[rowOffset + f] > threshold[node] ? 1 : 0);
-                double bits = log2((double) nodeSize[node] / nodeSize[next]);
+            while (!nodes.leaf(node)) {
+                int f = nodes.feature(node);
+                int next = nodes.child(node) + (rows[rowOffset + f] > nodes.threshold[node] ? 1 : 0);
+                double bits = log2((double) nodes.size(node) / nodes.size(next));
                 out[f] += bits;
                 total += bits;
                 node = next;
@@ -489,8 +470,7 @@ public final class IsolationForest implements Serializable {
             if (!this.unchecked) {
                 throw new IllegalStateException("the unchecked walk is not available for this forest");
             }
-            UncheckedWalk.pathLengthSums(treeRoot, treeDepth, words, threshold, lengths, lengthOf, rows, numFeatures, from,
-                    to, out);
+            UncheckedWalk.pathLengthSums(treeRoot, treeDepth, nodes, rows, numFeatures, from, to, out);
             return;
         }
         Arrays.fill(out, from, to, 0.0);
@@ -500,6 +480,11 @@ public final class IsolationForest implements Serializable {
                 accumulateTree(treeRoot[t], treeDepth[t], rows, block, end, out);
             }
         }
+    }
+
+    /** The nodes as held in memory; for tests of the layout. */
+    ForestNodes nodes() {
+        return nodes;
     }
 
     /** @return whether batch scoring walks without bounds checks (see {@link UncheckedWalk}) */
@@ -519,7 +504,7 @@ public final class IsolationForest implements Serializable {
     /**
      * Adds one tree's path lengths for rows {@code [from, to)} to {@code out}.
      *
-     * <p>Leaves point at themselves with an infinite threshold, so every row takes exactly
+     * <p>Leaves point at themselves with a NaN threshold, which no value exceeds, so every row takes exactly
      * {@code depth} steps and the loop has no data-dependent branch for the CPU to mispredict; at a
      * coin-flip split a mispredicted branch would cost more than the few extra steps. Four rows are
      * walked together because each step depends on the previous load: independent walks let the CPU
@@ -528,18 +513,18 @@ public final class IsolationForest implements Serializable {
      * <p>Tried against this loop in the same runs (1,000,000 x 8 rows, 100 trees, 256 samples, one
      * thread) and not kept, none being faster by more than the 5-10% run-to-run noise: a complete-tree
      * heap layout (children at 2n+1 and 2n+2, so no child array), walking a whole 64- to 1,024-row
-     * block one level at a time, eight rows at a time instead of four, and float32 rows and thresholds
-     * (which also changed 3 scores in a million). Rows and one tree already sit in L1 for a block, so
+     * block one level at a time, eight rows at a time instead of four, and float32 rows (which also
+     * changed 3 scores in a million). Rows and one tree already sit in L1 for a block, so
      * memory traffic is not what bounds the walk; the instructions per step are. Batch scoring runs
      * {@link UncheckedWalk} instead when it is available, which removes the bounds checks and then gains
      * from sixteen rows in flight; this walk remains the reference it is tested against and the fallback.
      */
     private void accumulateTree(int root, int depth, double[] rows, int from, int to, double[] out) {
-        final int[] w = words;
-        final int scale = UncheckedWalk.FEATURE_SCALE;
-        final double[] thr = threshold;
-        final double[] len = lengths;
-        final int[] lenOf = lengthOf;
+        final int[] w = nodes.words;
+        final int bits = nodes.featureBits;
+        final int mask = nodes.featureMask;
+        final float[] thr = nodes.threshold;
+        final double[] len = nodes.lengths;
         final int nf = numFeatures;
         int r = from;
         for (; r + 3 < to; r += 4) {
@@ -552,23 +537,23 @@ public final class IsolationForest implements Serializable {
             int n2 = root;
             int n3 = root;
             for (int d = 0; d < depth; d++) {
-                n0 = w[2 * n0 + 1] + (rows[base0 + w[2 * n0] / scale] > thr[n0] ? 1 : 0);
-                n1 = w[2 * n1 + 1] + (rows[base1 + w[2 * n1] / scale] > thr[n1] ? 1 : 0);
-                n2 = w[2 * n2 + 1] + (rows[base2 + w[2 * n2] / scale] > thr[n2] ? 1 : 0);
-                n3 = w[2 * n3 + 1] + (rows[base3 + w[2 * n3] / scale] > thr[n3] ? 1 : 0);
+                n0 = (w[n0] >>> bits) + (rows[base0 + (w[n0] & mask)] > thr[n0] ? 1 : 0);
+                n1 = (w[n1] >>> bits) + (rows[base1 + (w[n1] & mask)] > thr[n1] ? 1 : 0);
+                n2 = (w[n2] >>> bits) + (rows[base2 + (w[n2] & mask)] > thr[n2] ? 1 : 0);
+                n3 = (w[n3] >>> bits) + (rows[base3 + (w[n3] & mask)] > thr[n3] ? 1 : 0);
             }
-            out[r] += len[lenOf[n0]];
-            out[r + 1] += len[lenOf[n1]];
-            out[r + 2] += len[lenOf[n2]];
-            out[r + 3] += len[lenOf[n3]];
+            out[r] += ForestNodes.lengthAt(len, thr[n0]);
+            out[r + 1] += ForestNodes.lengthAt(len, thr[n1]);
+            out[r + 2] += ForestNodes.lengthAt(len, thr[n2]);
+            out[r + 3] += ForestNodes.lengthAt(len, thr[n3]);
         }
         for (; r < to; r++) {
             int base = r * nf;
             int n = root;
             for (int d = 0; d < depth; d++) {
-                n = w[2 * n + 1] + (rows[base + w[2 * n] / scale] > thr[n] ? 1 : 0);
+                n = (w[n] >>> bits) + (rows[base + (w[n] & mask)] > thr[n] ? 1 : 0);
             }
-            out[r] += len[lenOf[n]];
+            out[r] += ForestNodes.lengthAt(len, thr[n]);
         }
     }
 
@@ -581,9 +566,9 @@ public final class IsolationForest implements Serializable {
     double treePathLength(int tree, double[] rows, int rowOffset) {
         int node = treeRoot[tree];
         for (int d = treeDepth[tree]; d > 0; d--) {
-            node = child(node) + (rows[rowOffset + feature(node)] > threshold[node] ? 1 : 0);
+            node = nodes.child(node) + (rows[rowOffset + nodes.feature(node)] > nodes.threshold[node] ? 1 : 0);
         }
-        return lengths[lengthOf[node]];
+        return ForestNodes.lengthAt(nodes.lengths, nodes.threshold[node]);
     }
 
     /** Converts a sum of path lengths over {@code trees} trees to a score. */

@@ -1,0 +1,173 @@
+package io.headroom.detect;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The nodes of an {@link IsolationForest} in the compact form held in memory: ten bytes a node, where the arrays as
+ * built or as written to a model file take 32. A host keeps one forest per guest, about 16,000 nodes each at the
+ * default 100 trees of 256 rows, so this is what decides how many guests get their own model in a given heap.
+ *
+ * <ul>
+ *   <li>{@link #words}, one int a node: its left child shifted left by {@link #featureBits}, or'ed with its split
+ *       feature. The right child is the next index; a leaf points at itself.</li>
+ *   <li>{@link #threshold}, one float a node: rows with {@code x > threshold} go right. The builder draws thresholds
+ *       that are floats ({@link #floatSplit}), so nothing is rounded and the walk makes the comparisons the
+ *       training made. At a leaf it is a quiet NaN, which every comparison finds false, so a walk stays at the leaf;
+ *       its payload indexes {@link #lengths}.</li>
+ *   <li>{@link #lengths}: the distinct path lengths of the leaves (depth plus {@code c(rows in the leaf)}), a few
+ *       hundred a forest.</li>
+ *   <li>{@link #sizes}: training rows that reached each node, for attribution only; a char while the sample fits in
+ *       one, an int otherwise ({@link #wideSizes}).</li>
+ * </ul>
+ *
+ * <p>Instances are immutable once made.
+ */
+final class ForestNodes {
+    /** A quiet NaN; a leaf's threshold is this or'ed with the index of its path length. */
+    private static final int LEAF_NAN = 0x7FC0_0000;
+    /** The bits of a quiet NaN's payload below its quiet bit: at most this many distinct leaf lengths. */
+    private static final int PAYLOAD_MASK = 0x003F_FFFF;
+
+    final int featureBits;
+    final int featureMask;
+    final int[] words;
+    final float[] threshold;
+    final double[] lengths;
+    private final char[] sizes;
+    private final int[] wideSizes;
+
+    private ForestNodes(int featureBits, int[] words, float[] threshold, double[] lengths, char[] sizes,
+                        int[] wideSizes) {
+        this.featureBits = featureBits;
+        this.featureMask = (1 << featureBits) - 1;
+        this.words = words;
+        this.threshold = threshold;
+        this.lengths = lengths;
+        this.sizes = sizes;
+        this.wideSizes = wideSizes;
+    }
+
+    /** Bits that hold a feature index below {@code numFeatures}; at least 1. */
+    static int featureBits(int numFeatures) {
+        return Math.max(1, 32 - Integer.numberOfLeadingZeros(numFeatures - 1));
+    }
+
+    /**
+     * What keeps the arrays as built or as written from the compact form, or null: only the packing's own limits
+     * (the node indices and the features must share 31 bits, the leaf lengths a NaN's payload). The layout itself is
+     * {@link IsolationForest}'s to check.
+     */
+    static String limitProblem(int numFeatures, int nodes) {
+        int bits = featureBits(numFeatures);
+        if (bits > 30 || nodes > (1 << (31 - bits))) {
+            return nodes + " nodes on " + numFeatures + " features do not fit the compact layout; fewer trees or a "
+                    + "smaller sample_size would";
+        }
+        return null;
+    }
+
+    /**
+     * Packs nodes as built or as written: a leaf is a node that is its own child. A split threshold that is not a
+     * float (a model file written before thresholds were drawn as floats) is rounded to the nearest one, which moves
+     * the split by less than one part in ten million of its value.
+     */
+    static ForestNodes pack(int numFeatures, int sampleSize, int[] feature, double[] threshold, int[] child,
+                            double[] pathLength, int[] nodeSize) {
+        int nodes = feature.length;
+        int bits = featureBits(numFeatures);
+        int[] words = new int[nodes];
+        float[] thr = new float[nodes];
+        Map<Long, Integer> index = new HashMap<>();
+        double[] distinct = new double[16];
+        for (int n = 0; n < nodes; n++) {
+            words[n] = child[n] << bits | feature[n];
+            if (child[n] != n) {
+                thr[n] = (float) threshold[n];
+                continue;
+            }
+            int at = index.computeIfAbsent(Double.doubleToRawLongBits(pathLength[n]), b -> index.size());
+            if (at > PAYLOAD_MASK) {
+                throw new IllegalArgumentException("more than " + PAYLOAD_MASK + " distinct leaf lengths");
+            }
+            if (at == distinct.length) {
+                distinct = Arrays.copyOf(distinct, distinct.length * 2);
+            }
+            distinct[at] = pathLength[n];
+            thr[n] = Float.intBitsToFloat(LEAF_NAN | at);
+        }
+        char[] sizes = null;
+        int[] wide = null;
+        if (sampleSize <= Character.MAX_VALUE) {
+            sizes = new char[nodes];
+            for (int n = 0; n < nodes; n++) {
+                sizes[n] = (char) nodeSize[n];
+            }
+        } else {
+            wide = nodeSize.clone();
+        }
+        return new ForestNodes(bits, words, thr, Arrays.copyOf(distinct, index.size()), sizes, wide);
+    }
+
+    /**
+     * The threshold a split at {@code t} uses: the float nearest to it that still leaves rows on both sides of a
+     * node whose values span {@code [min, max]} (left: {@code x <= threshold}), or NaN when no float does, because
+     * the values differ by less than a float can tell apart (or lie beyond a float's range).
+     */
+    static double floatSplit(double t, double min, double max) {
+        float f = (float) t;
+        if (f < min) {
+            // The nearest float to a t >= min lies below min only if the next one up is at or above t.
+            f = Math.nextUp(f);
+        }
+        if (f >= max) {
+            f = (float) max;
+            if (f >= max) {
+                f = Math.nextDown(f);
+            }
+        }
+        return Float.isFinite(f) && f >= min && f < max ? f : Double.NaN;
+    }
+
+    int nodeCount() {
+        return words.length;
+    }
+
+    int feature(int n) {
+        return words[n] & featureMask;
+    }
+
+    int child(int n) {
+        return words[n] >>> featureBits;
+    }
+
+    boolean leaf(int n) {
+        return child(n) == n;
+    }
+
+    /** Node {@code n}'s threshold widened; +infinity at a leaf, as the written form holds it. */
+    double threshold(int n) {
+        return leaf(n) ? Double.POSITIVE_INFINITY : threshold[n];
+    }
+
+    /** The path length of leaf {@code n} (0 for a split, as the written form holds it). */
+    double pathLength(int n) {
+        return leaf(n) ? lengths[Float.floatToRawIntBits(threshold[n]) & PAYLOAD_MASK] : 0.0;
+    }
+
+    /** The path length of the leaf whose threshold is {@code leafThreshold}. */
+    static double lengthAt(double[] lengths, float leafThreshold) {
+        return lengths[Float.floatToRawIntBits(leafThreshold) & PAYLOAD_MASK];
+    }
+
+    int size(int n) {
+        return sizes != null ? sizes[n] : wideSizes[n];
+    }
+
+    /** Heap the arrays hold, in bytes, array headers included. */
+    long retainedBytes() {
+        long sizeBytes = sizes != null ? 2L * sizes.length : 4L * wideSizes.length;
+        return 4L * words.length + 4L * threshold.length + 8L * lengths.length + sizeBytes + 4 * 16 + 32;
+    }
+}

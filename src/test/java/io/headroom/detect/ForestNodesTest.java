@@ -1,0 +1,115 @@
+package io.headroom.detect;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ForestNodesTest {
+
+    @ParameterizedTest(name = "split at {0} in [{1}, {2}] -> {3}")
+    @CsvSource({
+            // t, min, max, expected threshold (NaN: no float separates min from max)
+            "0.5, 0.0, 1.0, 0.5",
+            "0.1, 0.0, 1.0, 0.10000000149011612", // the float nearest to 0.1
+            "0.0, 0.0, 1.0, 0.0", // at min: min goes left, the rest right
+            // 1e9 + 1 and 1e9 + 2 both round to the float 1e9; the next float up is 1e9 + 64.
+            "1000000001.5, 1000000001.0, 1000000002.0, NaN",
+            // 1e9 is a float and below max, so it still splits 1e9 from 1e9 + 1.
+            "1000000000.5, 1000000000.0, 1000000001.0, 1000000000.0",
+            // t's nearest float (1e9) lies below min (1e9 + 32): the next float up (1e9 + 64) is kept.
+            "1000000040.0, 1000000032.0, 1000000100.0, 1000000064.0",
+            // t's nearest float (1e9 + 64) is max itself: the float below it is kept.
+            "1000000063.0, 1000000000.0, 1000000064.0, 1000000000.0",
+            "1.0e39, 1.0e39, 2.0e39, NaN", // beyond a float's range
+    })
+    void aSplitIsMadeAtAFloatThatLeavesRowsOnBothSides(double t, double min, double max, double expected) {
+        double split = ForestNodes.floatSplit(t, min, max);
+        if (Double.isNaN(expected)) {
+            assertThat(split).isNaN();
+            return;
+        }
+        assertThat(split).isEqualTo(expected);
+        assertThat((double) (float) split).isEqualTo(split);
+        assertThat(split).isGreaterThanOrEqualTo(min).isLessThan(max);
+    }
+
+    @Test
+    void valuesAFloatCannotTellApartShareALeaf() {
+        // One tree on all rows, deep enough to isolate every distinct value: 0 and 1 each alone, while 1e12, 1e12 + 1
+        // and 1e12 + 2 (a float's step there is 65,536) end in one leaf of three rows.
+        double[] rows = {0.0, 1.0, 1e12, 1e12 + 1, 1e12 + 2};
+        IsolationForest forest = IsolationForest.fit(rows, 5, 1, new IsolationForest.Settings(1, 5, 20, 1.0),
+                new SplittableRandom(3));
+        assertThat(forest.nodeCount()).isEqualTo(2 * 3 - 1);
+        double[] scores = forest.scoreBatch(rows, 5, 1);
+        assertThat(scores[2]).isEqualTo(scores[3]).isEqualTo(scores[4]);
+        assertThat(scores[0]).isNotEqualTo(scores[2]);
+        assertThat(scores[1]).isNotEqualTo(scores[2]);
+    }
+
+    @Test
+    void aDefaultForestHoldsAboutTenBytesANode() {
+        double[] rows = TestData.gaussian(5_000, 12, 5);
+        IsolationForest forest = IsolationForest.fit(rows, 5_000, 12, IsolationForest.Settings.defaults(),
+                new SplittableRandom(5));
+        // words 4 + threshold 4 + rows reached 2, and the per-forest tables.
+        assertThat(forest.retainedBytes()).isBetween(10L * forest.nodeCount(), 11L * forest.nodeCount());
+    }
+
+    @Test
+    void everyLeafKeepsItsOwnPathLength() {
+        // Thousands of leaves with hundreds of distinct lengths: each one's length is held in its threshold's NaN
+        // payload, so a payload lost or shared would change a sum; the written form expands them back.
+        double[] rows = TestData.gaussian(4_000, 3, 11);
+        IsolationForest forest = IsolationForest.fit(rows, 4_000, 3, new IsolationForest.Settings(40, 2_000, 14, 1.0),
+                new SplittableRandom(11));
+        ForestNodes nodes = forest.nodes();
+        java.util.Set<Double> distinct = new java.util.HashSet<>();
+        for (int n = 0; n < nodes.nodeCount(); n++) {
+            if (nodes.leaf(n)) {
+                assertThat(Float.isNaN(nodes.threshold[n])).isTrue();
+                assertThat(nodes.pathLength(n)).isGreaterThan(0.0);
+                distinct.add(nodes.pathLength(n));
+            } else {
+                assertThat(nodes.pathLength(n)).isZero();
+            }
+        }
+        assertThat(distinct).hasSizeGreaterThan(100);
+        double[] sums = new double[4_000];
+        forest.pathLengthSums(rows, 0, 4_000, sums, false);
+        for (int r = 0; r < 4_000; r += 97) {
+            double expected = 0.0;
+            for (int t = 0; t < forest.numTrees(); t++) {
+                expected += forest.treePathLength(t, rows, r * 3);
+            }
+            assertThat(sums[r]).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aForestTooLargeForTheCompactLayoutIsRefusedWithTheReason() {
+        // 2^20 features leave 11 bits for node indices: 2,048 nodes at most.
+        assertThat(ForestNodes.limitProblem(1 << 20, 2_048)).isNull();
+        assertThat(ForestNodes.limitProblem(1 << 20, 2_049)).contains("2049 nodes on 1048576 features");
+        int nodes = 2_049;
+        int[] feature = new int[nodes];
+        double[] threshold = new double[nodes];
+        int[] child = new int[nodes];
+        double[] length = new double[nodes];
+        int[] size = new int[nodes];
+        for (int n = 0; n < nodes; n++) {
+            child[n] = n;
+            threshold[n] = Double.POSITIVE_INFINITY;
+            length[n] = 1.0;
+            size[n] = 1;
+        }
+        assertThatThrownBy(() -> new IsolationForest(1 << 20, 2, 1, new int[] {0}, new int[] {0}, feature, threshold,
+                child, length, size)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("do not fit the compact layout");
+    }
+}
