@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The nodes of an {@link IsolationForest} in the compact form held in memory: ten bytes a node, where the arrays as
- * built or as written to a model file take 32. A host keeps one forest per guest, about 16,000 nodes each at the
+ * built or as written to a model file take 28. A host keeps one forest per guest, about 16,000 nodes each at the
  * default 100 trees of 256 rows, so this is what decides how many guests get their own model in a given heap.
  *
  * <ul>
@@ -55,10 +55,29 @@ final class ForestNodes {
     }
 
     /**
-     * What keeps the arrays as built or as written from the compact form, or null: only the packing's own limits
-     * (the node indices and the features must share 31 bits, the leaf lengths a NaN's payload). The layout itself is
-     * {@link IsolationForest}'s to check.
+     * What keeps nodes as built or as written from the compact form, or null: the packing's own limits (the node
+     * count, then each node's child and feature within their bits and its row count within {@link #sizes}). Any other
+     * broken layout packs; the layout itself is {@link IsolationForest}'s to check.
      */
+    static String packProblem(int numFeatures, int sampleSize, int[] feature, int[] child, int[] nodeSize) {
+        String limit = limitProblem(numFeatures, feature.length);
+        if (limit != null) {
+            return limit;
+        }
+        int bits = featureBits(numFeatures);
+        int childLimit = 1 << (31 - bits);
+        int featureLimit = 1 << bits;
+        for (int n = 0; n < feature.length; n++) {
+            if (child[n] < 0 || child[n] >= childLimit || feature[n] < 0 || feature[n] >= featureLimit
+                    || nodeSize[n] > sampleSize) {
+                return "node " + n + " (feature " + feature[n] + ", child " + child[n] + ", " + nodeSize[n]
+                        + " rows) is out of range";
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code nodes} nodes on {@code numFeatures} features fit the 31 bits they share, or null. */
     static String limitProblem(int numFeatures, int nodes) {
         int bits = featureBits(numFeatures);
         if (bits > 30 || nodes > (1 << (31 - bits))) {
@@ -153,7 +172,7 @@ final class ForestNodes {
 
     /** The path length of leaf {@code n} (0 for a split, as the written form holds it). */
     double pathLength(int n) {
-        return leaf(n) ? lengths[Float.floatToRawIntBits(threshold[n]) & PAYLOAD_MASK] : 0.0;
+        return leaf(n) ? lengthAt(lengths, threshold[n]) : 0.0;
     }
 
     /** The path length of the leaf whose threshold is {@code leafThreshold}. */

@@ -49,7 +49,7 @@ public final class IsolationForest implements Serializable {
     /**
      * The serialized form, unchanged since the arrays were held as they are written: one array per node field by
      * name, so model files of earlier versions still load. In memory the nodes are held compact instead
-     * ({@link ForestNodes}, ten bytes a node rather than thirty-two).
+     * ({@link ForestNodes}, ten bytes a node rather than the written form's 28).
      */
     private static final ObjectStreamField[] serialPersistentFields = {
         new ObjectStreamField("numFeatures", int.class),
@@ -216,19 +216,7 @@ public final class IsolationForest implements Serializable {
         if (treeRoot.length != treeDepth.length || numFeatures < 1 || sampleSize < 1) {
             return "inconsistent header";
         }
-        String limit = ForestNodes.limitProblem(numFeatures, nodes);
-        if (limit != null) {
-            return limit;
-        }
-        int featureLimit = 1 << ForestNodes.featureBits(numFeatures);
-        for (int n = 0; n < nodes; n++) {
-            if (child[n] < 0 || child[n] >= 1 << (31 - ForestNodes.featureBits(numFeatures))
-                    || feature[n] < 0 || feature[n] >= featureLimit || nodeSize[n] > sampleSize) {
-                return "node " + n + " (feature " + feature[n] + ", child " + child[n] + ", " + nodeSize[n]
-                        + " rows) is out of range";
-            }
-        }
-        return null;
+        return ForestNodes.packProblem(numFeatures, sampleSize, feature, child, nodeSize);
     }
 
     private String layoutProblem(int[] feature, double[] threshold, int[] child, int[] nodeSize) {
