@@ -189,7 +189,8 @@ public final class IsolationForestTrainer implements Trainer<Event> {
         if (nRows == 0 || nFeatures == 0) {
             throw new IllegalArgumentException("cannot train on " + nRows + " examples with " + nFeatures + " features");
         }
-        double[] rows = TribuoRows.fromDataset(examples, featureMap);
+        // A dense view's feature ids are its columns, so its rows are read in place instead of copied.
+        double[] rows = examples instanceof DenseEvents dense ? dense.rows() : TribuoRows.fromDataset(examples, featureMap);
         ForestBuilder.Result fit = ForestBuilder.build(rows, nRows, nFeatures, settings(), localRng);
         OutOfBag.Scores oob = OutOfBag.score(fit, rows, nRows, nFeatures, localRng);
         double threshold = Quantiles.ofSorted(Quantiles.sortedCopy(oob.scores()), thresholdQuantile);
