@@ -20,7 +20,7 @@ final class OutOfBag {
     static final int MAX_ROWS = 100_000;
 
     /**
-     * @param rows   the scored training rows, row-major (all rows, or the sample)
+     * @param rows   the scored training rows, row-major (all rows, the caller's array itself, or the sample)
      * @param scores their out-of-bag scores
      */
     record Scores(double[] rows, double[] scores) {
@@ -34,21 +34,22 @@ final class OutOfBag {
      * are more; {@code rng} is untouched otherwise, so small data sets train exactly as before.
      */
     static Scores score(ForestBuilder.Result fit, double[] rows, int nRows, int nFeatures, SplittableRandom rng) {
-        int[] picked;
-        if (nRows <= MAX_ROWS) {
-            picked = new int[nRows];
-            Arrays.setAll(picked, i -> i);
-        } else {
-            picked = ForestBuilder.drawSample(nRows, MAX_ROWS, rng);
-            Arrays.sort(picked);
-        }
-        int m = picked.length;
-        double[] sub = new double[m * nFeatures];
+        int m = Math.min(nRows, MAX_ROWS);
+        double[] sub;
         int[] position = new int[nRows];
-        Arrays.fill(position, -1);
-        for (int i = 0; i < m; i++) {
-            System.arraycopy(rows, picked[i] * nFeatures, sub, i * nFeatures, nFeatures);
-            position[picked[i]] = i;
+        if (nRows <= MAX_ROWS) {
+            // Every row: scored where it is, not copied (a week of one workload is 8 MB at 48 columns).
+            sub = rows;
+            Arrays.setAll(position, i -> i);
+        } else {
+            int[] picked = ForestBuilder.drawSample(nRows, MAX_ROWS, rng);
+            Arrays.sort(picked);
+            sub = new double[m * nFeatures];
+            Arrays.fill(position, -1);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(rows, picked[i] * nFeatures, sub, i * nFeatures, nFeatures);
+                position[picked[i]] = i;
+            }
         }
 
         IsolationForest forest = fit.forest();
