@@ -71,6 +71,7 @@ public final class ModelTrainer {
 
         /** Adds every trainable row of one history. */
         public void add(Trainable t) {
+            rows.reserve(t.n());
             for (int r = 0; r < t.n(); r++) {
                 rows.offer(t.rows(), r);
             }
@@ -118,7 +119,13 @@ public final class ModelTrainer {
 
     /** An empty sample for the model of {@code scope}; seeded by the forest seed and the scope, so reproducible. */
     public Sample sample(Engineering e, String scope) {
-        return new Sample(e, new RowSample(Math.max(1, e.width()), MAX_ROWS, cfg.forest().seed() * 31 + scope.hashCode()));
+        return sample(e, scope, MAX_ROWS);
+    }
+
+    /** As {@link #sample(Engineering, String)}, keeping at most {@code bound} rows (at most {@link #MAX_ROWS}). */
+    public Sample sample(Engineering e, String scope, int bound) {
+        return new Sample(e, new RowSample(Math.max(1, e.width()), Math.min(bound, MAX_ROWS),
+                cfg.forest().seed() * 31 + scope.hashCode()));
     }
 
     /**

@@ -54,6 +54,18 @@ public final class Retrainer {
      * so on four cores this cuts a fleet's training to about a third. Each holds one workload's engineered week
      * (about 8 MB at 48 columns) while it runs, so memory stays bounded by this, not by the batch.
      */
+    /**
+     * Rows the group models' samples hold together, split evenly among the groups: every group's sample lives until
+     * the end of the training, so a bound per group would let memory grow with the number of groups (a group per
+     * tenant is a group per few guests). With one group it is the bound of any model, {@link ModelTrainer#MAX_ROWS}.
+     */
+    public static final int GROUP_ROWS = ModelTrainer.MAX_ROWS;
+
+    /** Rows each group model's sample may hold when the fleet has {@code groups} groups: at least one. */
+    static int groupSampleRows(int groups) {
+        return Math.max(1, GROUP_ROWS / Math.max(1, groups));
+    }
+
     static final int TRAINING_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
@@ -107,6 +119,8 @@ public final class Retrainer {
         private final ModelTrainer.Engineering engineering;
         private final DetectionConfig.Scope scope = cfg.scope();
         private final Map<String, ModelTrainer.Sample> shared = new TreeMap<>();
+        /** Each group sample's bound: {@link #GROUP_ROWS} shared among the groups. */
+        private final int groupRows;
         private final Map<String, WorkloadModel> models = new TreeMap<>();
         private final Map<String, String> skipped = new TreeMap<>();
         /** Models fitted since the last {@link #takeFitted}. */
@@ -129,6 +143,7 @@ public final class Retrainer {
             this.features = List.copyOf(features);
             this.grid = grid;
             this.groups = groups;
+            this.groupRows = groupSampleRows(new java.util.HashSet<>(groups.values()).size());
             this.now = now;
             this.millis = new long[grid.size()];
             for (int i = 0; i < millis.length; i++) {
@@ -207,7 +222,7 @@ public final class Retrainer {
                     String g = groups.get(o.name);
                     if (byGroup && g != null) {
                         String key = ModelRegistry.groupKey(g);
-                        shared.computeIfAbsent(key, k -> trainer.sample(engineering, k)).add(o.rows);
+                        shared.computeIfAbsent(key, k -> trainer.sample(engineering, k, groupRows)).add(o.rows);
                     }
                     if (global) {
                         shared.computeIfAbsent(ModelRegistry.GLOBAL, k -> trainer.sample(engineering, k)).add(o.rows);
@@ -232,7 +247,9 @@ public final class Retrainer {
             if (room < 0) {
                 return new Own(name, t, key, Optional.empty(), null);
             }
-            ModelTrainer.Sample s = trainer.sample(engineering, key);
+            // Bounded by the rows it gets, so the sample is allocated once at its size and handed to the fit as is,
+            // instead of doubling its way up (a 12 MB array for a week's 20,160 rows) and being cut to size.
+            ModelTrainer.Sample s = trainer.sample(engineering, key, Math.max(1, t.n()));
             s.add(t);
             try {
                 return new Own(name, t, key, Optional.of(trainer.fit(key, s, now)), null);

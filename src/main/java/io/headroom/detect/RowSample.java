@@ -45,8 +45,20 @@ final class RowSample {
         System.arraycopy(source, Math.multiplyExact(r, width), rows, Math.multiplyExact(slot, width), width);
     }
 
+    /**
+     * Makes room for {@code more} rows about to be offered (as many as the bound leaves), so a sample that gets one
+     * history's rows is allocated once, at its size.
+     */
+    void reserve(int more) {
+        grow(Math.min(bound, (long) kept + more));
+    }
+
     private void grow() {
-        long needed = (long) (kept + 1) * width;
+        grow(kept + 1L);
+    }
+
+    private void grow(long neededRows) {
+        long needed = neededRows * width;
         if (needed > rows.length) {
             // Doubling, capped at the bound: a small model never allocates the bound's worth.
             long next = Math.min((long) bound * width, Math.max(needed, 2L * rows.length));

@@ -132,4 +132,30 @@ class RetrainerTest {
                 .session(WorkloadModelTest.FEATURES, new StepGrid(START, GRID.end(), Duration.ofSeconds(30)), GROUPS, NOW);
         assertThatThrownBy(() -> s.add(matrix(List.of("a-1")), Map.of())).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void groupSamplesShareOneBoundWhateverTheNumberOfGroups() {
+        assertThat(Retrainer.groupSampleRows(0)).isEqualTo(ModelTrainer.MAX_ROWS);
+        assertThat(Retrainer.groupSampleRows(1)).isEqualTo(ModelTrainer.MAX_ROWS);
+        assertThat(Retrainer.groupSampleRows(8)).isEqualTo(ModelTrainer.MAX_ROWS / 8);
+        assertThat(Retrainer.groupSampleRows(ModelTrainer.MAX_ROWS * 2)).isEqualTo(1);
+    }
+
+    @Test
+    void manyGroupsEachLearnFromTheirShareOfRows() throws Exception {
+        // As many groups as the shared bound allows ROWS / 2 rows each: every group keeps a sample of its rows,
+        // the global model (one bound of its own) keeps them all.
+        int groups = 2 * ModelTrainer.MAX_ROWS / ROWS;
+        assertThat(Retrainer.groupSampleRows(groups)).isLessThan(ROWS);
+        java.util.Map<String, String> manyGroups = new java.util.HashMap<>();
+        for (int g = 0; g < groups - 1; g++) {
+            manyGroups.put("elsewhere-" + g, "g" + g);
+        }
+        manyGroups.put("a-1", "a");
+        DetectionConfig cfg = WorkloadModelTest.config(", scope: group, group_label: tenant");
+        Retrainer.Result r = new Retrainer(cfg).train(matrix(List.of("a-1")), Map.of(), manyGroups, NOW);
+
+        assertThat(r.models()).containsOnlyKeys("group:a");
+        assertThat(r.models().get("group:a").trainingRows()).isEqualTo(Retrainer.groupSampleRows(groups));
+    }
 }

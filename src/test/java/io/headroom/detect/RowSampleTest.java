@@ -64,4 +64,24 @@ class RowSampleTest {
         assertThat(s.size()).isZero();
         assertThat(s.rows()).isEmpty();
     }
+
+    @Test
+    void aReservedSampleIsAllocatedOnceAtItsSize() {
+        RowSample s = new RowSample(2, 1000, 1);
+        double[] x = rows(300);
+        s.reserve(300);
+        for (int r = 0; r < 300; r++) {
+            s.offer(x, r);
+        }
+        // At its size already: the rows are handed over as they are, not cut to size (a new array each time).
+        assertThat(s.rows()).isSameAs(s.rows()).containsExactly(x);
+
+        RowSample capped = new RowSample(2, 100, 1);
+        capped.reserve(300);
+        for (int r = 0; r < 300; r++) {
+            capped.offer(x, r);
+        }
+        assertThat(capped.size()).isEqualTo(100);
+        assertThat(capped.rows()).isSameAs(capped.rows()).hasSize(200);
+    }
 }
