@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Training memory against fleet size, under the launcher's JVM options (-Xmx512m -XX:+ExitOnOutOfMemoryError, or
+# Training memory against fleet size, under the launcher's JVM options (-Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError, or
 # $JAVA_OPTS) with the default detection config over its 7-day window at 30 s:
 #   simulate  `headroom simulate --policy headroom` of N guests with 7 days of history and 30 simulated minutes
 #             (one incident): its first training fits every guest's whole window. N in $SIM_GUESTS (default
@@ -40,7 +40,7 @@ TRAIN_GUESTS=${TRAIN_GUESTS-"50 200"}
 CYCLE_GUESTS=${CYCLE_GUESTS-"50 200"}
 CYCLES=${CYCLES:-20}
 HISTORY_DAYS=${HISTORY_DAYS:-0}
-JAVA_OPTS=${JAVA_OPTS:-"-Xmx512m -XX:+ExitOnOutOfMemoryError"}
+JAVA_OPTS=${JAVA_OPTS:-"-Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
 SOAK_GUESTS=${SOAK_GUESTS-""}
 SOAK_HOURS=${SOAK_HOURS:-24}
 SOAK_JAVA_OPTS=${SOAK_JAVA_OPTS:-"-Xmx6g -XX:+ExitOnOutOfMemoryError"}
