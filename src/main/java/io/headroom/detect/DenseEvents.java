@@ -93,7 +93,8 @@ final class DenseEvents extends Dataset<Event> {
         }
         double[] mean = new double[width];
         for (int j = 0; j < width; j++) {
-            mean[j] = count[j] == 0 ? 0 : sum[j] / count[j];
+            // Within [min, max], as RealInfo requires: the sum's rounding can put the mean of equal values below them.
+            mean[j] = count[j] == 0 ? 0 : Math.min(max[j], Math.max(min[j], sum[j] / count[j]));
         }
         double[] sumSquares = new double[width];
         for (int r = 0, base = 0; r < nRows; r++, base += width) {

@@ -23,9 +23,12 @@ import static org.assertj.core.api.Assertions.within;
 class DenseEventsTest {
 
     private static final int ROWS = 3_000;
-    private static final int WIDTH = 5;
+    private static final int WIDTH = 6;
 
-    /** Columns: a Gaussian, a shifted uniform, all zeros, zero one row in three, and a wide-range column. */
+    /**
+     * Columns: a Gaussian, a shifted uniform, all zeros, zero one row in three, a wide-range column, and a constant
+     * whose summed mean rounds below it.
+     */
     private static double[] rows() {
         SplittableRandom rng = new SplittableRandom(17);
         double[] rows = new double[ROWS * WIDTH];
@@ -35,6 +38,7 @@ class DenseEventsTest {
             rows[r * WIDTH + 2] = 0;
             rows[r * WIDTH + 3] = r % 3 == 0 ? 0 : rng.nextDouble(-5, 5);
             rows[r * WIDTH + 4] = rng.nextDouble() * 1e6;
+            rows[r * WIDTH + 5] = 0.1;
         }
         return rows;
     }
@@ -130,7 +134,7 @@ class DenseEventsTest {
     @Test
     void rowsThatDoNotFitAreRefused() {
         assertThatThrownBy(() -> new DenseEvents(new double[9], 2, WIDTH, "short"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("2 rows of 5 do not fit in 9 values");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("2 rows of 6 do not fit in 9 values");
         assertThatThrownBy(() -> new DenseEvents(rows(), ROWS, WIDTH, "dense").shuffle(true))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("row order");
     }
