@@ -115,13 +115,9 @@ final class DenseEvents extends Dataset<Event> {
         return new ImmutableFeatureMap(map);
     }
 
-    /** The backing rows, row-major, {@link #width()} values each; not a copy. */
+    /** The backing rows, row-major, as many values a row as the feature map has features; not a copy. */
     double[] rows() {
         return rows;
-    }
-
-    int width() {
-        return width;
     }
 
     @Override

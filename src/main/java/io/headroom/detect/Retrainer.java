@@ -6,6 +6,7 @@ import io.headroom.config.DetectionConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,12 +50,6 @@ public final class Retrainer {
     public static final int BATCH_WORKLOADS = 32;
 
     /**
-     * Workloads of a batch whose own models are trained at once: one per core but one, up to four, so a training
-     * never takes every core from the cycle (on two cores, one). Fitting one workload is mostly single-threaded,
-     * so on four cores this cuts a fleet's training to about a third. Each holds one workload's engineered week
-     * (about 8 MB at 48 columns) while it runs, so memory stays bounded by this, not by the batch.
-     */
-    /**
      * Rows the group models' samples hold together, split evenly among the groups: every group's sample lives until
      * the end of the training, so a bound per group would let memory grow with the number of groups (a group per
      * tenant is a group per few guests). With one group it is the bound of any model, {@link ModelTrainer#MAX_ROWS}.
@@ -66,6 +61,12 @@ public final class Retrainer {
         return Math.max(1, GROUP_ROWS / Math.max(1, groups));
     }
 
+    /**
+     * Workloads of a batch whose own models are trained at once: one per core but one, up to four, so a training
+     * never takes every core from the cycle (on two cores, one). Fitting one workload is mostly single-threaded,
+     * so on four cores this cuts a fleet's training to about a third. Each holds one workload's engineered week
+     * (about 8 MB at 48 columns) while it runs, so memory stays bounded by this, not by the batch.
+     */
     static final int TRAINING_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
@@ -143,7 +144,7 @@ public final class Retrainer {
             this.features = List.copyOf(features);
             this.grid = grid;
             this.groups = groups;
-            this.groupRows = groupSampleRows(new java.util.HashSet<>(groups.values()).size());
+            this.groupRows = groupSampleRows(new HashSet<>(groups.values()).size());
             this.now = now;
             this.millis = new long[grid.size()];
             for (int i = 0; i < millis.length; i++) {
@@ -247,9 +248,7 @@ public final class Retrainer {
             if (room < 0) {
                 return new Own(name, t, key, Optional.empty(), null);
             }
-            // Bounded by the rows it gets, so the sample is allocated once at its size and handed to the fit as is,
-            // instead of doubling its way up (a 12 MB array for a week's 20,160 rows) and being cut to size.
-            ModelTrainer.Sample s = trainer.sample(engineering, key, Math.max(1, t.n()));
+            ModelTrainer.Sample s = trainer.sample(engineering, key);
             s.add(t);
             try {
                 return new Own(name, t, key, Optional.of(trainer.fit(key, s, now)), null);
