@@ -8,6 +8,7 @@ import io.headroom.collect.StepGrid;
 import io.headroom.config.DetectionConfig;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -143,11 +144,11 @@ class RetrainerTest {
 
     @Test
     void manyGroupsEachLearnFromTheirShareOfRows() throws Exception {
-        // As many groups as the shared bound allows ROWS / 2 rows each: every group keeps a sample of its rows,
-        // the global model (one bound of its own) keeps them all.
+        // As many groups as the shared bound allows about ROWS / 2 rows each: a-1's group keeps a sample of its
+        // rows, its share, not all of them.
         int groups = 2 * ModelTrainer.MAX_ROWS / ROWS;
         assertThat(Retrainer.groupSampleRows(groups)).isLessThan(ROWS);
-        java.util.Map<String, String> manyGroups = new java.util.HashMap<>();
+        Map<String, String> manyGroups = new HashMap<>();
         for (int g = 0; g < groups - 1; g++) {
             manyGroups.put("elsewhere-" + g, "g" + g);
         }
