@@ -17,7 +17,8 @@
 #             while the first training did), stage medians, Prometheus requests and
 #             libvirt gateway operations per cycle, the JVM's peak RSS (VmHWM; Prometheus is a child process that
 #             time -v would report instead), heap after GC at the first and last cycle, and the first training's
-#             seconds (Prometheus fetch included; the 2 h of history leave only the global model to fit). N in
+#             seconds (Prometheus fetch included; the 2 h of history leave only the global model to fit) with the CPU
+#             seconds this JVM and Prometheus used meanwhile (on shared cores, their sum over the cores bounds it). N in
 #             $CYCLE_GUESTS (default "50 200"; 1000 takes about 6 minutes). A soak: CYCLE_GUESTS=200 CYCLES=180
 #             (30 minutes). HISTORY_DAYS=7: a week of history instead, a sample a minute, so that the first training
 #             fetches a week and fits every guest's own model (the training's time with its Prometheus fetch).
@@ -148,14 +149,14 @@ print("| %d | %g | %s | %.0f | %d | %.3f | %.3f | %.3f | %d | %s | %.0f, %.0f, %
 done
 [ -z "$CYCLE_GUESTS" ] && exit 0
 echo
-echo "| guests | exit | cycle p50 s | p99 s | max s | while training: cycles, p50 s, max s | stage medians s | Prometheus requests / cycle | libvirt operations / cycle | skipped | first training s | models: skipped, over budget, MiB | peak RSS MiB | heap after GC MiB (first, last) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| guests | exit | cycle p50 s | p99 s | max s | while training: cycles, p50 s, max s | stage medians s | Prometheus requests / cycle | libvirt operations / cycle | skipped | first training s | its CPU s: Headroom, Prometheus | models: skipped, over budget, MiB | peak RSS MiB | heap after GC MiB (first, last) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $CYCLE_GUESTS; do
   # shellcheck disable=SC2086
   read -r rc _ _ < <(run "cycle-$n" java $JAVA_OPTS -cp "$CP" io.headroom.bench.CycleBench "$n" "$CYCLES" 10 "$TMP/cycle-$n" "$HISTORY_DAYS")
   json=$(grep '^{"guests"' "$OUT/cycle-$n.log" || true)
   if [ -z "$json" ]; then
-    echo "| $n | $rc | - | - | - | - | - | - | - | - | - | - | - | - |"
+    echo "| $n | $rc | - | - | - | - | - | - | - | - | - | - | - | - | - |"
     continue
   fi
   echo "$json" | python3 -c '
@@ -163,10 +164,12 @@ import json, sys
 r = json.load(sys.stdin)
 stages = ", ".join("%s %.2f" % kv for kv in r["stage_median_seconds"].items())
 ops = ", ".join("%s %g" % kv for kv in r["libvirt_operations_per_cycle"].items())
-print("| %d | %s | %.2f | %.2f | %.2f | %d, %.2f, %.2f | %s | %g | %s | %g | %.1f | %.0f, %.0f, %.0f | %.0f | %.0f, %.0f |" % (r["guests"],
+cpu = r["first_training_cpu_seconds"]
+print("| %d | %s | %.2f | %.2f | %.2f | %d, %.2f, %.2f | %s | %g | %s | %g | %.1f | %.0f, %.0f | %.0f, %.0f, %.0f | %.0f | %.0f, %.0f |" % (r["guests"],
       sys.argv[1], r["cycle_p50_seconds"], r["cycle_p99_seconds"], r["cycle_max_seconds"],
       r["cycles_while_training"], r["while_training_p50_seconds"], r["while_training_max_seconds"], stages,
       r["prometheus_requests_per_cycle"], ops, r["cycles_skipped"], r["first_training_seconds"],
+      cpu["headroom"], cpu["prometheus"],
       r["models_skipped"], r["models_over_budget"], r["models_mib"], r["peak_rss_mib"],
       r["heap_after_gc_mib_first"], r["heap_after_gc_mib_last"]))' "$rc"
 done

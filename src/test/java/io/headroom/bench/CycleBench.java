@@ -3,6 +3,7 @@ package io.headroom.bench;
 import static io.headroom.bench.JvmMeasures.heapAfterGc;
 import static io.headroom.bench.JvmMeasures.median;
 import static io.headroom.bench.JvmMeasures.peakRssMib;
+import static io.headroom.bench.JvmMeasures.processCpuSeconds;
 import static io.headroom.bench.JvmMeasures.quantile;
 
 import com.sun.net.httpserver.HttpServer;
@@ -39,7 +40,9 @@ import java.util.TreeMap;
  * <p>By default the history is shorter than {@code detection.min_training_rows}, so the training fits the global
  * model only, and it scores every workload: scoring costs the same whichever model scores a row. With a fifth
  * argument of D days, Prometheus holds D days of history, one sample a minute, and the first training fetches and
- * fits every guest's own model from it: the training's time with its Prometheus fetch.
+ * fits every guest's own model from it: the training's time with its Prometheus fetch, and the CPU time this JVM and
+ * Prometheus spent from the daemon's start to the training's end. Both share the host's cores, so their sum over
+ * the number of cores is as fast as that training can be.
  *
  * <p>Run through {@code src/bench/scale-bench.sh} ({@code CYCLE_GUESTS}, {@code HISTORY_DAYS}); prints one JSON
  * object. Arguments: guests, cycles, the cycle interval in seconds, a work directory, optionally days of history.
@@ -81,8 +84,9 @@ public final class CycleBench {
                     """.formatted(prom.baseUrl(), node.toAbsolutePath(), interval, dir.resolve("state")), null);
             Metrics metrics = Metrics.isolated();
             try (Daemon daemon = new Daemon(cfg, metrics, new VertxOptions())) {
+                Cpu before = Cpu.of(prom);
                 daemon.start();
-                Result r = measure(metrics.registry(), cycles, interval);
+                Result r = measure(metrics.registry(), cycles, interval, () -> Cpu.of(prom).minus(before));
                 System.out.println(r.json(guests, interval, promStart));
             }
         } finally {
@@ -90,9 +94,35 @@ public final class CycleBench {
         }
     }
 
+    /**
+     * CPU seconds of this JVM (the daemon, its exporter and test-driver host) and of Prometheus (its own
+     * {@code process_cpu_seconds_total}): where a training's time goes on cores both share.
+     */
+    private record Cpu(double headroom, double prometheus) {
+        static Cpu of(PrometheusExtension prom) throws java.io.IOException, InterruptedException {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(prom.baseUrl() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            double promCpu = r.body().lines().filter(l -> l.startsWith("process_cpu_seconds_total "))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim()))
+                    .findFirst().orElseThrow(() -> new IllegalStateException(
+                            "Prometheus' /metrics has no process_cpu_seconds_total"));
+            return new Cpu(processCpuSeconds(), promCpu);
+        }
+
+        Cpu minus(Cpu o) {
+            return new Cpu(headroom - o.headroom, prometheus - o.prometheus);
+        }
+    }
+
+    @FunctionalInterface
+    private interface CpuSince {
+        Cpu read() throws Exception;
+    }
+
     /** What the recorded cycles did. */
     private record Result(double[] seconds, double[] whileTraining, Map<String, double[]> stages, double[] requests, double[] promSeconds,
-                          Map<String, Double> libvirtOps, double skipped, double trainSeconds, double trainSuccess,
+                          Map<String, Double> libvirtOps, double skipped, double trainSeconds, double trainSuccess, Cpu trainCpu,
                           double modelsSkipped, double modelsOverBudget, double modelsBytes, long heapFirst,
                           long heapLast) {
 
@@ -111,6 +141,7 @@ public final class CycleBench {
                             + "\"prometheus_request_seconds_per_cycle\": %.3f, "
                             + "\"libvirt_operations_per_cycle\": {%s}, \"cycles_skipped\": %.0f, "
                             + "\"first_training_seconds\": %.1f, \"first_training_succeeded\": %.0f, "
+                            + "\"first_training_cpu_seconds\": {\"headroom\": %.1f, \"prometheus\": %.1f}, "
                             + "\"models_skipped\": %.0f, \"models_over_budget\": %.0f, \"models_mib\": %.1f, "
                             + "\"heap_after_gc_mib_first\": %.1f, \"heap_after_gc_mib_last\": %.1f, "
                             + "\"peak_rss_mib\": %.0f, \"prometheus_start_with_backfill_seconds\": %.1f}",
@@ -119,6 +150,7 @@ public final class CycleBench {
                     whileTraining.length == 0 ? Double.NaN : median(whileTraining),
                     Arrays.stream(whileTraining).max().orElse(Double.NaN),
                     trim(stageJson), median(requests), median(promSeconds), trim(ops), skipped, trainSeconds, trainSuccess,
+                    trainCpu.headroom(), trainCpu.prometheus(),
                     modelsSkipped, modelsOverBudget, modelsBytes / 1048576.0, heapFirst / 1048576.0, heapLast / 1048576.0, peakRssMib(), promStart);
         }
 
@@ -127,7 +159,7 @@ public final class CycleBench {
         }
     }
 
-    private static Result measure(CollectorRegistry reg, int cycles, int interval) throws Exception {
+    private static Result measure(CollectorRegistry reg, int cycles, int interval, CpuSince cpu) throws Exception {
         Duration patience = Duration.ofSeconds(Math.max(600, 20L * interval));
         // The cycles that run while the first training does (on the other core, mostly): recorded apart.
         List<Double> whileTraining = new ArrayList<>();
@@ -146,6 +178,8 @@ public final class CycleBench {
             }
             last = new double[] {n, sum};
         }
+        // From the daemon's start to the training's end: the cycles meanwhile are in it too.
+        Cpu trainCpu = cpu.read();
         double trainSeconds = value(reg, "headroom_stage_duration_seconds", "stage", "train");
         double trainSuccess = value(reg, "headroom_stage_success", "stage", "train");
         double modelsSkipped = value(reg, "headroom_training_skipped_models");
@@ -193,7 +227,7 @@ public final class CycleBench {
         });
         return new Result(seconds, whileTraining.stream().mapToDouble(Double::doubleValue).toArray(), stages,
                 requests, promSeconds, ops, value(reg, "headroom_cycle_skipped_total") - skippedBefore,
-                trainSeconds, trainSuccess, modelsSkipped, modelsOverBudget, modelsBytes, heapFirst, heapAfterGc());
+                trainSeconds, trainSuccess, trainCpu, modelsSkipped, modelsOverBudget, modelsBytes, heapFirst, heapAfterGc());
     }
 
     private static double completed(CollectorRegistry reg) {

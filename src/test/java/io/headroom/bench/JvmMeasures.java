@@ -30,6 +30,12 @@ public final class JvmMeasures {
         return Double.NaN;
     }
 
+    /** CPU time this JVM has used, all threads, in seconds. */
+    public static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
     /** Heap in use after the last collection of each heap pool: what the heap holds, without forcing a GC. */
     public static long heapAfterGc() {
         long used = 0;
