@@ -21,23 +21,31 @@ public final class Imputation implements Serializable {
     /** Learns per-column medians from {@code nRows} rows of {@code width} values. */
     public static Imputation fit(double[] rows, int nRows, int width) {
         double[] fill = new double[width];
-        double[] column = new double[nRows];
-        for (int c = 0; c < width; c++) {
-            int k = 0;
-            for (int r = 0; r < nRows; r++) {
-                double v = rows[r * width + c];
-                if (!Double.isNaN(v)) {
-                    column[k++] = v;
+        int block = Math.min(width, COLUMNS_AT_ONCE);
+        double[][] columns = new double[block][nRows];
+        int[] k = new int[block];
+        for (int from = 0; from < width; from += block) {
+            int n = Math.min(block, width - from);
+            Arrays.fill(k, 0);
+            // Several columns a pass over the rows, each row's values read where they lie: a pass per column read
+            // one value a cache line. Each column still gets its values in row order.
+            for (int r = 0, base = from; r < nRows; r++, base += width) {
+                for (int j = 0; j < n; j++) {
+                    double v = rows[base + j];
+                    if (!Double.isNaN(v)) {
+                        columns[j][k[j]++] = v;
+                    }
                 }
             }
-            if (k == 0) {
-                fill[c] = 0;
-                continue;
+            for (int j = 0; j < n; j++) {
+                fill[from + j] = k[j] == 0 ? 0 : median(columns[j], k[j]);
             }
-            fill[c] = median(column, k);
         }
         return new Imputation(fill);
     }
+
+    /** Columns gathered in one pass over the rows: eight a cache line of a row, at 1.3 MB a week at 30 s. */
+    private static final int COLUMNS_AT_ONCE = 8;
 
     /**
      * The median of {@code a[0, k)} (k at least 1), reordering it: the same value, bit for bit, as sorting with

@@ -55,4 +55,32 @@ class ImputationTest {
         assertThat(rows[4]).isZero();
         assertThat(rows[11]).isEqualTo(25.0);
     }
+
+    @Test
+    void wideRowsGetEachColumnsOwnMedianWhateverBlockItIsGatheredIn() {
+        // 19 columns: two whole blocks of gathered columns and a part one, with gaps, ties and a never-seen column.
+        SplittableRandom rng = new SplittableRandom(7);
+        int nRows = 301;
+        int width = 19;
+        double[] rows = new double[nRows * width];
+        for (int i = 0; i < rows.length; i++) {
+            int c = i % width;
+            rows[i] = c == 11 || rng.nextInt(10) == 0 ? Double.NaN : c % 3 == 0 ? rng.nextInt(4) : rng.nextGaussian() * c;
+        }
+        Imputation imp = Imputation.fit(rows, nRows, width);
+        for (int c = 0; c < width; c++) {
+            double[] column = new double[nRows];
+            int k = 0;
+            for (int r = 0; r < nRows; r++) {
+                double v = rows[r * width + c];
+                if (!Double.isNaN(v)) {
+                    column[k++] = v;
+                }
+            }
+            double expected = k == 0 ? 0 : sortedMedian(column, k);
+            assertThat(Double.doubleToRawLongBits(imp.fill(c))).as("column %d", c)
+                    .isEqualTo(Double.doubleToRawLongBits(expected));
+        }
+        assertThat(imp.fill(11)).isZero();
+    }
 }

@@ -20,6 +20,23 @@ class RangeGuardTest {
     }
 
     @Test
+    void eachColumnOfWideRowsGetsItsOwnRange() {
+        // Column c of row r is (r - 3) * (c + 1): its range is [-3 (c + 1), 3 (c + 1)] over seven rows.
+        int width = 11;
+        double[] rows = new double[7 * width];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (i / width - 3) * (i % width + 1);
+        }
+        RangeGuard g = RangeGuard.fit(rows, 7, width);
+        for (int c = 0; c < width; c++) {
+            double edge = 3.0 * (c + 1);
+            assertThat(g.exceedance(c, edge)).as("column %d", c).isZero();
+            assertThat(g.exceedance(c, -edge)).as("column %d", c).isZero();
+            assertThat(g.exceedance(c, 2 * edge)).as("column %d", c).isEqualTo(0.5);
+        }
+    }
+
+    @Test
     void aColumnThatNeverLeftZeroIsLeftToTheForest() {
         // Its first tick would otherwise be infinitely many widths out: a critical score for one dropped packet.
         RangeGuard g = RangeGuard.fit(TRAINING, 4, 3);
