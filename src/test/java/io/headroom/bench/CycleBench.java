@@ -17,6 +17,11 @@ import io.headroom.testing.PrometheusExtension;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,10 +104,10 @@ public final class CycleBench {
      * {@code process_cpu_seconds_total}): where a training's time goes on cores both share.
      */
     private record Cpu(double headroom, double prometheus) {
-        static Cpu of(PrometheusExtension prom) throws java.io.IOException, InterruptedException {
-            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(prom.baseUrl() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        static Cpu of(PrometheusExtension prom) throws IOException, InterruptedException {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(prom.baseUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             double promCpu = r.body().lines().filter(l -> l.startsWith("process_cpu_seconds_total "))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim()))
                     .findFirst().orElseThrow(() -> new IllegalStateException(
