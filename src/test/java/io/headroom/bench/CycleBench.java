@@ -91,7 +91,7 @@ public final class CycleBench {
             try (Daemon daemon = new Daemon(cfg, metrics, new VertxOptions())) {
                 Cpu before = Cpu.of(prom);
                 daemon.start();
-                Result r = measure(metrics.registry(), cycles, interval, () -> Cpu.of(prom).minus(before));
+                Result r = measure(metrics.registry(), cycles, interval, prom, before);
                 System.out.println(r.json(guests, interval, promStart));
             }
         } finally {
@@ -118,11 +118,6 @@ public final class CycleBench {
         Cpu minus(Cpu o) {
             return new Cpu(headroom - o.headroom, prometheus - o.prometheus);
         }
-    }
-
-    @FunctionalInterface
-    private interface CpuSince {
-        Cpu read() throws Exception;
     }
 
     /** What the recorded cycles did. */
@@ -164,7 +159,8 @@ public final class CycleBench {
         }
     }
 
-    private static Result measure(CollectorRegistry reg, int cycles, int interval, CpuSince cpu) throws Exception {
+    private static Result measure(CollectorRegistry reg, int cycles, int interval, PrometheusExtension prom,
+                                  Cpu cpuAtStart) throws Exception {
         Duration patience = Duration.ofSeconds(Math.max(600, 20L * interval));
         // The cycles that run while the first training does (on the other core, mostly): recorded apart.
         List<Double> whileTraining = new ArrayList<>();
@@ -184,7 +180,7 @@ public final class CycleBench {
             last = new double[] {n, sum};
         }
         // From the daemon's start to the training's end: the cycles meanwhile are in it too.
-        Cpu trainCpu = cpu.read();
+        Cpu trainCpu = Cpu.of(prom).minus(cpuAtStart);
         double trainSeconds = value(reg, "headroom_stage_duration_seconds", "stage", "train");
         double trainSuccess = value(reg, "headroom_stage_success", "stage", "train");
         double modelsSkipped = value(reg, "headroom_training_skipped_models");
