@@ -136,17 +136,36 @@ class RetrainerTest {
 
     @Test
     void groupSamplesShareOneBoundWhateverTheNumberOfGroups() {
-        assertThat(Retrainer.groupSampleRows(0)).isEqualTo(ModelTrainer.MAX_ROWS);
-        assertThat(Retrainer.groupSampleRows(1)).isEqualTo(ModelTrainer.MAX_ROWS);
-        assertThat(Retrainer.groupSampleRows(8)).isEqualTo(ModelTrainer.MAX_ROWS / 8);
-        assertThat(Retrainer.groupSampleRows(ModelTrainer.MAX_ROWS * 2)).isEqualTo(1);
+        assertThat(Retrainer.groupSampleRows(0)).isEqualTo(Retrainer.SHARED_ROWS);
+        assertThat(Retrainer.groupSampleRows(1)).isEqualTo(Retrainer.SHARED_ROWS);
+        assertThat(Retrainer.groupSampleRows(8)).isEqualTo(Retrainer.SHARED_ROWS / 8);
+        assertThat(Retrainer.groupSampleRows(Retrainer.SHARED_ROWS * 2)).isEqualTo(1);
+    }
+
+    @Test
+    void theGlobalModelLearnsFromASampleOfTheSharedBound() throws Exception {
+        // More clean rows than the bound, though fewer than any one model's: the global model keeps a sample.
+        int workloads = Retrainer.SHARED_ROWS / ROWS + 2;
+        assertThat(workloads * ROWS).isGreaterThan(Retrainer.SHARED_ROWS).isLessThan(ModelTrainer.MAX_ROWS);
+        int nf = WorkloadModelTest.FEATURES.size();
+        List<String> names = new java.util.ArrayList<>();
+        double[] v = new double[workloads * ROWS * nf];
+        for (int w = 0; w < workloads; w++) {
+            names.add(String.format(java.util.Locale.ROOT, "w-%03d", w));
+            System.arraycopy(WorkloadModelTest.series(ROWS, 10 + w % 5, 97 * w), 0, v, w * ROWS * nf, ROWS * nf);
+        }
+        Retrainer.Result r = new Retrainer(WorkloadModelTest.config(", scope: global"))
+                .train(new FeatureMatrix(names, WorkloadModelTest.FEATURES, GRID, v), Map.of(), Map.of(), NOW);
+
+        assertThat(r.models()).containsOnlyKeys("global");
+        assertThat(r.models().get("global").trainingRows()).isEqualTo(Retrainer.SHARED_ROWS);
     }
 
     @Test
     void manyGroupsEachLearnFromTheirShareOfRows() throws Exception {
         // As many groups as the shared bound allows about ROWS / 2 rows each: a-1's group keeps a sample of its
         // rows, its share, not all of them.
-        int groups = 2 * ModelTrainer.MAX_ROWS / ROWS;
+        int groups = 2 * Retrainer.GROUP_ROWS / ROWS;
         assertThat(Retrainer.groupSampleRows(groups)).isLessThan(ROWS);
         Map<String, String> manyGroups = new HashMap<>();
         for (int g = 0; g < groups - 1; g++) {
