@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The nodes of an {@link IsolationForest} in the compact form held in memory: ten bytes a node, where the arrays as
- * built or as written to a model file take 28. A host keeps one forest per guest, about 16,000 nodes each at the
+ * The nodes of an {@link IsolationForest} in the compact form held in memory: nine bytes a node at the default
+ * sample size (ten beyond 256 rows), where the arrays as built or as written to a model file take 28. A host keeps one forest per guest, about 16,000 nodes each at the
  * default 100 trees of 256 rows, so this is what decides how many guests get their own model in a given heap.
  *
  * <ul>
@@ -18,8 +18,9 @@ import java.util.Map;
  *       its payload indexes {@link #lengths}.</li>
  *   <li>{@link #lengths}: the distinct path lengths of the leaves (depth plus {@code c(rows in the leaf)}), a few
  *       hundred a forest.</li>
- *   <li>{@link #sizes}: training rows that reached each node, for attribution only; a char while the sample fits in
- *       one, an int otherwise ({@link #wideSizes}).</li>
+ *   <li>{@link #sizes}: training rows that reached each node, for attribution only: a byte holding the count less
+ *       one while every node's count is 1 to 256 (always at the default {@code sample_size} of 256: a split leaves
+ *       rows on both sides), else a char ({@link #midSizes}) or an int ({@link #wideSizes}).</li>
  * </ul>
  *
  * <p>Instances are immutable once made.
@@ -29,23 +30,27 @@ final class ForestNodes {
     private static final int LEAF_NAN = 0x7FC0_0000;
     /** The bits of a quiet NaN's payload below its quiet bit: at most this many distinct leaf lengths. */
     private static final int PAYLOAD_MASK = 0x003F_FFFF;
+    /** The largest row count a byte holds in {@link #sizes} (as the count less one). */
+    private static final int BYTE_SIZES = 256;
 
     final int featureBits;
     final int featureMask;
     final int[] words;
     final float[] threshold;
     final double[] lengths;
-    private final char[] sizes;
+    private final byte[] sizes;
+    private final char[] midSizes;
     private final int[] wideSizes;
 
-    private ForestNodes(int featureBits, int[] words, float[] threshold, double[] lengths, char[] sizes,
-                        int[] wideSizes) {
+    private ForestNodes(int featureBits, int[] words, float[] threshold, double[] lengths, byte[] sizes,
+                        char[] midSizes, int[] wideSizes) {
         this.featureBits = featureBits;
         this.featureMask = (1 << featureBits) - 1;
         this.words = words;
         this.threshold = threshold;
         this.lengths = lengths;
         this.sizes = sizes;
+        this.midSizes = midSizes;
         this.wideSizes = wideSizes;
     }
 
@@ -116,17 +121,23 @@ final class ForestNodes {
             distinct[at] = pathLength[n];
             thr[n] = Float.intBitsToFloat(LEAF_NAN | at);
         }
-        char[] sizes = null;
+        byte[] sizes = null;
+        char[] mid = null;
         int[] wide = null;
-        if (sampleSize <= Character.MAX_VALUE) {
-            sizes = new char[nodes];
+        if (Arrays.stream(nodeSize).allMatch(k -> k >= 1 && k <= BYTE_SIZES)) {
+            sizes = new byte[nodes];
             for (int n = 0; n < nodes; n++) {
-                sizes[n] = (char) nodeSize[n];
+                sizes[n] = (byte) (nodeSize[n] - 1);
+            }
+        } else if (sampleSize <= Character.MAX_VALUE) {
+            mid = new char[nodes];
+            for (int n = 0; n < nodes; n++) {
+                mid[n] = (char) nodeSize[n];
             }
         } else {
             wide = nodeSize.clone();
         }
-        return new ForestNodes(bits, words, thr, Arrays.copyOf(distinct, index.size()), sizes, wide);
+        return new ForestNodes(bits, words, thr, Arrays.copyOf(distinct, index.size()), sizes, mid, wide);
     }
 
     /**
@@ -181,12 +192,15 @@ final class ForestNodes {
     }
 
     int size(int n) {
-        return sizes != null ? sizes[n] : wideSizes[n];
+        if (sizes != null) {
+            return (sizes[n] & 0xFF) + 1;
+        }
+        return midSizes != null ? midSizes[n] : wideSizes[n];
     }
 
     /** Heap the arrays hold, in bytes, array headers included. */
     long retainedBytes() {
-        long sizeBytes = sizes != null ? 2L * sizes.length : 4L * wideSizes.length;
+        long sizeBytes = sizes != null ? sizes.length : midSizes != null ? 2L * midSizes.length : 4L * wideSizes.length;
         return 4L * words.length + 4L * threshold.length + 8L * lengths.length + sizeBytes + 4 * 16 + 32;
     }
 }

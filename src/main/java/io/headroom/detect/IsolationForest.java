@@ -49,7 +49,7 @@ public final class IsolationForest implements Serializable {
     /**
      * The serialized form, unchanged since the arrays were held as they are written: one array per node field by
      * name, so model files of earlier versions still load. In memory the nodes are held compact instead
-     * ({@link ForestNodes}, ten bytes a node rather than the written form's 28).
+     * ({@link ForestNodes}, nine bytes a node at the default sample size rather than the written form's 28).
      */
     private static final ObjectStreamField[] serialPersistentFields = {
         new ObjectStreamField("numFeatures", int.class),

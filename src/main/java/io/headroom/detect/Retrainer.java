@@ -185,7 +185,7 @@ public final class Retrainer {
             });
             if (!measured) {
                 // Nothing fitted yet: a tree rarely has as many nodes as rows sampled (about 0.64 of them at 256),
-                // at 10 bytes a node (IsolationForest#retainedBytes), so this overestimates until the first model
+                // at 9 or 10 bytes a node (IsolationForest#retainedBytes), so this overestimates until the first model
                 // is fitted.
                 typical = (long) cfg.forest().trees() * cfg.forest().sampleSize() * 10;
             }

@@ -53,12 +53,37 @@ class ForestNodesTest {
     }
 
     @Test
-    void aDefaultForestHoldsAboutTenBytesANode() {
+    void aDefaultForestHoldsAboutNineBytesANode() {
         double[] rows = TestData.gaussian(5_000, 12, 5);
         IsolationForest forest = IsolationForest.fit(rows, 5_000, 12, IsolationForest.Settings.defaults(),
                 new SplittableRandom(5));
-        // words 4 + threshold 4 + rows reached 2, and the per-forest tables.
-        assertThat(forest.retainedBytes()).isBetween(10L * forest.nodeCount(), 11L * forest.nodeCount());
+        // words 4 + threshold 4 + rows reached 1, and the per-forest tables.
+        assertThat(forest.retainedBytes()).isBetween(9L * forest.nodeCount(), 10L * forest.nodeCount());
+    }
+
+    @ParameterizedTest(name = "sample of {0} rows")
+    @CsvSource({"256", "257", "2000"})
+    void everyNodeKeepsTheRowsThatReachedIt(int sampleSize) {
+        // A byte holds the count less one up to 256 rows, a char beyond: either way a root holds the whole sample
+        // and every split's rows are its two children's.
+        double[] rows = TestData.gaussian(4_000, 3, 13);
+        IsolationForest forest = IsolationForest.fit(rows, 4_000, 3,
+                new IsolationForest.Settings(20, sampleSize, 0, 1.0), new SplittableRandom(13));
+        ForestNodes nodes = forest.nodes();
+        int roots = 0;
+        for (int n = 0; n < nodes.nodeCount(); n++) {
+            assertThat(nodes.size(n)).isBetween(1, sampleSize);
+            if (nodes.size(n) == sampleSize) {
+                roots++;
+            }
+            if (!nodes.leaf(n)) {
+                int left = nodes.child(n);
+                assertThat(nodes.size(left) + nodes.size(left + 1)).as("node %d", n).isEqualTo(nodes.size(n));
+            }
+        }
+        assertThat(roots).isEqualTo(20);
+        long perNode = sampleSize <= 256 ? 9 : 10;
+        assertThat(forest.retainedBytes()).isBetween(perNode * nodes.nodeCount(), (perNode + 1) * nodes.nodeCount());
     }
 
     @Test
