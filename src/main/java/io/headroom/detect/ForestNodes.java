@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * The nodes of an {@link IsolationForest} in the compact form held in memory: nine bytes a node at the default
- * sample size (ten beyond 256 rows), where the arrays as built or as written to a model file take 28. A host keeps one forest per guest, about 16,000 nodes each at the
- * default 100 trees of 256 rows, so this is what decides how many guests get their own model in a given heap.
+ * sample size (ten beyond 256 rows), where the arrays as built or as written to a model file take 28. A host keeps
+ * one forest per guest, about 16,000 nodes each at the default 100 trees of 256 rows, so this is what decides how
+ * many guests get their own model in a given heap.
  *
  * <ul>
  *   <li>{@link #words}, one int a node: its left child shifted left by {@link #featureBits}, or'ed with its split
