@@ -120,12 +120,18 @@ final class TestSupport {
             logger.addAppender(appender);
         }
 
+        /**
+         * The events logged so far, copied under the appender's monitor: it appends under it (AppenderBase.doAppend
+         * is synchronized), and the client's query threads may still be logging.
+         */
         List<ILoggingEvent> events() {
-            return List.copyOf(appender.list);
+            synchronized (appender) {
+                return List.copyOf(appender.list);
+            }
         }
 
         List<String> messages(Level level) {
-            return appender.list.stream()
+            return events().stream()
                     .filter(e -> e.getLevel() == level)
                     .map(ILoggingEvent::getFormattedMessage)
                     .toList();
