@@ -19,6 +19,8 @@ import java.util.Map;
  * @param failureQuery      PromQL, aggregated by the workload label, that is above 0 while the workload is failing;
  *                          those intervals (plus {@code failureMargin}) are left out of training. Empty = none
  * @param failureMargin     time excluded before and after each failure interval
+ * @param historyCache      keep each workload's training history in {@code state_dir/history}, so a retraining
+ *                          fetches only the rows that are new since the last one
  * @param forest            isolation-forest hyperparameters
  * @param svm               one-class SVM hyperparameters
  * @param calibration       how raw scores map to 0-100
@@ -34,6 +36,7 @@ public record DetectionConfig(
         Duration maxModelAge,
         String failureQuery,
         Duration failureMargin,
+        boolean historyCache,
         Forest forest,
         Svm svm,
         Calibration calibration,

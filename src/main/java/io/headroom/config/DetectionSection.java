@@ -39,13 +39,14 @@ final class DetectionSection {
         }
         String failure = n.child("failure_query").string("");
         Duration margin = n.child("failure_margin").duration(Duration.ofMinutes(30), Duration.ZERO, Duration.ofDays(1));
+        boolean historyCache = n.child("history_cache").bool(true);
         DetectionConfig.Forest forest = forest(n.child("forest"));
         DetectionConfig.Svm svm = svm(n.child("svm"));
         DetectionConfig.Calibration calibration = calibration(n.child("calibration"));
         DetectionConfig.Engineering engineering = engineering(n.child("engineering"), features);
         n.rejectUnknownKeys();
         return new DetectionConfig(model, scope, group, window, minRows, retrain, maxAge, failure, margin,
-                forest, svm, calibration, engineering);
+                historyCache, forest, svm, calibration, engineering);
     }
 
     private static DetectionConfig.Forest forest(ConfigNode n) {

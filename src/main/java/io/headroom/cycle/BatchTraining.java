@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One training of every model over a window, batch by batch of {@link Retrainer#BATCH_WORKLOADS} workloads: one
  * matrix of a whole fleet's training window does not fit a small heap. The same for the daemon, which fetches each
- * batch from Prometheus, and the simulator, which copies it from its series. Each batch's new models are swapped
+ * batch from Prometheus (what its history cache kept from the last training excepted), and the simulator, which copies it from its series. Each batch's new models are swapped
  * into the registry as the batch ends (a cycle may score some workloads with this training's models and others
  * with the last one's, each model whole), and the models together stay within {@link #modelMemoryBudget}. The
  * next batch is fetched, on a {@code headroom-train-fetch-N} thread, while one is fitted.

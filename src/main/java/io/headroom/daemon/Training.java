@@ -2,6 +2,7 @@ package io.headroom.daemon;
 
 import io.headroom.cycle.FailureRuns;
 import io.headroom.collect.FeatureCollector;
+import io.headroom.collect.HistoryCache;
 import io.headroom.collect.PrometheusClient;
 import io.headroom.collect.StepGrid;
 import io.headroom.config.DetectionConfig;
@@ -34,9 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One training run: fetch the training window for every workload (one range query per feature), the failure
- * intervals (one range query), the groups (one series call), then train and swap in the models. Blocking: the
- * daemon runs it on the {@code headroom-train} worker pool.
+ * One training run: fetch the training window for every workload (batch by batch, one range query per feature;
+ * what the {@link HistoryCache} in {@code state_dir/history} kept from the last training is read from there, and
+ * only the rest is fetched), the failure intervals (one range query), the groups (one series call), then train and
+ * swap in the models. Blocking: the daemon runs it on the {@code headroom-train} worker pool.
  */
 final class Training {
 
@@ -55,6 +57,8 @@ final class Training {
      * parsed on another, so two keep both busy on a small host without crowding out the cycle's own queries.
      */
     static final int QUERY_THREADS = 2;
+    /** Under {@code state_dir}: each workload's training history, kept for the next training. */
+    static final String HISTORY_DIR = "history";
     private static final AtomicInteger QUERY_THREAD_IDS = new AtomicInteger();
 
     private volatile Map<String, String> groups = Map.of();
@@ -94,15 +98,26 @@ final class Training {
                 t.setDaemon(true);
                 return t;
             });
+            HistoryCache cache = new HistoryCache(cfg.stateDir().resolve(HISTORY_DIR), cfg.features(),
+                    cfg.workloads().label(), cfg.collection().step());
             try {
                 Retrainer.Result r = BatchTraining.train(d, List.copyOf(workloads), names, grid, groups,
-                        excluded.build(), now, (batch, wholeFleet) -> collector.collect(wholeFleet ? cfg.features()
-                                : BatchQueries.only(cfg.features(), batch), cfg.workloads().label(),
-                                Optional.of(new TreeSet<>(batch)), grid, queries), registry);
+                        excluded.build(), now, (batch, wholeFleet) -> {
+                            HistoryCache.Fetch fetch = (rows, over) -> collector.collect(wholeFleet ? cfg.features()
+                                    : BatchQueries.only(cfg.features(), rows), cfg.workloads().label(),
+                                    Optional.of(new TreeSet<>(rows)), over, queries);
+                            return d.historyCache() ? cache.rows(batch, grid, fetch) : fetch.rows(batch, grid);
+                        }, registry);
                 dropDeparted(workloads, now.minus(d.trainingWindow()));
+                // Switched off, the cache goes too: nothing would keep it current.
+                cache.retain(d.historyCache() ? workloads : Set.of());
                 return r;
             } finally {
                 queries.shutdownNow();
+                HistoryCache.Counts counts = cache.takeCounts();
+                metrics.trainingHistoryRows.labels("cache").set(counts.cached());
+                metrics.trainingHistoryRows.labels("prometheus").set(counts.fetched());
+                metrics.trainingHistoryCacheErrors.inc(counts.errors());
             }
         });
         metrics.trainingDuration.set((System.nanoTime() - started) / 1e9);

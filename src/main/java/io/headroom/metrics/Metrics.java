@@ -65,6 +65,10 @@ public final class Metrics {
     public final Gauge modelsSkipped;
     public final Gauge modelsOverBudget;
     public final Gauge modelsMemory;
+    /** Workload rows (one per workload and step) of the last training's history, by where they came from. */
+    public final Gauge trainingHistoryRows;
+    /** History cache files that could not be read or written; their workloads were fetched from Prometheus. */
+    public final Counter trainingHistoryCacheErrors;
     /** 1 if the last config reload (SIGHUP or POST /-/reload) succeeded, 0 if it was refused; 1 at start. */
     public final Gauge configLastReloadSuccessful;
     /** Unix time of the last successful config load, the one at start included. */
@@ -293,6 +297,17 @@ public final class Metrics {
         modelsMemory = Gauge.build()
                 .name("headroom_models_memory_bytes")
                 .help("Heap held by the models in memory (estimated from their arrays), after the last training.")
+                .register(registry);
+        trainingHistoryRows = Gauge.build()
+                .name("headroom_training_history_rows")
+                .help("Workload rows of the last training's history: source=cache kept on disk since the training "
+                        + "before, source=prometheus fetched.")
+                .labelNames("source")
+                .register(registry);
+        trainingHistoryCacheErrors = Counter.build()
+                .name("headroom_training_history_cache_errors_total")
+                .help("History cache files in state_dir/history that could not be read or written; their workloads "
+                        + "were fetched from Prometheus instead.")
                 .register(registry);
         configLastReloadSuccessful = Gauge.build()
                 .name("headroom_config_last_reload_successful")

@@ -93,13 +93,18 @@ class RollingCollectorIT {
     }
 
     static HeadroomConfig config(long refetchSeconds) throws Exception {
+        return config(prometheus.baseUrl(), refetchSeconds);
+    }
+
+    /** The features above (the preset's and the counter-kind one), read from the Prometheus at {@code url}. */
+    static HeadroomConfig config(String url, long refetchSeconds) throws Exception {
         return ConfigLoader.parse("""
                 prometheus: {url: '%s'}
                 collection: {step: 30s, lookback: 2h, refetch: %ds}
                 features:
                   custom:
                     - {name: raw_requests, query: 'sum by (${label}) (bench_raw_requests_total)', kind: counter, pressure: none}
-                """.formatted(prometheus.baseUrl(), refetchSeconds), null);
+                """.formatted(url, refetchSeconds), null);
     }
 
     private RollingCollector rolling(Duration refetch) {

@@ -83,12 +83,44 @@ class FleetIT {
             assertThat(after.get("headroom_collection_fetches_total{range=\"recent\"}")).isPositive();
             assertThat(count(after, "headroom_workload_scored{", 1)).isEqualTo(GUESTS);
             assertThat(daemon.process().isAlive()).as("no OutOfMemoryError (exit 3)").isTrue();
+            // The week was fetched whole, and kept for the next training.
+            assertThat(after.get("headroom_training_history_rows{source=\"prometheus\"}")).isEqualTo(GUESTS * WEEK_ROWS);
+            assertThat(after.get("headroom_training_history_rows{source=\"cache\"}")).isZero();
+            try (var files = Files.list(dir.resolve("state").resolve("history"))) {
+                assertThat(files.filter(f -> f.toString().endsWith(".history")).count()).isEqualTo(GUESTS);
+            }
         } catch (Throwable e) {
             throw daemon.failed(e);
         } finally {
             daemon.stop();
         }
+        // Restarted to retrain every minute, so it trains again at once (the models it loads are older than that):
+        // from the kept week, but for its newest hour and what came since. The cache is kept across the change, as
+        // it depends on the queries and the step only.
+        Path second = Files.createDirectories(dir.resolve("second"));
+        Path often = second.resolve("headroom.yaml");
+        Files.writeString(often, Files.readString(cfg) + "detection: {retrain_every: 1m}\n");
+        RunningDaemon.Started again = RunningDaemon.startWithLauncher(often, second);
+        try {
+            Map<String, Double> m = Poll.until(Duration.ofMinutes(10), "the restarted daemon's training",
+                    () -> RunningDaemon.metrics(again.base()),
+                    x -> x.getOrDefault("headroom_training_history_rows{source=\"cache\"}", 0.0) > 0);
+            double cached = m.get("headroom_training_history_rows{source=\"cache\"}");
+            double fetched = m.get("headroom_training_history_rows{source=\"prometheus\"}");
+            assertThat(cached + fetched).isEqualTo(GUESTS * WEEK_ROWS);
+            assertThat(cached).as("all but the last hour and the minutes since").isGreaterThan(GUESTS * (WEEK_ROWS - 200.0));
+            assertThat(m.get("headroom_training_history_cache_errors_total")).isZero();
+            assertThat(m.get("headroom_training_skipped_models")).isZero();
+            assertThat(count(m, "headroom_model_training_rows{scope=\"workload", v -> v > 15_000)).isEqualTo(GUESTS);
+        } catch (Throwable e) {
+            throw again.failed(e);
+        } finally {
+            again.stop();
+        }
     }
+
+    /** Rows of the default 7-day training window at 30 s. */
+    static final double WEEK_ROWS = 7 * 2880 + 1;
 
     /** Samples whose name and labels start with {@code prefix}, contain every of {@code parts} and equal {@code v}. */
     static long count(Map<String, Double> metrics, String prefix, double v, String... parts) {
