@@ -22,6 +22,9 @@
 #             $CYCLE_GUESTS (default "50 200"; 1000 takes about 6 minutes). A soak: CYCLE_GUESTS=200 CYCLES=180
 #             (30 minutes). HISTORY_DAYS=7: a week of history instead, a sample a minute, so that the first training
 #             fetches a week and fits every guest's own model (the training's time with its Prometheus fetch).
+#             With it, RETRAIN_HOURS=6: first a daemon whose clock is 6 h behind trains on the same state directory
+#             (reported as earlier_training), so the measured first training is a retraining 6 h later (the default
+#             detection.retrain_every) that reads most of its week from the history cache (first_training_history_rows).
 #   soak      io.headroom.simulate.SoakBench: `headroom simulate --policy headroom` of N guests (the scale fleet above,
 #             default config, 7 days of history) over $SOAK_HOURS (default 24) simulated hours, on the virtual clock:
 #             cycle p50, p99 and max (apart, the cycles that retrained), cycles longer than the 30 s interval, heap
@@ -41,6 +44,7 @@ TRAIN_GUESTS=${TRAIN_GUESTS-"50 200"}
 CYCLE_GUESTS=${CYCLE_GUESTS-"50 200"}
 CYCLES=${CYCLES:-20}
 HISTORY_DAYS=${HISTORY_DAYS:-0}
+RETRAIN_HOURS=${RETRAIN_HOURS:-0}
 JAVA_OPTS=${JAVA_OPTS:-"-Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
 SOAK_GUESTS=${SOAK_GUESTS-""}
 SOAK_HOURS=${SOAK_HOURS:-24}
@@ -149,14 +153,14 @@ print("| %d | %g | %s | %.0f | %d | %.3f | %.3f | %.3f | %d | %s | %.0f, %.0f, %
 done
 [ -z "$CYCLE_GUESTS" ] && exit 0
 echo
-echo "| guests | exit | cycle p50 s | p99 s | max s | while training: cycles, p50 s, max s | stage medians s | Prometheus requests / cycle | libvirt operations / cycle | skipped | first training s | its CPU s: Headroom, Prometheus | models: skipped, over budget, MiB | peak RSS MiB | heap after GC MiB (first, last) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| guests | exit | cycle p50 s | p99 s | max s | while training: cycles, p50 s, max s | stage medians s | Prometheus requests / cycle | libvirt operations / cycle | skipped | first training s | its CPU s: Headroom, Prometheus | its history rows: cached, fetched | models: skipped, over budget, MiB | peak RSS MiB | heap after GC MiB (first, last) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $CYCLE_GUESTS; do
   # shellcheck disable=SC2086
-  read -r rc _ _ < <(run "cycle-$n" java $JAVA_OPTS -cp "$CP" io.headroom.bench.CycleBench "$n" "$CYCLES" 10 "$TMP/cycle-$n" "$HISTORY_DAYS")
+  read -r rc _ _ < <(run "cycle-$n" java $JAVA_OPTS -cp "$CP" io.headroom.bench.CycleBench "$n" "$CYCLES" 10 "$TMP/cycle-$n" "$HISTORY_DAYS" "$RETRAIN_HOURS")
   json=$(grep '^{"guests"' "$OUT/cycle-$n.log" || true)
   if [ -z "$json" ]; then
-    echo "| $n | $rc | - | - | - | - | - | - | - | - | - | - | - | - | - |"
+    echo "| $n | $rc | - | - | - | - | - | - | - | - | - | - | - | - | - | - |"
     continue
   fi
   echo "$json" | python3 -c '
@@ -165,11 +169,23 @@ r = json.load(sys.stdin)
 stages = ", ".join("%s %.2f" % kv for kv in r["stage_median_seconds"].items())
 ops = ", ".join("%s %g" % kv for kv in r["libvirt_operations_per_cycle"].items())
 cpu = r["first_training_cpu_seconds"]
-print("| %d | %s | %.2f | %.2f | %.2f | %d, %.2f, %.2f | %s | %g | %s | %g | %.1f | %.0f, %.0f | %.0f, %.0f, %.0f | %.0f | %.0f, %.0f |" % (r["guests"],
+rows = r["first_training_history_rows"]
+print("| %d | %s | %.2f | %.2f | %.2f | %d, %.2f, %.2f | %s | %g | %s | %g | %.1f | %.0f, %.0f | %.0f, %.0f | %.0f, %.0f, %.0f | %.0f | %.0f, %.0f |" % (r["guests"],
       sys.argv[1], r["cycle_p50_seconds"], r["cycle_p99_seconds"], r["cycle_max_seconds"],
       r["cycles_while_training"], r["while_training_p50_seconds"], r["while_training_max_seconds"], stages,
       r["prometheus_requests_per_cycle"], ops, r["cycles_skipped"], r["first_training_seconds"],
-      cpu["headroom"], cpu["prometheus"],
+      cpu["headroom"], cpu["prometheus"], rows["cache"], rows["prometheus"],
       r["models_skipped"], r["models_over_budget"], r["models_mib"], r["peak_rss_mib"],
       r["heap_after_gc_mib_first"], r["heap_after_gc_mib_last"]))' "$rc"
+done
+# With RETRAIN_HOURS, the training before the measured one, from the same logs.
+for n in $CYCLE_GUESTS; do
+  grep -h '^{"guests"' "$OUT/cycle-$n.log" 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    e = r.get("earlier_training")
+    if e:
+        print("%d guests: the training %d h before the first took %.1f s (history rows: %.0f cached, %.0f fetched)" % (
+              r["guests"], e["hours_before"], e["seconds"], e["history_rows"]["cache"], e["history_rows"]["prometheus"]))' || true
 done

@@ -61,6 +61,7 @@ public final class Daemon implements AutoCloseable {
 
     private final HeadroomConfig cfg;
     private final Metrics metrics;
+    private Clock clock = Clock.systemUTC();
     private final Vertx vertx;
     private final PrometheusClient client;
     private final LibvirtGateway gateway;
@@ -128,6 +129,15 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
+     * The wall clock the cycles and trainings read (the system's by default). Benches set one in the past to replay
+     * what an earlier daemon did, such as the training before the one they measure; call before {@link #start()}.
+     */
+    public Daemon withClock(Clock wallClock) {
+        this.clock = java.util.Objects.requireNonNull(wallClock, "wallClock");
+        return this;
+    }
+
+    /**
      * The file {@code cfg} was loaded from: {@link #reload()} reads it again. Without it (tests building a config in
      * memory) there is nothing to reload.
      */
@@ -158,7 +168,6 @@ public final class Daemon implements AutoCloseable {
     public int start() throws Exception {
         metrics.buildInfo.labels(Version.current()).set(1);
         WorkerExecutor discoveryPool = cfg.workloads().source() == WorkloadsConfig.Source.LIBVIRT ? libvirtPool : collectPool;
-        Clock clock = Clock.systemUTC();
         Clock ticker = MonotonicClock.system();
         FeatureCollector collector = new FeatureCollector(client, metrics);
         acting = new ActingTracker(clock.instant().minus(cfg.detection().trainingWindow()));
@@ -229,7 +238,7 @@ public final class Daemon implements AutoCloseable {
             live.add(new WebhookReload(webhook, cfg));
             token = Optional.of(webhook::authorize);
         }
-        mounts.add(new FeedbackApi(adaptations, verdicts, this::acted, cfg.feedback(), Clock.systemUTC(), token,
+        mounts.add(new FeedbackApi(adaptations, verdicts, this::acted, cfg.feedback(), clock, token,
                 cfg.server().loopback(), httpPool)::mount);
         // After the webhook: the status API's catch-all answers every other /api path.
         mounts.add(new StatusApi(collection::latest, collection, cfg.act().mode(), cfg.collection().interval(), httpPool,

@@ -270,10 +270,6 @@ public final class Retrainer {
         }
 
         /**
-         * The session's threads. They end after a minute idle, so a session abandoned when a batch's fetch fails
-         * leaves nothing running.
-         */
-        /**
          * Reserves room for {@code key}'s new model: the bytes reserved, or -1 if it does not fit the budget (the
          * model it would replace, if any, stays). Called in workload order, so the outcome does not depend on
          * threads.
@@ -324,6 +320,10 @@ public final class Retrainer {
             }
         }
 
+        /**
+         * The session's threads. They end after a minute idle, so a session abandoned when a batch's fetch fails
+         * leaves nothing running.
+         */
         private ExecutorService pool() {
             if (pool == null) {
                 ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,

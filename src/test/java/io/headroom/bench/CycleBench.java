@@ -63,10 +63,11 @@ public final class CycleBench {
         Path dir = Path.of(args[3]);
         Files.createDirectories(dir);
         int days = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        int retrainHours = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         long now = Instant.now().getEpochSecond() / 60 * 60;
         // Lookback (2 h by default) and a margin, so that the first cycles already see a whole lookback; or days of
         // history, a sample a minute (rate() over 2 m still has two), which keeps a week's backfill to minutes.
-        long from = days > 0 ? now - days * 86_400L - 3600 : now - 2 * 3600 - 20 * 60;
+        long from = days > 0 ? now - days * 86_400L - 3600 - retrainHours * 3600L : now - 2 * 3600 - 20 * 60;
         long spacing = days > 0 ? 60 : 15;
         GuestFleet fleet = new GuestFleet(guests);
         HttpServer exporter = fleet.exporter();
@@ -87,16 +88,45 @@ public final class CycleBench {
                     server: {listen: '127.0.0.1:0'}
                     state_dir: %s
                     """.formatted(prom.baseUrl(), node.toAbsolutePath(), interval, dir.resolve("state")), null);
+            String earlier = retrainHours > 0 ? earlierTraining(cfg, retrainHours) : "";
             Metrics metrics = Metrics.isolated();
             try (Daemon daemon = new Daemon(cfg, metrics, new VertxOptions())) {
                 Cpu before = Cpu.of(prom);
                 daemon.start();
                 Result r = measure(metrics.registry(), cycles, interval, prom, before);
-                System.out.println(r.json(guests, interval, promStart));
+                String json = r.json(guests, interval, promStart);
+                System.out.println(json.substring(0, json.length() - 1) + earlier + "}");
             }
         } finally {
             exporter.stop(0);
         }
+    }
+
+    /**
+     * The training {@code hours} before this one, by a daemon whose clock is that far behind, on the same state
+     * directory: its models and its history cache are what the measured daemon starts from, as after a restart or at
+     * a scheduled retraining ({@code detection.retrain_every} is 6 h). Its JSON fields, to append.
+     */
+    private static String earlierTraining(HeadroomConfig cfg, int hours) throws Exception {
+        Metrics metrics = Metrics.isolated();
+        CollectorRegistry reg = metrics.registry();
+        try (Daemon daemon = new Daemon(cfg, metrics, new VertxOptions())
+                .withClock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(-hours)))) {
+            daemon.start();
+            Poll.until(Duration.ofMinutes(30), "the earlier training's end",
+                    () -> value(reg, "headroom_stage_success", "stage", "train"), v -> !Double.isNaN(v));
+            return String.format(Locale.ROOT, ", \"earlier_training\": {\"hours_before\": %d, \"seconds\": %.1f, "
+                    + "\"succeeded\": %.0f, \"history_rows\": %s}", hours,
+                    value(reg, "headroom_stage_duration_seconds", "stage", "train"),
+                    value(reg, "headroom_stage_success", "stage", "train"), historyRows(reg));
+        }
+    }
+
+    /** The last training's history rows by source, as JSON. */
+    private static String historyRows(CollectorRegistry reg) {
+        return String.format(Locale.ROOT, "{\"cache\": %.0f, \"prometheus\": %.0f}",
+                value(reg, "headroom_training_history_rows", "source", "cache"),
+                value(reg, "headroom_training_history_rows", "source", "prometheus"));
     }
 
     /**
@@ -124,7 +154,7 @@ public final class CycleBench {
     private record Result(double[] seconds, double[] whileTraining, Map<String, double[]> stages, double[] requests, double[] promSeconds,
                           Map<String, Double> libvirtOps, double skipped, double trainSeconds, double trainSuccess, Cpu trainCpu,
                           double modelsSkipped, double modelsOverBudget, double modelsBytes, long heapFirst,
-                          long heapLast) {
+                          long heapLast, String historyRows) {
 
         String json(int guests, int interval, double promStart) {
             StringBuilder stageJson = new StringBuilder();
@@ -142,6 +172,7 @@ public final class CycleBench {
                             + "\"libvirt_operations_per_cycle\": {%s}, \"cycles_skipped\": %.0f, "
                             + "\"first_training_seconds\": %.1f, \"first_training_succeeded\": %.0f, "
                             + "\"first_training_cpu_seconds\": {\"headroom\": %.1f, \"prometheus\": %.1f}, "
+                            + "\"first_training_history_rows\": %s, "
                             + "\"models_skipped\": %.0f, \"models_over_budget\": %.0f, \"models_mib\": %.1f, "
                             + "\"heap_after_gc_mib_first\": %.1f, \"heap_after_gc_mib_last\": %.1f, "
                             + "\"peak_rss_mib\": %.0f, \"prometheus_start_with_backfill_seconds\": %.1f}",
@@ -150,7 +181,7 @@ public final class CycleBench {
                     whileTraining.length == 0 ? Double.NaN : median(whileTraining),
                     Arrays.stream(whileTraining).max().orElse(Double.NaN),
                     trim(stageJson), median(requests), median(promSeconds), trim(ops), skipped, trainSeconds, trainSuccess,
-                    trainCpu.headroom(), trainCpu.prometheus(),
+                    trainCpu.headroom(), trainCpu.prometheus(), historyRows,
                     modelsSkipped, modelsOverBudget, modelsBytes / 1048576.0, heapFirst / 1048576.0, heapLast / 1048576.0, peakRssMib(), promStart);
         }
 
@@ -186,6 +217,7 @@ public final class CycleBench {
         double modelsSkipped = value(reg, "headroom_training_skipped_models");
         double modelsOverBudget = value(reg, "headroom_training_models_over_budget");
         double modelsBytes = value(reg, "headroom_models_memory_bytes");
+        String historyRows = historyRows(reg);
         // One whole cycle after the training, so that none of the recorded ones overlaps it.
         double start = completed(reg);
         Poll.until(patience, "a cycle after the training", () -> completed(reg), c -> c >= start + 2);
@@ -228,7 +260,8 @@ public final class CycleBench {
         });
         return new Result(seconds, whileTraining.stream().mapToDouble(Double::doubleValue).toArray(), stages,
                 requests, promSeconds, ops, value(reg, "headroom_cycle_skipped_total") - skippedBefore,
-                trainSeconds, trainSuccess, trainCpu, modelsSkipped, modelsOverBudget, modelsBytes, heapFirst, heapAfterGc());
+                trainSeconds, trainSuccess, trainCpu, modelsSkipped, modelsOverBudget, modelsBytes, heapFirst, heapAfterGc(),
+                historyRows);
     }
 
     private static double completed(CollectorRegistry reg) {
