@@ -64,13 +64,25 @@ public final class HistoryCache {
         FeatureMatrix rows(List<String> batch, StepGrid grid) throws Exception;
     }
 
+    /**
+     * Free space a write must leave on the state directory's file system, at least: the audit log and the actuation
+     * state live there too, and Headroom makes no change it cannot write down first, so a cache that filled the
+     * disk would stop every change. The larger of this and {@link #RESERVE_SHARE} of the file system.
+     */
+    public static final long RESERVE_BYTES = 256L << 20;
+    /** See {@link #RESERVE_BYTES}. */
+    public static final double RESERVE_SHARE = 0.05;
+
     private final Path dir;
+    private final long reserve;
+    private boolean warnedFull;
     private final List<FeatureSpec> features;
     private final long key;
     private final long stepMs;
     private final AtomicLong cachedRows = new AtomicLong();
     private final AtomicLong fetchedRows = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
 
     /**
      * @param dir           where the files are (created when first written)
@@ -79,7 +91,13 @@ public final class HistoryCache {
      * @param step          the collection step the histories are fetched at
      */
     public HistoryCache(Path dir, List<FeatureSpec> features, String workloadLabel, Duration step) {
+        this(dir, features, workloadLabel, step, RESERVE_BYTES);
+    }
+
+    /** With {@code reserveBytes} instead of {@link #RESERVE_BYTES} (tests fill a disk by asking for more). */
+    HistoryCache(Path dir, List<FeatureSpec> features, String workloadLabel, Duration step, long reserveBytes) {
         this.dir = dir;
+        this.reserve = reserveBytes;
         this.features = List.copyOf(features);
         this.stepMs = step.toMillis();
         this.key = key(this.features, workloadLabel, stepMs);
@@ -164,12 +182,16 @@ public final class HistoryCache {
         }
     }
 
-    /** Workload rows (one per workload and step) read from the cache since the last {@link #takeCounts}. */
-    public record Counts(long cached, long fetched, long errors) {}
+    /**
+     * Since the last {@link #takeCounts}: workload rows (one per workload and step) read from the cache and fetched,
+     * files that could not be read or written, and files not written for want of free space.
+     */
+    public record Counts(long cached, long fetched, long errors, long notWritten) {}
 
-    /** What the batches since the last call read and fetched, and the files that failed; resets them. */
+    /** What the batches since the last call did; resets the counts. */
     public Counts takeCounts() {
-        return new Counts(cachedRows.getAndSet(0), fetchedRows.getAndSet(0), errors.getAndSet(0));
+        return new Counts(cachedRows.getAndSet(0), fetchedRows.getAndSet(0), errors.getAndSet(0),
+                skipped.getAndSet(0));
     }
 
     /** A cached history's shape, from its header. */
@@ -275,6 +297,20 @@ public final class HistoryCache {
         double[] values = m.values();
         try {
             Files.createDirectories(dir);
+            java.nio.file.FileStore store = Files.getFileStore(dir);
+            long size = HEADER + (long) steps * width * Double.BYTES;
+            long keep = Math.max(reserve, (long) (store.getTotalSpace() * RESERVE_SHARE));
+            if (store.getUsableSpace() - size < keep) {
+                // Not written: an older file stays valid (it covers less, so more is fetched next time).
+                if (!warnedFull) {
+                    warnedFull = true;
+                    LOG.warn("not keeping training histories in {}: it would leave less than {} MiB free for the "
+                            + "state (the audit log and the actuation state); the next training fetches more",
+                            dir, keep >> 20);
+                }
+                skipped.incrementAndGet();
+                return;
+            }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer b = ByteBuffer.allocate(CHUNK);

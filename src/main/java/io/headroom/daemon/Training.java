@@ -118,6 +118,7 @@ final class Training {
                 metrics.trainingHistoryRows.labels("cache").set(counts.cached());
                 metrics.trainingHistoryRows.labels("prometheus").set(counts.fetched());
                 metrics.trainingHistoryCacheErrors.inc(counts.errors());
+                metrics.trainingHistoryNotWritten.set(counts.notWritten());
             }
         });
         metrics.trainingDuration.set((System.nanoTime() - started) / 1e9);

@@ -69,6 +69,8 @@ public final class Metrics {
     public final Gauge trainingHistoryRows;
     /** History cache files that could not be read or written; their workloads were fetched from Prometheus. */
     public final Counter trainingHistoryCacheErrors;
+    /** Workloads whose history the last training did not keep, as the state directory's disk was nearly full. */
+    public final Gauge trainingHistoryNotWritten;
     /** 1 if the last config reload (SIGHUP or POST /-/reload) succeeded, 0 if it was refused; 1 at start. */
     public final Gauge configLastReloadSuccessful;
     /** Unix time of the last successful config load, the one at start included. */
@@ -308,6 +310,11 @@ public final class Metrics {
                 .name("headroom_training_history_cache_errors_total")
                 .help("History cache files in state_dir/history that could not be read or written; their workloads "
                         + "were fetched from Prometheus instead.")
+                .register(registry);
+        trainingHistoryNotWritten = Gauge.build()
+                .name("headroom_training_history_not_kept")
+                .help("Workloads whose history the last training did not keep in state_dir/history, because the "
+                        + "disk would have had less than 5% (at least 256 MiB) free for the state.")
                 .register(registry);
         configLastReloadSuccessful = Gauge.build()
                 .name("headroom_config_last_reload_successful")

@@ -99,7 +99,7 @@ class HistoryCacheTest {
         assertThat(merged.toArray()).isEqualTo(Fake.answer(merged.workloads(), second).toArray());
         int fromCache = second.indexOf(tail.start().toEpochMilli()) + 1;
         assertThat(later.takeCounts()).isEqualTo(new HistoryCache.Counts(3L * fromCache,
-                3L * (second.size() - fromCache), 0));
+                3L * (second.size() - fromCache), 0, 0));
 
         // And again, from what the second training kept.
         StepGrid third = window(T.plus(Duration.ofHours(12)));
@@ -156,6 +156,24 @@ class HistoryCacheTest {
         // Rewritten whole: the training after reads it again.
         cache().rows(BATCH, window(T.plus(Duration.ofHours(7))), fake);
         assertThat(fake.asked.get(2).start()).isEqualTo(later.last().minus(HistoryCache.OVERLAP));
+    }
+
+    @Test
+    void aDiskWithoutRoomForTheStateKeepsNoHistoryButTheTrainingItsRows() throws Exception {
+        Fake fake = new Fake();
+        cache().rows(BATCH, window(T), fake);
+        // Nothing more fits: the files from before stay, and serve the training after (with a longer tail).
+        HistoryCache full = new HistoryCache(dir, FEATURES, "domain", STEP, Long.MAX_VALUE / 4);
+        StepGrid later = window(T.plus(Duration.ofHours(6)));
+        FeatureMatrix m = full.rows(BATCH, later, fake);
+        assertThat(m.toArray()).isEqualTo(Fake.answer(m.workloads(), later).toArray());
+        HistoryCache.Counts counts = full.takeCounts();
+        assertThat(counts.notWritten()).isEqualTo(3);
+        assertThat(counts.errors()).isZero();
+        StepGrid next = window(T.plus(Duration.ofHours(12)));
+        FeatureMatrix n = cache().rows(BATCH, next, fake);
+        assertThat(fake.asked.get(2).start()).isEqualTo(window(T).last().minus(HistoryCache.OVERLAP));
+        assertThat(n.toArray()).isEqualTo(Fake.answer(n.workloads(), next).toArray());
     }
 
     @Test
