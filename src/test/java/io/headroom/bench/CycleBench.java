@@ -50,7 +50,9 @@ import java.util.TreeMap;
  * the number of cores is as fast as that training can be.
  *
  * <p>Run through {@code src/bench/scale-bench.sh} ({@code CYCLE_GUESTS}, {@code HISTORY_DAYS}); prints one JSON
- * object. Arguments: guests, cycles, the cycle interval in seconds, a work directory, optionally days of history.
+ * object. Arguments: guests, cycles, the cycle interval in seconds, a work directory, optionally days of history
+ * and hours H: with H, a daemon whose clock is H hours behind trains first on the same state directory (see
+ * {@code earlierTraining}), so the measured training is the retraining after it.
  */
 public final class CycleBench {
 
