@@ -121,10 +121,7 @@ public final class HistoryCache {
             from = headers[w] == null ? 0 : Math.min(from, headers[w].freshIndex(grid));
         }
         if (from <= 0) {
-            FeatureMatrix whole = fetch.rows(rows, grid);
-            fetchedRows.addAndGet((long) rows.size() * steps);
-            writeAll(whole);
-            return whole;
+            return whole(rows, grid, fetch);
         }
         // The tail from row `from` on: its first row only joins it to the cached rows (a counter feature's rate
         // needs the row before), the rows after it replace the cache's.
@@ -140,10 +137,7 @@ public final class HistoryCache {
             int base = w * steps * width;
             if (!read(headers[w], grid, from + 1, values, base)) {
                 // Unreadable after all: fetch this batch whole instead, as if nothing had been cached.
-                FeatureMatrix whole = fetch.rows(rows, grid);
-                fetchedRows.addAndGet((long) rows.size() * steps);
-                writeAll(whole);
-                return whole;
+                return whole(rows, grid, fetch);
             }
             System.arraycopy(fresh, (w * tailSteps + 1) * width, values, base + (from + 1) * width,
                     (steps - from - 1) * width);
@@ -159,6 +153,14 @@ public final class HistoryCache {
         FeatureMatrix merged = FeatureMatrix.adopt(rows, tail.features(), grid, values);
         writeAll(merged);
         return merged;
+    }
+
+    /** The batch fetched over the whole grid, and kept. */
+    private FeatureMatrix whole(List<String> rows, StepGrid grid, Fetch fetch) throws Exception {
+        FeatureMatrix whole = fetch.rows(rows, grid);
+        fetchedRows.addAndGet((long) rows.size() * grid.size());
+        writeAll(whole);
+        return whole;
     }
 
     /** Deletes the histories of workloads not in {@code workloads}: a guest that comes back is fetched again. */
