@@ -21,6 +21,14 @@ class DetectionConfigTest {
             assertThat(d.trainingWindow()).isEqualTo(Duration.ofDays(7));
             assertThat(d.retrainEvery()).isEqualTo(Duration.ofHours(6));
             assertThat(d.failureQuery()).isEmpty();
+            assertThat(d.historyCache()).isTrue();
+        }
+
+        @Test
+        void historyCacheIsAFlag() throws Exception {
+            assertThat(parse("detection: {history_cache: false}").detection().historyCache()).isFalse();
+            assertThat(problems("detection: {history_cache: sometimes}")).singleElement().asString()
+                    .startsWith("detection.history_cache: ");
         }
 
         @Test
