@@ -157,10 +157,20 @@ public final class HistoryCache {
 
     /** The batch fetched over the whole grid, and kept. */
     private FeatureMatrix whole(List<String> rows, StepGrid grid, Fetch fetch) throws Exception {
-        FeatureMatrix whole = fetch.rows(rows, grid);
-        fetchedRows.addAndGet((long) rows.size() * grid.size());
+        FeatureMatrix whole = fetchOnly(rows, grid, fetch);
         writeAll(whole);
         return whole;
+    }
+
+    /**
+     * The batch fetched over the whole grid, the cache neither read nor written ({@code detection.history_cache}
+     * off), its rows counted as fetched.
+     */
+    public FeatureMatrix fetchOnly(List<String> batch, StepGrid grid, Fetch fetch) throws Exception {
+        List<String> rows = List.copyOf(new TreeSet<>(batch));
+        FeatureMatrix m = fetch.rows(rows, grid);
+        fetchedRows.addAndGet((long) rows.size() * grid.size());
+        return m;
     }
 
     /** Deletes the histories of workloads not in {@code workloads}: a guest that comes back is fetched again. */

@@ -106,7 +106,7 @@ final class Training {
                             HistoryCache.Fetch fetch = (rows, over) -> collector.collect(wholeFleet ? cfg.features()
                                     : BatchQueries.only(cfg.features(), rows), cfg.workloads().label(),
                                     Optional.of(new TreeSet<>(rows)), over, queries);
-                            return d.historyCache() ? cache.rows(batch, grid, fetch) : fetch.rows(batch, grid);
+                            return d.historyCache() ? cache.rows(batch, grid, fetch) : cache.fetchOnly(batch, grid, fetch);
                         }, registry);
                 dropDeparted(workloads, now.minus(d.trainingWindow()));
                 // Switched off, the cache goes too: nothing would keep it current.

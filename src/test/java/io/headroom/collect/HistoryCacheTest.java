@@ -177,6 +177,16 @@ class HistoryCacheTest {
     }
 
     @Test
+    void switchedOffItFetchesWholeAndKeepsNothing() throws Exception {
+        Fake fake = new Fake();
+        HistoryCache off = cache();
+        FeatureMatrix m = off.fetchOnly(BATCH, window(T), fake);
+        assertThat(m.toArray()).isEqualTo(Fake.answer(m.workloads(), window(T)).toArray());
+        assertThat(off.takeCounts()).isEqualTo(new HistoryCache.Counts(0, 3L * window(T).size(), 0, 0));
+        assertThat(Files.exists(dir.resolve("vm-2.history"))).isFalse();
+    }
+
+    @Test
     void departedWorkloadsLoseTheirHistory() throws Exception {
         cache().rows(BATCH, window(T), new Fake());
         cache().retain(List.of("vm-2"));
