@@ -231,11 +231,8 @@ public final class HistoryCache {
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(HEADER);
-            while (b.hasRemaining() && ch.read(b) >= 0) {
-                // fill the header
-            }
-            b.flip();
-            if (b.remaining() < HEADER || b.getInt() != MAGIC || b.getInt() != VERSION) {
+            readFully(ch, b);
+            if (b.getInt() != MAGIC || b.getInt() != VERSION) {
                 throw new IOException("not a history file of this version");
             }
             long fileKey = b.getLong();
@@ -276,12 +273,7 @@ public final class HistoryCache {
             while (at < end) {
                 b.clear();
                 b.limit((int) Math.min(CHUNK, (long) (end - at) * Double.BYTES));
-                while (b.hasRemaining()) {
-                    if (ch.read(b) < 0) {
-                        throw new IOException("ends early");
-                    }
-                }
-                b.flip();
+                readFully(ch, b);
                 int n = b.remaining() / Double.BYTES;
                 b.asDoubleBuffer().get(values, at, n);
                 at += n;
@@ -292,6 +284,16 @@ public final class HistoryCache {
             LOG.warn("history file {} unreadable, fetching its batch whole: {}", h.file(), e.getMessage());
             return false;
         }
+    }
+
+    /** Fills {@code b} to its limit from {@code ch} and flips it for reading; an end of file first is an error. */
+    private static void readFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) {
+                throw new IOException("ends early");
+            }
+        }
+        b.flip();
     }
 
     private void writeAll(FeatureMatrix m) {
