@@ -5,14 +5,17 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The nodes of an {@link IsolationForest} in the compact form held in memory: nine bytes a node at the default
- * sample size (ten beyond 256 rows), where the arrays as built or as written to a model file take 28. A host keeps
- * one forest per guest, about 16,000 nodes each at the default 100 trees of 256 rows, so this is what decides how
- * many guests get their own model in a given heap.
+ * The nodes of an {@link IsolationForest} in the compact form held in memory: seven bytes a node at the default
+ * sample size and up to 64 columns (nine or ten beyond), where the arrays as built or as written to a model file take
+ * 28. A host keeps one forest per guest, about 16,000 nodes each at the default 100 trees of 256 rows, so this is
+ * what decides how many guests get their own model in a given heap, and a large part of the daemon's heap.
  *
  * <ul>
- *   <li>{@link #words}, one int a node: its left child shifted left by {@link #featureBits}, or'ed with its split
- *       feature. The right child is the next index; a leaf points at itself.</li>
+ *   <li>A word a node: its left child shifted left by {@link #featureBits}, or'ed with its split feature. The right
+ *       child is the one after the left; a leaf points at itself. In {@link #narrow}, a char, the child is counted
+ *       from its tree's root, which a walk holds anyway, so the word needs only the bits of a tree's size (below
+ *       twice the sample size): chars hold them when the features leave enough of 16 bits (trees of up to 512 rows
+ *       at 64 columns). Else {@link #wide}, an int, holds the child's index in the forest.</li>
  *   <li>{@link #threshold}, one float a node: rows with {@code x > threshold} go right. The builder draws thresholds
  *       that are floats ({@link #floatSplit}), so nothing is rounded and the walk makes the comparisons the
  *       training made. At a leaf it is a quiet NaN, which every comparison finds false, so a walk stays at the leaf;
@@ -34,20 +37,30 @@ final class ForestNodes {
     /** The largest row count a byte holds in {@link #sizes} (as the count less one). */
     private static final int BYTE_SIZES = 256;
 
+    /** Bits of a {@link #narrow} word. */
+    private static final int NARROW_BITS = 16;
+
     final int featureBits;
     final int featureMask;
-    final int[] words;
+    /** One char word a node, the child counted from its tree's root; or null, and {@link #wide} holds the words. */
+    final char[] narrow;
+    /** One int word a node, the child's index in the forest, when {@link #narrow} is null; else null. */
+    final int[] wide;
+    /** The forest's tree roots, ascending when {@link #narrow} is used: node {@code n}'s tree is the last at or below it. */
+    private final int[] roots;
     final float[] threshold;
     final double[] lengths;
     private final byte[] sizes;
     private final char[] midSizes;
     private final int[] wideSizes;
 
-    private ForestNodes(int featureBits, int[] words, float[] threshold, double[] lengths, byte[] sizes,
-                        char[] midSizes, int[] wideSizes) {
+    private ForestNodes(int featureBits, char[] narrow, int[] wide, int[] roots, float[] threshold, double[] lengths,
+                        byte[] sizes, char[] midSizes, int[] wideSizes) {
+        this.roots = roots;
         this.featureBits = featureBits;
         this.featureMask = (1 << featureBits) - 1;
-        this.words = words;
+        this.narrow = narrow;
+        this.wide = wide;
         this.threshold = threshold;
         this.lengths = lengths;
         this.sizes = sizes;
@@ -94,20 +107,30 @@ final class ForestNodes {
     }
 
     /**
-     * Packs nodes as built or as written: a leaf is a node that is its own child. A split threshold that is not a
+     * Packs nodes as built or as written: a leaf is a node that is its own child. The words are narrow if the trees
+     * lie one after the other from node 0 in the order of {@code treeRoot}, every child within its node's tree,
+     * and every tree small enough; the builder's always do at the default sizes. Otherwise (a broken model file
+     * among them) they are wide, as written, so that the checked walk fails on a broken one as on the arrays.
+     * A split threshold that is not a
      * float (a model file written before thresholds were drawn as floats) is rounded to the nearest one, which moves
      * the split by less than one part in ten million of its value.
      */
-    static ForestNodes pack(int numFeatures, int sampleSize, int[] feature, double[] threshold, int[] child,
-                            double[] pathLength, int[] nodeSize) {
+    static ForestNodes pack(int numFeatures, int sampleSize, int[] treeRoot, int[] feature, double[] threshold,
+                            int[] child, double[] pathLength, int[] nodeSize) {
         int nodes = feature.length;
         int bits = featureBits(numFeatures);
-        int[] words = new int[nodes];
+        char[] narrow = narrowWords(bits, treeRoot, feature, child);
+        int[] words = null;
+        if (narrow == null) {
+            words = new int[nodes];
+            for (int n = 0; n < nodes; n++) {
+                words[n] = child[n] << bits | feature[n];
+            }
+        }
         float[] thr = new float[nodes];
         Map<Long, Integer> index = new HashMap<>();
         double[] distinct = new double[16];
         for (int n = 0; n < nodes; n++) {
-            words[n] = child[n] << bits | feature[n];
             if (child[n] != n) {
                 thr[n] = (float) threshold[n];
                 continue;
@@ -124,7 +147,7 @@ final class ForestNodes {
         }
         byte[] sizes = null;
         char[] mid = null;
-        int[] wide = null;
+        int[] wideSizes = null;
         if (Arrays.stream(nodeSize).allMatch(k -> k >= 1 && k <= BYTE_SIZES)) {
             sizes = new byte[nodes];
             for (int n = 0; n < nodes; n++) {
@@ -136,9 +159,35 @@ final class ForestNodes {
                 mid[n] = (char) nodeSize[n];
             }
         } else {
-            wide = nodeSize.clone();
+            wideSizes = nodeSize.clone();
         }
-        return new ForestNodes(bits, words, thr, Arrays.copyOf(distinct, index.size()), sizes, mid, wide);
+        return new ForestNodes(bits, narrow, words, treeRoot, thr, Arrays.copyOf(distinct, index.size()), sizes, mid,
+                wideSizes);
+    }
+
+    /** The words with each child counted from its tree's root, or null if a tree's layout or size rules them out. */
+    private static char[] narrowWords(int bits, int[] treeRoot, int[] feature, int[] child) {
+        int nodes = feature.length;
+        int limit = bits < NARROW_BITS ? 1 << (NARROW_BITS - bits) : 0;
+        if (nodes > 0 && (treeRoot.length == 0 || treeRoot[0] != 0)) {
+            return null;
+        }
+        char[] words = new char[nodes];
+        for (int t = 0; t < treeRoot.length; t++) {
+            int root = treeRoot[t];
+            int end = t + 1 < treeRoot.length ? treeRoot[t + 1] : nodes;
+            if (end <= root || end > nodes) {
+                return null;
+            }
+            for (int n = root; n < end; n++) {
+                int local = child[n] - root;
+                if (child[n] < root || child[n] >= end || local >= limit) {
+                    return null;
+                }
+                words[n] = (char) (local << bits | feature[n]);
+            }
+        }
+        return words;
     }
 
     /**
@@ -162,19 +211,34 @@ final class ForestNodes {
     }
 
     int nodeCount() {
-        return words.length;
+        return threshold.length;
     }
 
     int feature(int n) {
-        return words[n] & featureMask;
+        return (narrow != null ? narrow[n] : wide[n]) & featureMask;
     }
 
+    /** The left child of node {@code n} of the tree rooted at {@code root}. */
+    int child(int root, int n) {
+        return narrow != null ? root + (narrow[n] >>> featureBits) : wide[n] >>> featureBits;
+    }
+
+    /** The left child of node {@code n}, its tree looked up (a binary search over the roots). */
     int child(int n) {
-        return words[n] >>> featureBits;
+        if (narrow == null) {
+            return wide[n] >>> featureBits;
+        }
+        int at = Arrays.binarySearch(roots, n);
+        return child(roots[at >= 0 ? at : -at - 2], n);
     }
 
     boolean leaf(int n) {
         return child(n) == n;
+    }
+
+    /** Whether node {@code n} of the tree rooted at {@code root} is a leaf. */
+    boolean leaf(int root, int n) {
+        return child(root, n) == n;
     }
 
     /** Node {@code n}'s threshold widened; +infinity at a leaf, as the written form holds it. */
@@ -202,6 +266,7 @@ final class ForestNodes {
     /** Heap the arrays hold, in bytes, array headers included. */
     long retainedBytes() {
         long sizeBytes = sizes != null ? sizes.length : midSizes != null ? 2L * midSizes.length : 4L * wideSizes.length;
-        return 4L * words.length + 4L * threshold.length + 8L * lengths.length + sizeBytes + 4 * 16 + 32;
+        long wordBytes = narrow != null ? 2L * narrow.length : 4L * wide.length;
+        return wordBytes + 4L * threshold.length + 8L * lengths.length + sizeBytes + 4 * 16 + 32;
     }
 }

@@ -49,7 +49,7 @@ public final class IsolationForest implements Serializable {
     /**
      * The serialized form, unchanged since the arrays were held as they are written: one array per node field by
      * name, so model files of earlier versions still load. In memory the nodes are held compact instead
-     * ({@link ForestNodes}, nine bytes a node at the default sample size rather than the written form's 28).
+     * ({@link ForestNodes}, seven bytes a node at the default sizes rather than the written form's 28).
      */
     private static final ObjectStreamField[] serialPersistentFields = {
         new ObjectStreamField("numFeatures", int.class),
@@ -202,9 +202,11 @@ public final class IsolationForest implements Serializable {
         if (unpackable != null) {
             return unpackable;
         }
-        nodes = ForestNodes.pack(numFeatures, sampleSize, feature, threshold, child, pathLength, nodeSize);
+        nodes = ForestNodes.pack(numFeatures, sampleSize, treeRoot, feature, threshold, child, pathLength, nodeSize);
         String problem = layoutProblem(feature, threshold, child, nodeSize);
-        unchecked = UncheckedWalk.available() && problem == null;
+        // The unchecked walk reads char words only: a forest too wide for them (thousands of columns, or samples
+        // of thousands of rows) is walked with the bounds checks, at about half the speed.
+        unchecked = UncheckedWalk.available() && problem == null && nodes.narrow != null;
         return problem;
     }
 
@@ -420,10 +422,11 @@ public final class IsolationForest implements Serializable {
         Arrays.fill(out, 0, numFeatures, 0.0);
         double total = 0.0;
         for (int t = 0; t < treeRoot.length; t++) {
-            int node = treeRoot[t];
-            while (!nodes.leaf(node)) {
+            int root = treeRoot[t];
+            int node = root;
+            while (!nodes.leaf(root, node)) {
                 int f = nodes.feature(node);
-                int next = nodes.child(node) + (rows[rowOffset + f] > nodes.threshold[node] ? 1 : 0);
+                int next = nodes.child(root, node) + (rows[rowOffset + f] > nodes.threshold[node] ? 1 : 0);
                 double bits = log2((double) nodes.size(node) / nodes.size(next));
                 out[f] += bits;
                 total += bits;
@@ -508,7 +511,10 @@ public final class IsolationForest implements Serializable {
      * from sixteen rows in flight; this walk remains the reference it is tested against and the fallback.
      */
     private void accumulateTree(int root, int depth, double[] rows, int from, int to, double[] out) {
-        final int[] w = nodes.words;
+        final char[] cw = nodes.narrow;
+        final int[] w = nodes.wide;
+        // Narrow words count a child from the tree's root, wide ones from the forest's first node.
+        final int base = cw != null ? root : 0;
         final int bits = nodes.featureBits;
         final int mask = nodes.featureMask;
         final float[] thr = nodes.threshold;
@@ -525,10 +531,10 @@ public final class IsolationForest implements Serializable {
             int n2 = root;
             int n3 = root;
             for (int d = 0; d < depth; d++) {
-                n0 = (w[n0] >>> bits) + (rows[base0 + (w[n0] & mask)] > thr[n0] ? 1 : 0);
-                n1 = (w[n1] >>> bits) + (rows[base1 + (w[n1] & mask)] > thr[n1] ? 1 : 0);
-                n2 = (w[n2] >>> bits) + (rows[base2 + (w[n2] & mask)] > thr[n2] ? 1 : 0);
-                n3 = (w[n3] >>> bits) + (rows[base3 + (w[n3] & mask)] > thr[n3] ? 1 : 0);
+                n0 = next(n0, base, cw, w, rows, base0, thr, bits, mask);
+                n1 = next(n1, base, cw, w, rows, base1, thr, bits, mask);
+                n2 = next(n2, base, cw, w, rows, base2, thr, bits, mask);
+                n3 = next(n3, base, cw, w, rows, base3, thr, bits, mask);
             }
             out[r] += ForestNodes.lengthAt(len, thr[n0]);
             out[r + 1] += ForestNodes.lengthAt(len, thr[n1]);
@@ -536,13 +542,24 @@ public final class IsolationForest implements Serializable {
             out[r + 3] += ForestNodes.lengthAt(len, thr[n3]);
         }
         for (; r < to; r++) {
-            int base = r * nf;
+            int row = r * nf;
             int n = root;
             for (int d = 0; d < depth; d++) {
-                n = (w[n] >>> bits) + (rows[base + (w[n] & mask)] > thr[n] ? 1 : 0);
+                n = next(n, base, cw, w, rows, row, thr, bits, mask);
             }
             out[r] += ForestNodes.lengthAt(len, thr[n]);
         }
+    }
+
+    /**
+     * One step of the checked walk from node {@code n}: its left child, or the one after it when the row's value
+     * exceeds the threshold. The words are in {@code narrow} or else in {@code wide}; {@code base} is what their
+     * child indices count from.
+     */
+    private static int next(int n, int base, char[] narrow, int[] wide, double[] rows, int row, float[] thr, int bits,
+                            int mask) {
+        int word = narrow != null ? narrow[n] : wide[n];
+        return base + (word >>> bits) + (rows[row + (word & mask)] > thr[n] ? 1 : 0);
     }
 
     private double toScore(double pathLengthSum) {
@@ -552,9 +569,10 @@ public final class IsolationForest implements Serializable {
 
     /** Path length of one row in one tree; used for out-of-bag training scores. */
     double treePathLength(int tree, double[] rows, int rowOffset) {
-        int node = treeRoot[tree];
+        int root = treeRoot[tree];
+        int node = root;
         for (int d = treeDepth[tree]; d > 0; d--) {
-            node = nodes.child(node) + (rows[rowOffset + nodes.feature(node)] > nodes.threshold[node] ? 1 : 0);
+            node = nodes.child(root, node) + (rows[rowOffset + nodes.feature(node)] > nodes.threshold[node] ? 1 : 0);
         }
         return ForestNodes.lengthAt(nodes.lengths, nodes.threshold[node]);
     }

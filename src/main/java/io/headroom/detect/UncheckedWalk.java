@@ -18,9 +18,12 @@ import java.util.logging.Logger;
  * measurable (see {@link IsolationForest}'s walk). Without the checks each row's walk is a chain of
  * dependent loads, so throughput grows with the rows in flight: 6 rows 0.83 s, 8 rows 0.73 s, 12 to 32
  * rows 0.62-0.66 s (the extra chains spill to the stack, which costs less than the latency they hide). A node's
- * split feature and left child share one int ({@link ForestNodes}), so a step reads them with one load and
- * unpacks them with a mask and two shifts. Every row's first step is at the root, so the root's words are read once per tree and
+ * split feature and the distance to its left child share one word, a char at the default sizes ({@link ForestNodes}),
+ * so a step reads them with one load and unpacks them with a mask and a shift. Every row's first step is at the root, so the root's words are read once per tree and
  * block and held in registers (3.5% less time, median of 11 alternated pairs).
+ *
+ * <p>It walks forests whose words are chars ({@link ForestNodes#narrow}), as at the default sizes; others take the
+ * checked walk.
  *
  * <p>Why it is safe: a forest builds node words only when its layout passed the validation that also
  * guards deserialization (every child and feature index in range, leaves pointing at themselves with a
@@ -49,18 +52,18 @@ final class UncheckedWalk {
     private static final int LANES = 16;
 
     private static final Logger LOG = Logger.getLogger(UncheckedWalk.class.getName());
-    private static final MethodHandle GET_INT;
+    private static final MethodHandle GET_CHAR;
     private static final MethodHandle GET_FLOAT;
     private static final MethodHandle GET_DOUBLE;
-    private static final long INT_BASE;
+    private static final long CHAR_BASE;
     private static final long FLOAT_BASE;
     private static final long DOUBLE_BASE;
 
     static {
-        MethodHandle getInt = null;
+        MethodHandle getChar = null;
         MethodHandle getFloat = null;
         MethodHandle getDouble = null;
-        long intBase = 0;
+        long charBase = 0;
         long floatBase = 0;
         long doubleBase = 0;
         if (!"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
@@ -74,31 +77,31 @@ final class UncheckedWalk {
                         MethodType.methodType(int.class, Class.class)).bindTo(unsafe);
                 MethodHandle indexScale = lookup.findVirtual(unsafeClass, "arrayIndexScale",
                         MethodType.methodType(int.class, Class.class)).bindTo(unsafe);
-                if ((int) indexScale.invokeExact((Class<?>) int[].class) != Integer.BYTES
+                if ((int) indexScale.invokeExact((Class<?>) char[].class) != Character.BYTES
                         || (int) indexScale.invokeExact((Class<?>) float[].class) != Float.BYTES
                         || (int) indexScale.invokeExact((Class<?>) double[].class) != Double.BYTES) {
                     throw new IllegalStateException("unexpected array element sizes");
                 }
-                intBase = (int) baseOffset.invokeExact((Class<?>) int[].class);
+                charBase = (int) baseOffset.invokeExact((Class<?>) char[].class);
                 floatBase = (int) baseOffset.invokeExact((Class<?>) float[].class);
                 doubleBase = (int) baseOffset.invokeExact((Class<?>) double[].class);
-                getInt = lookup.findVirtual(unsafeClass, "getInt", MethodType.methodType(int.class, Object.class, long.class))
-                        .bindTo(unsafe);
+                getChar = lookup.findVirtual(unsafeClass, "getChar",
+                        MethodType.methodType(char.class, Object.class, long.class)).bindTo(unsafe);
                 getFloat = lookup.findVirtual(unsafeClass, "getFloat",
                         MethodType.methodType(float.class, Object.class, long.class)).bindTo(unsafe);
                 getDouble = lookup.findVirtual(unsafeClass, "getDouble",
                         MethodType.methodType(double.class, Object.class, long.class)).bindTo(unsafe);
             } catch (Throwable e) {
                 LOG.log(Level.INFO, "isolation forest scoring uses the bounds-checked walk: {0}", e.toString());
-                getInt = null;
+                getChar = null;
                 getFloat = null;
                 getDouble = null;
             }
         }
-        GET_INT = getInt;
+        GET_CHAR = getChar;
         GET_FLOAT = getFloat;
         GET_DOUBLE = getDouble;
-        INT_BASE = intBase;
+        CHAR_BASE = charBase;
         FLOAT_BASE = floatBase;
         DOUBLE_BASE = doubleBase;
     }
@@ -108,7 +111,7 @@ final class UncheckedWalk {
 
     /** @return whether the unchecked walk can be used in this JVM */
     static boolean available() {
-        return GET_INT != null;
+        return GET_CHAR != null;
     }
 
     /** A feature's index shifted left by this is its byte offset within a group of {@code LANES} rows in a block. */
@@ -149,7 +152,7 @@ final class UncheckedWalk {
 
     private static void accumulateTree(int root, int depth, ForestNodes nodes, double[] block, int numFeatures,
                                        int count, double[] out, int outStart) {
-        final int[] words = nodes.words;
+        final char[] words = nodes.narrow;
         final float[] threshold = nodes.threshold;
         final double[] lengths = nodes.lengths;
         final int bits = nodes.featureBits;
@@ -165,7 +168,10 @@ final class UncheckedWalk {
             // Every row's first step reads the root, so its words are read once per tree, not once per row.
             int rootWord = words[root];
             int rootFeature = (rootWord & mask) << FEATURE_SHIFT;
+            // Nodes are walked by their index within the tree, which is what a narrow word holds.
             int rootChild = rootWord >>> bits;
+            long wordBase = CHAR_BASE + ((long) root << 1);
+            long thresholdBase = FLOAT_BASE + ((long) root << 2);
             double rootThreshold = threshold[root];
             for (; i + 15 < count; i += 16) {
                 long base = DOUBLE_BASE + (long) i * numFeatures * Double.BYTES;
@@ -186,48 +192,48 @@ final class UncheckedWalk {
                 int n14 = rootStep(rootChild, rootFeature, rootThreshold, base + 112, block);
                 int n15 = rootStep(rootChild, rootFeature, rootThreshold, base + 120, block);
                 for (int d = 1; d < depth; d++) {
-                    n0 = step(n0, base, words, threshold, block, bits, mask);
-                    n1 = step(n1, base + 8, words, threshold, block, bits, mask);
-                    n2 = step(n2, base + 16, words, threshold, block, bits, mask);
-                    n3 = step(n3, base + 24, words, threshold, block, bits, mask);
-                    n4 = step(n4, base + 32, words, threshold, block, bits, mask);
-                    n5 = step(n5, base + 40, words, threshold, block, bits, mask);
-                    n6 = step(n6, base + 48, words, threshold, block, bits, mask);
-                    n7 = step(n7, base + 56, words, threshold, block, bits, mask);
-                    n8 = step(n8, base + 64, words, threshold, block, bits, mask);
-                    n9 = step(n9, base + 72, words, threshold, block, bits, mask);
-                    n10 = step(n10, base + 80, words, threshold, block, bits, mask);
-                    n11 = step(n11, base + 88, words, threshold, block, bits, mask);
-                    n12 = step(n12, base + 96, words, threshold, block, bits, mask);
-                    n13 = step(n13, base + 104, words, threshold, block, bits, mask);
-                    n14 = step(n14, base + 112, words, threshold, block, bits, mask);
-                    n15 = step(n15, base + 120, words, threshold, block, bits, mask);
+                    n0 = step(n0, base, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n1 = step(n1, base + 8, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n2 = step(n2, base + 16, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n3 = step(n3, base + 24, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n4 = step(n4, base + 32, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n5 = step(n5, base + 40, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n6 = step(n6, base + 48, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n7 = step(n7, base + 56, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n8 = step(n8, base + 64, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n9 = step(n9, base + 72, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n10 = step(n10, base + 80, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n11 = step(n11, base + 88, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n12 = step(n12, base + 96, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n13 = step(n13, base + 104, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n14 = step(n14, base + 112, words, wordBase, threshold, thresholdBase, block, bits, mask);
+                    n15 = step(n15, base + 120, words, wordBase, threshold, thresholdBase, block, bits, mask);
                 }
                 int o = outStart + i;
-                out[o] += ForestNodes.lengthAt(lengths, threshold[n0]);
-                out[o + 1] += ForestNodes.lengthAt(lengths, threshold[n1]);
-                out[o + 2] += ForestNodes.lengthAt(lengths, threshold[n2]);
-                out[o + 3] += ForestNodes.lengthAt(lengths, threshold[n3]);
-                out[o + 4] += ForestNodes.lengthAt(lengths, threshold[n4]);
-                out[o + 5] += ForestNodes.lengthAt(lengths, threshold[n5]);
-                out[o + 6] += ForestNodes.lengthAt(lengths, threshold[n6]);
-                out[o + 7] += ForestNodes.lengthAt(lengths, threshold[n7]);
-                out[o + 8] += ForestNodes.lengthAt(lengths, threshold[n8]);
-                out[o + 9] += ForestNodes.lengthAt(lengths, threshold[n9]);
-                out[o + 10] += ForestNodes.lengthAt(lengths, threshold[n10]);
-                out[o + 11] += ForestNodes.lengthAt(lengths, threshold[n11]);
-                out[o + 12] += ForestNodes.lengthAt(lengths, threshold[n12]);
-                out[o + 13] += ForestNodes.lengthAt(lengths, threshold[n13]);
-                out[o + 14] += ForestNodes.lengthAt(lengths, threshold[n14]);
-                out[o + 15] += ForestNodes.lengthAt(lengths, threshold[n15]);
+                out[o] += ForestNodes.lengthAt(lengths, threshold[root + n0]);
+                out[o + 1] += ForestNodes.lengthAt(lengths, threshold[root + n1]);
+                out[o + 2] += ForestNodes.lengthAt(lengths, threshold[root + n2]);
+                out[o + 3] += ForestNodes.lengthAt(lengths, threshold[root + n3]);
+                out[o + 4] += ForestNodes.lengthAt(lengths, threshold[root + n4]);
+                out[o + 5] += ForestNodes.lengthAt(lengths, threshold[root + n5]);
+                out[o + 6] += ForestNodes.lengthAt(lengths, threshold[root + n6]);
+                out[o + 7] += ForestNodes.lengthAt(lengths, threshold[root + n7]);
+                out[o + 8] += ForestNodes.lengthAt(lengths, threshold[root + n8]);
+                out[o + 9] += ForestNodes.lengthAt(lengths, threshold[root + n9]);
+                out[o + 10] += ForestNodes.lengthAt(lengths, threshold[root + n10]);
+                out[o + 11] += ForestNodes.lengthAt(lengths, threshold[root + n11]);
+                out[o + 12] += ForestNodes.lengthAt(lengths, threshold[root + n12]);
+                out[o + 13] += ForestNodes.lengthAt(lengths, threshold[root + n13]);
+                out[o + 14] += ForestNodes.lengthAt(lengths, threshold[root + n14]);
+                out[o + 15] += ForestNodes.lengthAt(lengths, threshold[root + n15]);
             }
             for (; i < count; i++) {
                 long base = DOUBLE_BASE + ((long) (i / LANES) * LANES * numFeatures + i % LANES) * Double.BYTES;
                 int n = rootStep(rootChild, rootFeature, rootThreshold, base, block);
                 for (int d = 1; d < depth; d++) {
-                    n = step(n, base, words, threshold, block, bits, mask);
+                    n = step(n, base, words, wordBase, threshold, thresholdBase, block, bits, mask);
                 }
-                out[outStart + i] += ForestNodes.lengthAt(lengths, threshold[n]);
+                out[outStart + i] += ForestNodes.lengthAt(lengths, threshold[root + n]);
             }
         } catch (Throwable e) {
             // The handles are exact-typed and the reads cannot throw; this only satisfies invokeExact.
@@ -241,12 +247,12 @@ final class UncheckedWalk {
         return rootChild + (x > rootThreshold ? 1 : 0);
     }
 
-    private static int step(int node, long rowBase, int[] words, float[] threshold, double[] block, int bits,
-                            int mask) throws Throwable {
-        long at = (long) node << 2;
-        int word = (int) GET_INT.invokeExact((Object) words, INT_BASE + at);
+    private static int step(int node, long rowBase, char[] words, long wordBase, float[] threshold,
+                            long thresholdBase, double[] block, int bits, int mask) throws Throwable {
+        long at = node;
+        int word = (char) GET_CHAR.invokeExact((Object) words, wordBase + (at << 1));
         double x = (double) GET_DOUBLE.invokeExact((Object) block, rowBase + ((word & mask) << FEATURE_SHIFT));
-        float t = (float) GET_FLOAT.invokeExact((Object) threshold, FLOAT_BASE + at);
+        float t = (float) GET_FLOAT.invokeExact((Object) threshold, thresholdBase + (at << 2));
         return (word >>> bits) + (x > t ? 1 : 0);
     }
 }

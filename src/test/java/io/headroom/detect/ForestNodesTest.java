@@ -53,12 +53,57 @@ class ForestNodesTest {
     }
 
     @Test
-    void aDefaultForestHoldsAboutNineBytesANode() {
+    void aDefaultForestHoldsAboutSevenBytesANode() {
         double[] rows = TestData.gaussian(5_000, 12, 5);
         IsolationForest forest = IsolationForest.fit(rows, 5_000, 12, IsolationForest.Settings.defaults(),
                 new SplittableRandom(5));
-        // words 4 + threshold 4 + rows reached 1, and the per-forest tables.
-        assertThat(forest.retainedBytes()).isBetween(9L * forest.nodeCount(), 10L * forest.nodeCount());
+        // word 2 + threshold 4 + rows reached 1, and the per-forest tables.
+        assertThat(forest.nodes().narrow).isNotNull();
+        assertThat(forest.retainedBytes()).isBetween(7L * forest.nodeCount(), 8L * forest.nodeCount());
+    }
+
+    @ParameterizedTest(name = "{0} features, sample of {1} rows: {2} words")
+    @CsvSource({"3, 256, narrow", "3, 2000, narrow", "64, 512, narrow", "65, 2000, wide", "3000, 64, wide"})
+    void wordsTooWideForACharWalkTheSame(int features, int sampleSize, String form) {
+        // A char leaves 16 bits less the feature's for a child's index in its tree: 64 columns leave 10, enough for
+        // 512 rows' trees (at most 1,023 nodes); 65 leave 9, too few for 2,000 rows' (well over 512 nodes); 3,000
+        // leave 4. Either form, the walks find every tree's path length.
+        int n = Math.max(2 * sampleSize, 600);
+        double[] rows = TestData.gaussian(n, features, 17);
+        IsolationForest forest = IsolationForest.fit(rows, n, features,
+                new IsolationForest.Settings(10, sampleSize, 0, 1.0), new SplittableRandom(17));
+        ForestNodes nodes = forest.nodes();
+        boolean fits = form.equals("narrow");
+        assertThat(nodes.narrow != null).isEqualTo(fits);
+        assertThat(nodes.wide != null).isEqualTo(!fits);
+        double[] checked = new double[n];
+        forest.pathLengthSums(rows, 0, n, checked, false);
+        if (fits && UncheckedWalk.available()) {
+            double[] unchecked = new double[n];
+            forest.pathLengthSums(rows, 0, n, unchecked, true);
+            assertThat(unchecked).containsExactly(checked);
+        }
+        // What the forest scores with (the unchecked walk for char words where the JVM has it, else the checked).
+        double[] chosen = new double[n];
+        forest.pathLengthSums(rows, 0, n, chosen);
+        assertThat(chosen).containsExactly(checked);
+        for (int r = 0; r < n; r += 37) {
+            double expected = 0.0;
+            for (int t = 0; t < forest.numTrees(); t++) {
+                expected += forest.treePathLength(t, rows, r * features);
+            }
+            assertThat(checked[r]).as("row %d", r).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aForestOfThousandsOfColumnsKeepsIntWords() {
+        // 3,000 columns leave a char 4 bits of distance: a 64-row tree's children lie further on than that.
+        double[] rows = TestData.gaussian(600, 3000, 19);
+        IsolationForest forest = IsolationForest.fit(rows, 600, 3000, new IsolationForest.Settings(5, 64, 0, 1.0),
+                new SplittableRandom(19));
+        assertThat(forest.nodes().wide).isNotNull();
+        assertThat(forest.retainedBytes()).isBetween(9L * forest.nodeCount(), 10L * forest.nodeCount() + 200);
     }
 
     @ParameterizedTest(name = "sample of {0} rows")
@@ -82,7 +127,8 @@ class ForestNodesTest {
             }
         }
         assertThat(roots).isEqualTo(20);
-        long perNode = sampleSize <= 256 ? 9 : 10;
+        // word 2 (3 features leave 14 bits of distance) + threshold 4 + rows reached 1, or 2 beyond 256 rows.
+        long perNode = sampleSize <= 256 ? 7 : 8;
         assertThat(forest.retainedBytes()).isBetween(perNode * nodes.nodeCount(), (perNode + 1) * nodes.nodeCount());
     }
 
