@@ -43,11 +43,12 @@ public final class Retrainer {
 
     /**
      * Workloads fetched and engineered together by a batched training. A batch of a 7-day window at 30 s with 8
-     * features is about 40 MB of raw rows; with the bounded group and global samples and the model being fitted
-     * that keeps a training within the launcher's 512 MiB heap whatever the fleet, and a fleet this small is
-     * still fetched with one query per feature, as before batching.
+     * features is about 20 MB of raw rows, and two are held at once (one fitted, the next fetched); with the
+     * bounded group and global samples and the model being fitted that keeps a training's working set near 80 MB
+     * whatever the fleet. Half of the 32 it was: the other 40 MB went to the heap's peak, while the
+     * history cache leaves a retraining's fetches small, so the extra queries of a cold training cost little.
      */
-    public static final int BATCH_WORKLOADS = 32;
+    public static final int BATCH_WORKLOADS = 16;
 
     /**
      * Rows the global model's sample holds, and the group models' samples together. A shared model needs no more:
@@ -185,7 +186,7 @@ public final class Retrainer {
             });
             if (!measured) {
                 // Nothing fitted yet: a tree rarely has as many nodes as rows sampled (about 0.64 of them at 256),
-                // at 9 or 10 bytes a node (IsolationForest#retainedBytes), so this overestimates until the first model
+                // at 7 to 10 bytes a node (IsolationForest#retainedBytes), so this overestimates until the first model
                 // is fitted.
                 typical = (long) cfg.forest().trees() * cfg.forest().sampleSize() * 10;
             }
