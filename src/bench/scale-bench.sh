@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Training memory against fleet size, under the launcher's JVM options (-Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError, or
-# $JAVA_OPTS) with the default detection config over its 7-day window at 30 s:
+# Training memory against fleet size, under the launcher's default JVM options (read from daemon/headroom), or
+# $JAVA_OPTS, with the default detection config over its 7-day window at 30 s:
 #   simulate  `headroom simulate --policy headroom` of N guests with 7 days of history and 30 simulated minutes
 #             (one incident): its first training fits every guest's whole window. N in $SIM_GUESTS (default
 #             "30 50"). The simulator itself holds every guest's whole history (1.3 MB a guest-week of doubles),
@@ -10,19 +10,21 @@
 #             the first one's models are held), nothing else in the heap. N in $TRAIN_GUESTS (default "50 200";
 #             1000 takes about 4 minutes on 2 cores). Reports both trainings' seconds, and after the second the
 #             workloads left to the global model by the budget and the models' estimated heap.
-#   cycle     io.headroom.bench.CycleBench: the daemon (`headroom run`'s Daemon, default config but for the addresses and
-#             a 10 s interval) against a real Prometheus with the lookback backfilled for N domains and scraping them
-#             live, and a libvirt test-driver host of N running domains. After its first training, $CYCLES (default
-#             20) cycles: p50, p99 and max of headroom_cycle_duration_seconds (and apart, those of the cycles that ran
-#             while the first training did), stage medians, Prometheus requests and
-#             libvirt gateway operations per cycle, the JVM's peak RSS (VmHWM; Prometheus is a child process that
-#             time -v would report instead), heap after GC at the first and last cycle, and the first training's
-#             seconds (Prometheus fetch included; the 2 h of history leave only the global model to fit) with the CPU
-#             seconds this JVM and Prometheus used meanwhile (on shared cores, their sum over the cores bounds it). N in
+#   cycle     io.headroom.bench.CycleBench: the daemon (`daemon/headroom run`, the launcher's own process under
+#             $JAVA_OPTS; default config but for the addresses and a 10 s interval) against a real Prometheus with the
+#             lookback backfilled for N domains and scraping them live from an exporter in the bench's JVM
+#             ($BENCH_JAVA_OPTS), and a libvirt test-driver host of N running domains in the daemon's process. After
+#             its first training, $CYCLES (default 20) cycles: p50, p99 and max of headroom_cycle_duration_seconds
+#             (and apart, those of the cycles that ran while the first training did), stage medians, Prometheus
+#             requests and libvirt gateway operations per cycle, the daemon's peak RSS (its VmHWM), its heap after GC
+#             at the first and last cycle, and the first training's seconds (Prometheus fetch included; the 2 h of
+#             history leave only the global model to fit) with the CPU seconds the daemon and Prometheus used
+#             meanwhile (on shared cores, their sum over the cores bounds it); the daemon's log in
+#             $OUT/cycle-N-daemon.log. N in
 #             $CYCLE_GUESTS (default "50 200"; 1000 takes about 6 minutes). A soak: CYCLE_GUESTS=200 CYCLES=180
 #             (30 minutes). HISTORY_DAYS=7: a week of history instead, a sample a minute, so that the first training
 #             fetches a week and fits every guest's own model (the training's time with its Prometheus fetch).
-#             With it, RETRAIN_HOURS=6: first a daemon whose clock is 6 h behind trains on the same state directory
+#             With it, RETRAIN_HOURS=6: first a daemon in the bench's JVM whose clock is 6 h behind trains on the same state directory
 #             (reported as earlier_training), so the measured first training is a retraining 6 h later (the default
 #             detection.retrain_every) that reads most of its week from the history cache (first_training_history_rows).
 #   soak      io.headroom.simulate.SoakBench: `headroom simulate --policy headroom` of N guests (the scale fleet above,
@@ -45,10 +47,14 @@ CYCLE_GUESTS=${CYCLE_GUESTS-"50 200"}
 CYCLES=${CYCLES:-20}
 HISTORY_DAYS=${HISTORY_DAYS:-0}
 RETRAIN_HOURS=${RETRAIN_HOURS:-0}
-JAVA_OPTS=${JAVA_OPTS:-"-Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
+# The launcher's own default JVM options, read from it so that the two cannot drift apart.
+LAUNCHER_JAVA_OPTS=$(sed -n 's/.*HEADROOM_JAVA_OPTS:-\([^}]*\)}.*/\1/p' daemon/headroom)
+[ -n "$LAUNCHER_JAVA_OPTS" ] || { echo "scale-bench: no default JVM options found in daemon/headroom" >&2; exit 1; }
+JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
 SOAK_GUESTS=${SOAK_GUESTS-""}
 SOAK_HOURS=${SOAK_HOURS:-24}
 SOAK_JAVA_OPTS=${SOAK_JAVA_OPTS:-"-Xmx6g -XX:+ExitOnOutOfMemoryError"}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx2g -XX:+UseSerialGC"}
 OUT=${OUT:-target/scale-bench}
 mkdir -p "$OUT"
 ensure_jar "$PWD"
@@ -157,7 +163,12 @@ echo "| guests | exit | cycle p50 s | p99 s | max s | while training: cycles, p5
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $CYCLE_GUESTS; do
   # shellcheck disable=SC2086
-  read -r rc _ _ < <(run "cycle-$n" java $JAVA_OPTS -cp "$CP" io.headroom.bench.CycleBench "$n" "$CYCLES" 10 "$TMP/cycle-$n" "$HISTORY_DAYS" "$RETRAIN_HOURS")
+  # The bench's JVM holds the exporter, the backfill and, with RETRAIN_HOURS, the earlier training; the measured
+  # daemon is the launcher's own process under $JAVA_OPTS.
+  read -r rc _ _ < <(HEADROOM_JAR="$TMP/headroom.jar" HEADROOM_JAVA_OPTS="$JAVA_OPTS" run "cycle-$n" \
+      java $BENCH_JAVA_OPTS -cp "$CP" io.headroom.bench.CycleBench "$n" "$CYCLES" 10 "$TMP/cycle-$n" "$PWD/daemon/headroom" \
+      "$HISTORY_DAYS" "$RETRAIN_HOURS")
+  cp "$TMP/cycle-$n/daemon.log" "$OUT/cycle-$n-daemon.log" 2>/dev/null || true
   json=$(grep '^{"guests"' "$OUT/cycle-$n.log" || true)
   if [ -z "$json" ]; then
     echo "| $n | $rc | - | - | - | - | - | - | - | - | - | - | - | - | - | - |"

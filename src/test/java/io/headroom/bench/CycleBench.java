@@ -1,9 +1,6 @@
 package io.headroom.bench;
 
-import static io.headroom.bench.JvmMeasures.heapAfterGc;
 import static io.headroom.bench.JvmMeasures.median;
-import static io.headroom.bench.JvmMeasures.peakRssMib;
-import static io.headroom.bench.JvmMeasures.processCpuSeconds;
 import static io.headroom.bench.JvmMeasures.quantile;
 
 import com.sun.net.httpserver.HttpServer;
@@ -14,14 +11,10 @@ import io.headroom.metrics.Metrics;
 import io.headroom.testing.GuestFleet;
 import io.headroom.testing.Poll;
 import io.headroom.testing.PrometheusExtension;
-import io.prometheus.client.Collector;
-import io.prometheus.client.CollectorRegistry;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,25 +27,29 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The daemon's cycle at fleet size: {@code headroom run}'s {@link Daemon}, in this JVM, with the default config but
- * for the addresses, against a real Prometheus and a libvirt test-driver host of N running domains. Prometheus
- * holds {@code collection.lookback} and a margin of backfilled libvirt-exporter history for every domain and keeps
- * scraping the same series live from an exporter in this JVM, so that every cycle has fresh data. After the first
- * training has ended, it records {@code CYCLES} cycles from the daemon's own metrics: each cycle's duration
+ * The daemon's cycle at fleet size: {@code headroom run}, started by the launcher ({@code daemon/headroom}, with its
+ * default JVM options unless {@code HEADROOM_JAVA_OPTS} says otherwise) as its own process, with the default config
+ * but for the addresses, against a real Prometheus and a libvirt test-driver host of N running domains (held in the
+ * daemon's process, as the test driver keeps its state per process). Prometheus holds {@code collection.lookback}
+ * and a margin of backfilled libvirt-exporter history for every domain and keeps scraping the same series live from
+ * an exporter in this JVM, so that every cycle has fresh data. After the first training has ended, it records
+ * {@code CYCLES} cycles from the daemon's own {@code /metrics}: each cycle's duration
  * ({@code headroom_cycle_duration_seconds}), the stages' durations, the Prometheus requests and the libvirt gateway
- * operations it made, and the heap after the last garbage collection.
+ * operations it made, and the heap after the last garbage collection; and the daemon's peak RSS (its VmHWM), which
+ * is then the daemon's alone: not the exporter's, the backfill's or this JVM's.
  *
  * <p>By default the history is shorter than {@code detection.min_training_rows}, so the training fits the global
  * model only, and it scores every workload: scoring costs the same whichever model scores a row. With a fifth
  * argument of D days, Prometheus holds D days of history, one sample a minute, and the first training fetches and
- * fits every guest's own model from it: the training's time with its Prometheus fetch, and the CPU time this JVM and
- * Prometheus spent from the daemon's start to the training's end. Both share the host's cores, so their sum over
+ * fits every guest's own model from it: the training's time with its Prometheus fetch, and the CPU time the daemon
+ * and Prometheus spent from the daemon's start to the training's end. Both share the host's cores, so their sum over
  * the number of cores is as fast as that training can be.
  *
- * <p>Run through {@code src/bench/scale-bench.sh} ({@code CYCLE_GUESTS}, {@code HISTORY_DAYS}); prints one JSON
- * object. Arguments: guests, cycles, the cycle interval in seconds, a work directory, optionally days of history
- * and hours H: with H, a daemon whose clock is H hours behind trains first on the same state directory (see
- * {@code earlierTraining}), so the measured training is the retraining after it.
+ * <p>Run through {@code src/bench/scale-bench.sh} ({@code CYCLE_GUESTS}, {@code HISTORY_DAYS}), which sets
+ * {@code HEADROOM_JAR}; prints one JSON object. Arguments: guests, cycles, the cycle interval in seconds, a work
+ * directory, the launcher, optionally days of history and hours H: with H, a daemon in this JVM whose clock is H
+ * hours behind trains first on the same state directory (see {@code earlierTraining}), so the measured training is
+ * the retraining after it.
  */
 public final class CycleBench {
 
@@ -63,9 +60,10 @@ public final class CycleBench {
         int cycles = Integer.parseInt(args[1]);
         int interval = Integer.parseInt(args[2]);
         Path dir = Path.of(args[3]);
+        Path launcher = Path.of(args[4]);
         Files.createDirectories(dir);
-        int days = args.length > 4 ? Integer.parseInt(args[4]) : 0;
-        int retrainHours = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        int days = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        int retrainHours = args.length > 6 ? Integer.parseInt(args[6]) : 0;
         long now = Instant.now().getEpochSecond() / 60 * 60;
         // Lookback (2 h by default) and a margin, so that the first cycles already see a whole lookback; or days of
         // history, a sample a minute (rate() over 2 m still has two), which keeps a week's backfill to minutes.
@@ -83,25 +81,61 @@ public final class CycleBench {
             double promStart = (System.nanoTime() - t0) / 1e9;
             Path node = dir.resolve("node.xml");
             Files.writeString(node, fleet.nodeXml());
-            HeadroomConfig cfg = ConfigLoader.parse("""
+            int port;
+            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = free.getLocalPort();
+            }
+            String yaml = """
                     prometheus: {url: '%s'}
                     workloads: {libvirt_uri: 'test://%s'}
                     collection: {interval: %ds}
-                    server: {listen: '127.0.0.1:0'}
+                    server: {listen: '127.0.0.1:%d'}
                     state_dir: %s
-                    """.formatted(prom.baseUrl(), node.toAbsolutePath(), interval, dir.resolve("state")), null);
-            String earlier = retrainHours > 0 ? earlierTraining(cfg, retrainHours) : "";
-            Metrics metrics = Metrics.isolated();
-            try (Daemon daemon = new Daemon(cfg, metrics, new VertxOptions())) {
-                Cpu before = Cpu.of(prom);
-                daemon.start();
-                Result r = measure(metrics.registry(), cycles, interval, prom, before);
-                String json = r.json(guests, interval, promStart);
+                    """.formatted(prom.baseUrl(), node.toAbsolutePath(), interval, port, dir.resolve("state"));
+            Path config = dir.resolve("headroom.yaml");
+            Files.writeString(config, yaml);
+            String earlier = retrainHours > 0 ? earlierTraining(ConfigLoader.parse(yaml, null), retrainHours) : "";
+            Cpu before = new Cpu(0, Cpu.prometheus(prom));
+            Process daemon = new ProcessBuilder(launcher.toString(), "run", "--config", config.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
+            try {
+                Samples samples = Samples.scraped("http://127.0.0.1:" + port + "/metrics");
+                Poll.until(Duration.ofMinutes(5), "the daemon's /metrics (log: " + dir.resolve("daemon.log") + ")",
+                        () -> daemon.isAlive() ? probe(samples) : "exited " + daemon.exitValue(),
+                        v -> v.startsWith("up") || v.startsWith("exited"));
+                if (!daemon.isAlive()) {
+                    throw new IllegalStateException("the daemon exited " + daemon.exitValue() + "; see "
+                            + dir.resolve("daemon.log"));
+                }
+                Result r = measure(samples, cycles, interval, prom, before);
+                String json = r.json(guests, interval, promStart, peakRssMib(daemon.pid()));
                 System.out.println(json.substring(0, json.length() - 1) + earlier + "}");
+            } finally {
+                daemon.destroy();
+                daemon.waitFor();
             }
         } finally {
             exporter.stop(0);
         }
+    }
+
+    /** "up" once the daemon serves its metrics, else why not yet. */
+    private static String probe(Samples samples) {
+        try {
+            return Double.isNaN(samples.value("headroom_cycle_completed_total")) ? "no cycle counter yet" : "up";
+        } catch (IOException | InterruptedException e) {
+            return e.toString();
+        }
+    }
+
+    /** A process's peak resident set (VmHWM), in MiB. */
+    private static double peakRssMib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        throw new IllegalStateException("no VmHWM in /proc/" + pid + "/status");
     }
 
     /**
@@ -111,40 +145,41 @@ public final class CycleBench {
      */
     private static String earlierTraining(HeadroomConfig cfg, int hours) throws Exception {
         Metrics metrics = Metrics.isolated();
-        CollectorRegistry reg = metrics.registry();
+        Samples reg = Samples.of(metrics.registry());
         try (Daemon daemon = new Daemon(cfg, metrics, new VertxOptions())
                 .withClock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(-hours)))) {
             daemon.start();
             Poll.until(Duration.ofMinutes(30), "the earlier training's end",
-                    () -> value(reg, "headroom_stage_success", "stage", "train"), v -> !Double.isNaN(v));
+                    () -> reg.value("headroom_stage_success", "stage", "train"), v -> !Double.isNaN(v));
             return String.format(Locale.ROOT, ", \"earlier_training\": {\"hours_before\": %d, \"seconds\": %.1f, "
                     + "\"succeeded\": %.0f, \"history_rows\": %s}", hours,
-                    value(reg, "headroom_stage_duration_seconds", "stage", "train"),
-                    value(reg, "headroom_stage_success", "stage", "train"), historyRows(reg));
+                    reg.value("headroom_stage_duration_seconds", "stage", "train"),
+                    reg.value("headroom_stage_success", "stage", "train"), historyRows(reg));
         }
     }
 
     /** The last training's history rows by source, as JSON. */
-    private static String historyRows(CollectorRegistry reg) {
+    private static String historyRows(Samples reg) throws IOException, InterruptedException {
         return String.format(Locale.ROOT, "{\"cache\": %.0f, \"prometheus\": %.0f}",
-                value(reg, "headroom_training_history_rows", "source", "cache"),
-                value(reg, "headroom_training_history_rows", "source", "prometheus"));
+                reg.value("headroom_training_history_rows", "source", "cache"),
+                reg.value("headroom_training_history_rows", "source", "prometheus"));
     }
 
     /**
-     * CPU seconds of this JVM (the daemon, its exporter and test-driver host) and of Prometheus (its own
-     * {@code process_cpu_seconds_total}): where a training's time goes on cores both share.
+     * CPU seconds of the daemon (its {@code process_cpu_seconds_total}) and of Prometheus (its own): where a
+     * training's time goes on cores both share.
      */
     private record Cpu(double headroom, double prometheus) {
-        static Cpu of(PrometheusExtension prom) throws IOException, InterruptedException {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(prom.baseUrl() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            double promCpu = r.body().lines().filter(l -> l.startsWith("process_cpu_seconds_total "))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim()))
-                    .findFirst().orElseThrow(() -> new IllegalStateException(
-                            "Prometheus' /metrics has no process_cpu_seconds_total"));
-            return new Cpu(processCpuSeconds(), promCpu);
+        static double prometheus(PrometheusExtension prom) throws IOException, InterruptedException {
+            double cpu = Samples.scraped(prom.baseUrl() + "/metrics").value("process_cpu_seconds_total");
+            if (Double.isNaN(cpu)) {
+                throw new IllegalStateException("Prometheus' /metrics has no process_cpu_seconds_total");
+            }
+            return cpu;
+        }
+
+        static Cpu of(Samples daemon, PrometheusExtension prom) throws IOException, InterruptedException {
+            return new Cpu(daemon.value("process_cpu_seconds_total"), prometheus(prom));
         }
 
         Cpu minus(Cpu o) {
@@ -158,7 +193,7 @@ public final class CycleBench {
                           double modelsSkipped, double modelsOverBudget, double modelsBytes, long heapFirst,
                           long heapLast, String historyRows) {
 
-        String json(int guests, int interval, double promStart) {
+        String json(int guests, int interval, double promStart, double peakRssMib) {
             StringBuilder stageJson = new StringBuilder();
             stages.forEach((stage, v) -> stageJson.append(String.format(Locale.ROOT, "\"%s\": %.3f, ", stage,
                     median(v))));
@@ -184,7 +219,7 @@ public final class CycleBench {
                     Arrays.stream(whileTraining).max().orElse(Double.NaN),
                     trim(stageJson), median(requests), median(promSeconds), trim(ops), skipped, trainSeconds, trainSuccess,
                     trainCpu.headroom(), trainCpu.prometheus(), historyRows,
-                    modelsSkipped, modelsOverBudget, modelsBytes / 1048576.0, heapFirst / 1048576.0, heapLast / 1048576.0, peakRssMib(), promStart);
+                    modelsSkipped, modelsOverBudget, modelsBytes / 1048576.0, heapFirst / 1048576.0, heapLast / 1048576.0, peakRssMib, promStart);
         }
 
         private static String trim(StringBuilder b) {
@@ -192,33 +227,34 @@ public final class CycleBench {
         }
     }
 
-    private static Result measure(CollectorRegistry reg, int cycles, int interval, PrometheusExtension prom,
+    private static Result measure(Samples reg, int cycles, int interval, PrometheusExtension prom,
                                   Cpu cpuAtStart) throws Exception {
         Duration patience = Duration.ofSeconds(Math.max(600, 20L * interval));
         // The cycles that run while the first training does (on the other core, mostly): recorded apart.
         List<Double> whileTraining = new ArrayList<>();
-        double[] last = {value(reg, "headroom_cycle_duration_seconds_count"),
-            value(reg, "headroom_cycle_duration_seconds_sum")};
+        double[] last = {reg.value("headroom_cycle_duration_seconds_count"),
+            reg.value("headroom_cycle_duration_seconds_sum")};
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        while (Double.isNaN(value(reg, "headroom_stage_success", "stage", "train"))) {
+        while (Double.isNaN(reg.value("headroom_stage_success", "stage", "train"))) {
             double[] seen = last.clone();
             Poll.until(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), "a cycle or the first training's end",
-                    () -> value(reg, "headroom_cycle_duration_seconds_count"),
-                    n -> n > seen[0] || !Double.isNaN(value(reg, "headroom_stage_success", "stage", "train")));
-            double n = value(reg, "headroom_cycle_duration_seconds_count");
-            double sum = value(reg, "headroom_cycle_duration_seconds_sum");
+                    () -> new double[] {reg.value("headroom_cycle_duration_seconds_count"),
+                        reg.value("headroom_stage_success", "stage", "train")},
+                    v -> v[0] > seen[0] || !Double.isNaN(v[1]));
+            double n = reg.value("headroom_cycle_duration_seconds_count");
+            double sum = reg.value("headroom_cycle_duration_seconds_sum");
             if (n > seen[0] && !Double.isNaN(seen[0])) {
                 whileTraining.add((sum - seen[1]) / (n - seen[0]));
             }
             last = new double[] {n, sum};
         }
         // From the daemon's start to the training's end: the cycles meanwhile are in it too.
-        Cpu trainCpu = Cpu.of(prom).minus(cpuAtStart);
-        double trainSeconds = value(reg, "headroom_stage_duration_seconds", "stage", "train");
-        double trainSuccess = value(reg, "headroom_stage_success", "stage", "train");
-        double modelsSkipped = value(reg, "headroom_training_skipped_models");
-        double modelsOverBudget = value(reg, "headroom_training_models_over_budget");
-        double modelsBytes = value(reg, "headroom_models_memory_bytes");
+        Cpu trainCpu = Cpu.of(reg, prom).minus(cpuAtStart);
+        double trainSeconds = reg.value("headroom_stage_duration_seconds", "stage", "train");
+        double trainSuccess = reg.value("headroom_stage_success", "stage", "train");
+        double modelsSkipped = reg.value("headroom_training_skipped_models");
+        double modelsOverBudget = reg.value("headroom_training_models_over_budget");
+        double modelsBytes = reg.value("headroom_models_memory_bytes");
         String historyRows = historyRows(reg);
         // One whole cycle after the training, so that none of the recorded ones overlaps it.
         double start = completed(reg);
@@ -226,75 +262,52 @@ public final class CycleBench {
         double[] seconds = new double[cycles];
         double[] requests = new double[cycles];
         double[] promSeconds = new double[cycles];
-        double lastPromSeconds = sum(reg, "headroom_prometheus_request_duration_seconds_sum");
+        double lastPromSeconds = reg.sum("headroom_prometheus_request_duration_seconds_sum");
         Map<String, double[]> stages = new TreeMap<>();
-        double lastCount = value(reg, "headroom_cycle_duration_seconds_count");
-        double lastSum = value(reg, "headroom_cycle_duration_seconds_sum");
-        double lastRequests = sum(reg, "headroom_prometheus_requests_total");
-        Map<String, Double> opsBefore = byLabel(reg, "headroom_libvirt_operations_total", "operation");
-        double skippedBefore = value(reg, "headroom_cycle_skipped_total");
-        long heapFirst = heapAfterGc();
+        double lastCount = reg.value("headroom_cycle_duration_seconds_count");
+        double lastSum = reg.value("headroom_cycle_duration_seconds_sum");
+        double lastRequests = reg.sum("headroom_prometheus_requests_total");
+        Map<String, Double> opsBefore = reg.byLabel("headroom_libvirt_operations_total", "operation");
+        double skippedBefore = reg.value("headroom_cycle_skipped_total");
+        long heapFirst = heapAfterGc(reg);
         for (int c = 0; c < cycles; c++) {
             double seen = lastCount;
             double count = Poll.until(patience, "cycle " + (c + 1),
-                    () -> value(reg, "headroom_cycle_duration_seconds_count"), n -> n > seen);
-            double sum = value(reg, "headroom_cycle_duration_seconds_sum");
+                    () -> reg.value("headroom_cycle_duration_seconds_count"), n -> n > seen);
+            double sum = reg.value("headroom_cycle_duration_seconds_sum");
             seconds[c] = (sum - lastSum) / (count - lastCount);
-            double req = sum(reg, "headroom_prometheus_requests_total");
+            double req = reg.sum("headroom_prometheus_requests_total");
             requests[c] = (req - lastRequests) / (count - lastCount);
-            double promNow = sum(reg, "headroom_prometheus_request_duration_seconds_sum");
+            double promNow = reg.sum("headroom_prometheus_request_duration_seconds_sum");
             promSeconds[c] = (promNow - lastPromSeconds) / (count - lastCount);
             lastPromSeconds = promNow;
             for (String stage : List.of("discover", "collect", "score", "actuate")) {
                 stages.computeIfAbsent(stage, s -> new double[cycles])[c] =
-                        value(reg, "headroom_stage_duration_seconds", "stage", stage);
+                        reg.value("headroom_stage_duration_seconds", "stage", stage);
             }
             lastCount = count;
             lastSum = sum;
             lastRequests = req;
         }
         Map<String, Double> ops = new TreeMap<>();
-        byLabel(reg, "headroom_libvirt_operations_total", "operation").forEach((op, n) -> {
+        reg.byLabel("headroom_libvirt_operations_total", "operation").forEach((op, n) -> {
             double d = n - opsBefore.getOrDefault(op, 0.0);
             if (d > 0) {
                 ops.put(op, d);
             }
         });
         return new Result(seconds, whileTraining.stream().mapToDouble(Double::doubleValue).toArray(), stages,
-                requests, promSeconds, ops, value(reg, "headroom_cycle_skipped_total") - skippedBefore,
-                trainSeconds, trainSuccess, trainCpu, modelsSkipped, modelsOverBudget, modelsBytes, heapFirst, heapAfterGc(),
+                requests, promSeconds, ops, reg.value("headroom_cycle_skipped_total") - skippedBefore,
+                trainSeconds, trainSuccess, trainCpu, modelsSkipped, modelsOverBudget, modelsBytes, heapFirst, heapAfterGc(reg),
                 historyRows);
     }
 
-    private static double completed(CollectorRegistry reg) {
-        return value(reg, "headroom_cycle_completed_total");
+    private static double completed(Samples reg) throws IOException, InterruptedException {
+        return reg.value("headroom_cycle_completed_total");
     }
 
-    private static double value(CollectorRegistry reg, String name) {
-        Double v = reg.getSampleValue(name);
-        return v == null ? Double.NaN : v;
-    }
-
-    private static double value(CollectorRegistry reg, String name, String label, String labelValue) {
-        Double v = reg.getSampleValue(name, new String[] {label}, new String[] {labelValue});
-        return v == null ? Double.NaN : v;
-    }
-
-    private static double sum(CollectorRegistry reg, String sample) {
-        return byLabel(reg, sample, null).values().stream().mapToDouble(Double::doubleValue).sum();
-    }
-
-    /** Values of every sample named {@code sample}, by the value of {@code label} (all under "" when null). */
-    private static Map<String, Double> byLabel(CollectorRegistry reg, String sample, String label) {
-        Map<String, Double> out = new TreeMap<>();
-        for (Collector.MetricFamilySamples family : java.util.Collections.list(reg.metricFamilySamples())) {
-            for (Collector.MetricFamilySamples.Sample s : family.samples) {
-                if (s.name.equals(sample)) {
-                    int i = label == null ? -1 : s.labelNames.indexOf(label);
-                    out.merge(i < 0 ? "" : s.labelValues.get(i), s.value, Double::sum);
-                }
-            }
-        }
-        return out;
+    /** The daemon's heap in use after the last collection of each heap pool, as its JVM exports it. */
+    private static long heapAfterGc(Samples reg) throws IOException, InterruptedException {
+        return (long) reg.sum("jvm_memory_pool_collection_used_bytes");
     }
 }
