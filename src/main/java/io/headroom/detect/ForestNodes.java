@@ -181,7 +181,9 @@ final class ForestNodes {
             }
             for (int n = root; n < end; n++) {
                 int local = child[n] - root;
-                if (child[n] < root || child[n] >= end || local >= limit) {
+                // A split's right child too must be in the tree: a walk adds the tree's root to what it reads.
+                int last = child[n] == n ? n : child[n] + 1;
+                if (child[n] < root || last >= end || local >= limit) {
                     return null;
                 }
                 words[n] = (char) (local << bits | feature[n]);

@@ -97,6 +97,34 @@ class ForestNodesTest {
     }
 
     @Test
+    void aChildOutsideItsTreeKeepsIntWords() {
+        // Tree 0 is nodes 0-1, tree 1 nodes 2-4; node 0's right child (2) is tree 1's root. The layout is valid as
+        // written, but counted from tree 0's root a walk would leave it: such a forest keeps forest indices.
+        int[] feature = {0, 0, 0, 0, 0};
+        double[] threshold = {0.5, Double.POSITIVE_INFINITY, 0.5, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+        int[] child = {1, 1, 3, 3, 4};
+        double[] length = {0, 1, 0, 1, 1};
+        int[] size = {2, 1, 2, 1, 1};
+        IsolationForest forest = new IsolationForest(1, 2, 1, new int[] {0, 2}, new int[] {1, 1}, feature, threshold,
+                child, length, size);
+        assertThat(forest.nodes().narrow).isNull();
+        assertThat(forest.nodes().child(0)).isEqualTo(1);
+        // The same trees with tree 0 given a node of its own after its leaves: now both children are in it.
+        IsolationForest fits = new IsolationForest(1, 2, 1, new int[] {0, 3}, new int[] {1, 1},
+                new int[] {0, 0, 0, 0, 0, 0}, new double[] {0.5, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
+                    0.5, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY},
+                new int[] {1, 1, 2, 4, 4, 5}, new double[] {0, 1, 1, 0, 1, 1}, new int[] {2, 1, 1, 2, 1, 1});
+        assertThat(fits.nodes().narrow).isNotNull();
+        assertThat(fits.nodes().child(3)).isEqualTo(4);
+        double[] rows = {0.0, 1.0};
+        double[] checked = new double[2];
+        fits.pathLengthSums(rows, 0, 2, checked, false);
+        double[] chosen = new double[2];
+        fits.pathLengthSums(rows, 0, 2, chosen);
+        assertThat(chosen).containsExactly(checked);
+    }
+
+    @Test
     void aForestOfThousandsOfColumnsKeepsIntWords() {
         // 3,000 columns leave a char 4 bits of distance: a 64-row tree's children lie further on than that.
         double[] rows = TestData.gaussian(600, 3000, 19);
