@@ -18,16 +18,19 @@ import java.util.logging.Logger;
  * measurable (see {@link IsolationForest}'s walk). Without the checks each row's walk is a chain of
  * dependent loads, so throughput grows with the rows in flight: 6 rows 0.83 s, 8 rows 0.73 s, 12 to 32
  * rows 0.62-0.66 s (the extra chains spill to the stack, which costs less than the latency they hide). A node's
- * split feature and the distance to its left child share one word, a char at the default sizes ({@link ForestNodes}),
- * so a step reads them with one load and unpacks them with a mask and a shift. Every row's first step is at the root, so the root's words are read once per tree and
- * block and held in registers (3.5% less time, median of 11 alternated pairs).
+ * split feature and its left child, counted from the tree's root, share one char ({@link ForestNodes}), so a step
+ * reads them with one load and unpacks them with a mask and a shift; the walk holds nodes as indices within the tree
+ * and reads words and thresholds from the tree's base offsets (a child counted from its parent instead cost 15-30%:
+ * the add sat on each step's chain of loads). Every row's first step is at the root, so the root's words are read
+ * once per tree and block and held in registers (3.5% less time, median of 11 alternated pairs).
  *
  * <p>It walks forests whose words are chars ({@link ForestNodes#narrow}), as at the default sizes; others take the
  * checked walk.
  *
- * <p>Why it is safe: a forest builds node words only when its layout passed the validation that also
+ * <p>Why it is safe: a forest is walked here only when its layout passed the validation that also
  * guards deserialization (every child and feature index in range, leaves pointing at themselves with a
- * NaN threshold), and callers check that rows {@code [from, to)} fit in the row array. Each block
+ * NaN threshold) and its words are chars, which they are only if every node's children lie in its own tree, so
+ * a walk from a tree's root never leaves it; and callers check that rows {@code [from, to)} fit in the row array. Each block
  * of rows is copied into a scratch array the walk owns. No read leaves its array.
  *
  * <p>Unsafe is reached through method handles, so the code compiles without the proprietary-API
