@@ -238,6 +238,25 @@ final class ForestNodes {
         return child(n) == n;
     }
 
+    /**
+     * One step of a walk from node {@code n} of the tree rooted at {@code root}: its left child, or the one after it
+     * when the row's value at the node's feature ({@code rows[row + feature]}) exceeds its threshold. A leaf stays.
+     */
+    int next(int root, int n, double[] rows, int row) {
+        return next(narrow, wide, narrow != null ? root : 0, featureBits, featureMask, threshold, n, rows, row);
+    }
+
+    /**
+     * {@link #next(int, int, double[], int)} over the arrays themselves, for a loop that holds them in locals (the
+     * checked walk: reading them through the instance at every step cost it 15%). {@code base} is what the words'
+     * child indices count from: the tree's root for {@code narrow} words, 0 for {@code wide} ones.
+     */
+    static int next(char[] narrow, int[] wide, int base, int bits, int mask, float[] threshold, int n, double[] rows,
+                    int row) {
+        int word = narrow != null ? narrow[n] : wide[n];
+        return base + (word >>> bits) + (rows[row + (word & mask)] > threshold[n] ? 1 : 0);
+    }
+
     /** Whether node {@code n} of the tree rooted at {@code root} is a leaf. */
     boolean leaf(int root, int n) {
         return child(root, n) == n;

@@ -531,10 +531,10 @@ public final class IsolationForest implements Serializable {
             int n2 = root;
             int n3 = root;
             for (int d = 0; d < depth; d++) {
-                n0 = next(n0, base, cw, w, rows, base0, thr, bits, mask);
-                n1 = next(n1, base, cw, w, rows, base1, thr, bits, mask);
-                n2 = next(n2, base, cw, w, rows, base2, thr, bits, mask);
-                n3 = next(n3, base, cw, w, rows, base3, thr, bits, mask);
+                n0 = ForestNodes.next(cw, w, base, bits, mask, thr, n0, rows, base0);
+                n1 = ForestNodes.next(cw, w, base, bits, mask, thr, n1, rows, base1);
+                n2 = ForestNodes.next(cw, w, base, bits, mask, thr, n2, rows, base2);
+                n3 = ForestNodes.next(cw, w, base, bits, mask, thr, n3, rows, base3);
             }
             out[r] += ForestNodes.lengthAt(len, thr[n0]);
             out[r + 1] += ForestNodes.lengthAt(len, thr[n1]);
@@ -545,21 +545,10 @@ public final class IsolationForest implements Serializable {
             int row = r * nf;
             int n = root;
             for (int d = 0; d < depth; d++) {
-                n = next(n, base, cw, w, rows, row, thr, bits, mask);
+                n = ForestNodes.next(cw, w, base, bits, mask, thr, n, rows, row);
             }
             out[r] += ForestNodes.lengthAt(len, thr[n]);
         }
-    }
-
-    /**
-     * One step of the checked walk from node {@code n}: its left child, or the one after it when the row's value
-     * exceeds the threshold. The words are in {@code narrow} or else in {@code wide}; {@code base} is what their
-     * child indices count from.
-     */
-    private static int next(int n, int base, char[] narrow, int[] wide, double[] rows, int row, float[] thr, int bits,
-                            int mask) {
-        int word = narrow != null ? narrow[n] : wide[n];
-        return base + (word >>> bits) + (rows[row + (word & mask)] > thr[n] ? 1 : 0);
     }
 
     private double toScore(double pathLengthSum) {
@@ -572,7 +561,7 @@ public final class IsolationForest implements Serializable {
         int root = treeRoot[tree];
         int node = root;
         for (int d = treeDepth[tree]; d > 0; d--) {
-            node = nodes.child(root, node) + (rows[rowOffset + nodes.feature(node)] > nodes.threshold[node] ? 1 : 0);
+            node = nodes.next(root, node, rows, rowOffset);
         }
         return ForestNodes.lengthAt(nodes.lengths, nodes.threshold[node]);
     }
