@@ -1,6 +1,7 @@
 package io.headroom.bench;
 
 import static io.headroom.bench.JvmMeasures.median;
+import static io.headroom.bench.JvmMeasures.peakRssMib;
 import static io.headroom.bench.JvmMeasures.quantile;
 
 import com.sun.net.httpserver.HttpServer;
@@ -126,16 +127,6 @@ public final class CycleBench {
         } catch (IOException | InterruptedException e) {
             return e.toString();
         }
-    }
-
-    /** A process's peak resident set (VmHWM), in MiB. */
-    private static double peakRssMib(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-            }
-        }
-        throw new IllegalStateException("no VmHWM in /proc/" + pid + "/status");
     }
 
     /**

@@ -18,8 +18,13 @@ public final class JvmMeasures {
      * {@code time -v} would report as the largest of its descendants.
      */
     public static double peakRssMib() {
+        return peakRssMib(ProcessHandle.current().pid());
+    }
+
+    /** Process {@code pid}'s peak resident set (VmHWM) in MiB, or NaN if it cannot be read. */
+    public static double peakRssMib(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
