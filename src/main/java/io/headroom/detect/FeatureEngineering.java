@@ -135,6 +135,20 @@ public final class FeatureEngineering {
     public static double[] apply(double[] rows, int nRows, int nFeatures, Settings s) {
         int width = s.outputWidth(nFeatures);
         double[] out = new double[nRows * width];
+        apply(rows, nRows, nFeatures, s, out, 0, width);
+        return out;
+    }
+
+    /**
+     * As {@link #apply(double[], int, int, Settings)}, into columns {@code offset} onward of a wider row-major
+     * matrix whose rows are {@code outWidth} long: a model's matrix takes each feature's columns where they go, with
+     * no matrix of the feature's own to copy them from (a training engineers a week of every guest).
+     */
+    static void apply(double[] rows, int nRows, int nFeatures, Settings s, double[] out, int offset, int outWidth) {
+        if (offset < 0 || offset + s.outputWidth(nFeatures) > outWidth || out.length < (long) nRows * outWidth) {
+            throw new IllegalArgumentException("columns " + offset + "+" + s.outputWidth(nFeatures) + " of " + nRows
+                    + " rows do not fit a matrix " + outWidth + " wide of " + out.length + " values");
+        }
         double[] series = new double[nRows];
         int nt = s.transforms().size();
         for (int f = 0; f < nFeatures; f++) {
@@ -142,19 +156,18 @@ public final class FeatureEngineering {
                 series[r] = rows[r * nFeatures + f];
             }
             for (int k = 0; k < nt; k++) {
-                int col = f * nt + k;
+                int col = offset + f * nt + k;
                 switch (s.transforms().get(k)) {
-                    case LEVEL -> copy(series, nRows, out, col, width);
-                    case DEVIATION -> window(series, nRows, s, out, col, width, true);
-                    case VARIABILITY -> window(series, nRows, s, out, col, width, false);
-                    case RATE -> rate(series, nRows, s.rateLag(), out, col, width);
-                    case SEASONAL -> seasonal(series, nRows, s, out, col, width);
-                    case SHIFT -> shift(series, nRows, s, out, col, width);
+                    case LEVEL -> copy(series, nRows, out, col, outWidth);
+                    case DEVIATION -> window(series, nRows, s, out, col, outWidth, true);
+                    case VARIABILITY -> window(series, nRows, s, out, col, outWidth, false);
+                    case RATE -> rate(series, nRows, s.rateLag(), out, col, outWidth);
+                    case SEASONAL -> seasonal(series, nRows, s, out, col, outWidth);
+                    case SHIFT -> shift(series, nRows, s, out, col, outWidth);
                     default -> throw new IllegalStateException();
                 }
             }
         }
-        return out;
     }
 
     private static void copy(double[] x, int n, double[] out, int col, int width) {

@@ -63,6 +63,8 @@ public final class ModelTrainer {
     public static final class Sample {
         private final Engineering engineering;
         private final RowSample rows;
+        /** Whether {@link #rows} shares its array with a {@link Trainable}, which {@link #fit} must not change. */
+        private boolean adopted;
 
         private Sample(Engineering engineering, RowSample rows) {
             this.engineering = engineering;
@@ -78,6 +80,20 @@ public final class ModelTrainer {
             rows.reserve(t.n());
             for (int r = 0; r < t.n(); r++) {
                 rows.offer(t.rows(), r);
+            }
+        }
+
+        /**
+         * Adds the rows of an own model's one history, as {@link #add}, taking {@code t}'s rows as they are instead of
+         * a copy of them (a week of a guest is 7.7 MB, and a training fits every guest's). {@code t} may still be
+         * read afterwards (its rows go on to the group and global samples): {@link #fit} copies them before it
+         * changes any.
+         */
+        public void adopt(Trainable t) {
+            if (rows.adopt(t.rows(), t.n())) {
+                adopted = true;
+            } else {
+                add(t);
             }
         }
 
@@ -164,6 +180,10 @@ public final class ModelTrainer {
         int total = sample.rows.size();
         double[] rows = sample.rows.take();
         Imputation imputation = Imputation.fit(rows, total, width);
+        if (sample.adopted && hasMissing(rows, total * width)) {
+            // Imputed in place below: a copy, since the array is the trainable rows' own.
+            rows = rows.clone();
+        }
         imputation.apply(rows, total);
         // The raw mode is the plain detector, comparable with other isolation forests; the guard belongs to
         // Headroom's engineered scoring.
@@ -196,6 +216,15 @@ public final class ModelTrainer {
         }
         return new WorkloadModel(type, scope, features, eng, imputation, standardizer, model,
                 modelColumns(model, width), calibration, guard, now, total);
+    }
+
+    private static boolean hasMissing(double[] rows, int values) {
+        for (int i = 0; i < values; i++) {
+            if (Double.isNaN(rows[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasData(double[] raw, int r, int nf) {

@@ -261,7 +261,7 @@ public final class Retrainer {
                 return new Own(name, t, key, Optional.empty(), null);
             }
             ModelTrainer.Sample s = trainer.sample(engineering, key);
-            s.add(t);
+            s.adopt(t);
             try {
                 return new Own(name, t, key, Optional.of(trainer.fit(key, s, now)), null);
             } catch (ModelTrainer.InsufficientDataException e) {

@@ -46,6 +46,22 @@ final class RowSample {
     }
 
     /**
+     * Takes {@code n} rows that are all of {@code source} as the sample's first, without copying them: what offering
+     * them one by one would keep (the bound is not reached, so no row is drawn). Only while the sample is empty and
+     * they stay below the bound, so that no later offer writes into {@code source}; false, and nothing taken,
+     * otherwise. The sample then shares {@code source} with the caller: neither may change it.
+     */
+    boolean adopt(double[] source, int n) {
+        if (seen != 0 || n <= 0 || n >= bound || source.length != (long) n * width) {
+            return false;
+        }
+        rows = source;
+        kept = n;
+        seen = n;
+        return true;
+    }
+
+    /**
      * Makes room for {@code more} rows about to be offered (as many as the bound leaves), so a sample that gets one
      * history's rows is allocated once, at its size.
      */

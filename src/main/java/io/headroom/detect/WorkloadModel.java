@@ -100,12 +100,8 @@ public final class WorkloadModel implements Serializable {
                 column[r] = raw[r * nFeatures + f];
             }
             FeatureEngineering.Settings s = engineering.get(f);
-            int k = s.transforms().size();
-            double[] part = FeatureEngineering.apply(column, nRows, 1, s);
-            for (int r = 0; r < nRows; r++) {
-                System.arraycopy(part, r * k, out, r * width + c, k);
-            }
-            c += k;
+            FeatureEngineering.apply(column, nRows, 1, s, out, c, width);
+            c += s.transforms().size();
         }
         return out;
     }

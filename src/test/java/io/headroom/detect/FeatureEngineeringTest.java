@@ -1,10 +1,12 @@
 package io.headroom.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.headroom.detect.FeatureEngineering.Settings;
 import io.headroom.detect.FeatureEngineering.Transform;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -150,5 +152,33 @@ class FeatureEngineeringTest {
             v[i] = out[i * width + c];
         }
         return v;
+    }
+
+    /** Into a wider matrix: the same columns, bit for bit, where they go, and nothing else written. */
+    @Test
+    void applyIntoAWiderMatrixWritesTheSameColumnsInPlace() {
+        SplittableRandom rng = new SplittableRandom(11);
+        int n = 400;
+        int f = 2;
+        double[] x = new double[n * f];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 37 == 0 ? Double.NaN : rng.nextGaussian();
+        }
+        Settings s = new Settings(List.of(Transform.values()), 20, 5, 3, 50, 120);
+        int width = s.outputWidth(f);
+        double[] alone = FeatureEngineering.apply(x, n, f, s);
+        int outWidth = width + 5;
+        double[] wide = new double[n * outWidth];
+        Arrays.fill(wide, -7.5);
+        FeatureEngineering.apply(x, n, f, s, wide, 3, outWidth);
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < outWidth; c++) {
+                double expected = c >= 3 && c < 3 + width ? alone[r * width + c - 3] : -7.5;
+                assertThat(Double.doubleToLongBits(wide[r * outWidth + c])).as("row %d column %d", r, c)
+                        .isEqualTo(Double.doubleToLongBits(expected));
+            }
+        }
+        assertThatThrownBy(() -> FeatureEngineering.apply(x, n, f, s, wide, 6, outWidth))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not fit");
     }
 }

@@ -84,4 +84,35 @@ class RowSampleTest {
         assertThat(capped.size()).isEqualTo(100);
         assertThat(capped.rows()).isSameAs(capped.rows()).hasSize(200);
     }
+
+    @Test
+    void anAdoptedArrayIsKeptAsIsAndLeftAloneByLaterOffers() {
+        double[] x = rows(300);
+        double[] before = x.clone();
+        RowSample s = new RowSample(2, 1000, 1);
+        assertThat(s.adopt(x, 300)).isTrue();
+        // As offering every row: the same rows, counted the same, in the very array given.
+        assertThat(s.seen()).isEqualTo(300);
+        assertThat(s.size()).isEqualTo(300);
+        assertThat(s.rows()).isSameAs(x).containsExactly(offered(300, 1000, 1).rows());
+        double[] more = rows(5);
+        for (int r = 0; r < 5; r++) {
+            s.offer(more, r);
+        }
+        assertThat(s.size()).isEqualTo(305);
+        assertThat(x).containsExactly(before);
+    }
+
+    @Test
+    void onlyAnEmptySampleAdoptsAndOnlyBelowItsBound() {
+        RowSample started = offered(1, 1000, 1);
+        assertThat(started.adopt(rows(300), 300)).isFalse();
+        assertThat(started.size()).isEqualTo(1);
+        // At the bound a later offer would draw a slot and write into the caller's array: copied instead.
+        RowSample full = new RowSample(2, 300, 1);
+        assertThat(full.adopt(rows(300), 300)).isFalse();
+        assertThat(full.size()).isZero();
+        // An array longer than its rows is not taken either: the sample's rows are exactly its size.
+        assertThat(new RowSample(2, 1000, 1).adopt(rows(301), 300)).isFalse();
+    }
 }

@@ -155,4 +155,37 @@ class WorkloadModelTest {
         WorkloadModel.Scored s = m.score(x, 50, 0);
         assertThat(s.score()[49]).isGreaterThan(s.score()[10]);
     }
+
+    /**
+     * An own model's sample takes the trainable rows' array instead of a copy: the model is the one a copied sample
+     * gives, and the rows, missing values included, are left as they were for the group and global samples.
+     */
+    @Test
+    void anAdoptedHistoryTrainsTheSameModelAndLeavesItsRowsAlone() throws Exception {
+        ModelTrainer trainer = new ModelTrainer(config(", forest: {trees: 10}"));
+        ModelTrainer.Engineering e = trainer.engineering(FEATURES, STEP, false);
+        int n = 2 * 1440;
+        double[] raw = series(n, 3, 0);
+        for (int r = 100; r < n; r += 97) {
+            raw[r * 3 + 1] = Double.NaN;
+        }
+        boolean[] ok = all(n);
+        Arrays.fill(ok, 900, 960, false);
+        ModelTrainer.Trainable t = trainer.trainable(e, new ModelTrainer.History(raw, n, ok));
+        double[] before = t.rows().clone();
+        assertThat(Arrays.stream(before).anyMatch(Double::isNaN)).as("missing values among the rows").isTrue();
+
+        ModelTrainer.Sample adopted = trainer.sample(e, "workload:web-1");
+        adopted.adopt(t);
+        WorkloadModel fromAdopted = trainer.fit("workload:web-1", adopted, Instant.EPOCH);
+        assertThat(t.rows()).containsExactly(before);
+
+        ModelTrainer.Sample copied = trainer.sample(e, "workload:web-1");
+        copied.add(t);
+        WorkloadModel fromCopy = trainer.fit("workload:web-1", copied, Instant.EPOCH);
+
+        double[] held = series(600, 9, n);
+        assertThat(fromAdopted.trainingRows()).isEqualTo(fromCopy.trainingRows()).isEqualTo(t.n());
+        assertThat(fromAdopted.score(held, 600, 100).score()).containsExactly(fromCopy.score(held, 600, 100).score());
+    }
 }
