@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The default config on a host of 50 guests with a week of history, through the launcher with its default JVM
- * options ({@code -Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}): the first training fits every guest's own model from its
- * whole week, every guest is scored by it, and the cycles keep completing without the JVM dying of memory (exit 3).
+ * options (daemon/headroom's: a 384 MiB ceiling, the serial collector, exit on OutOfMemoryError): the first training
+ * fits every guest's own model from its whole week, every guest is scored by it, and the cycles keep completing
+ * without the JVM dying of memory (exit 3).
  * Before training went batch by batch, 30 guests on a week's history did. The history is one sample a minute (the
  * exporter's live series are scraped every 15 s), which keeps the backfill small enough for CI.
  */
