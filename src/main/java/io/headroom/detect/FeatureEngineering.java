@@ -135,37 +135,42 @@ public final class FeatureEngineering {
     public static double[] apply(double[] rows, int nRows, int nFeatures, Settings s) {
         int width = s.outputWidth(nFeatures);
         double[] out = new double[nRows * width];
-        apply(rows, nRows, nFeatures, s, out, 0, width);
+        int nt = s.transforms().size();
+        for (int f = 0; f < nFeatures; f++) {
+            apply(rows, nRows, nFeatures, f, s, out, f * nt, width);
+        }
         return out;
     }
 
     /**
-     * As {@link #apply(double[], int, int, Settings)}, into columns {@code offset} onward of a wider row-major
-     * matrix whose rows are {@code outWidth} long: a model's matrix takes each feature's columns where they go, with
-     * no matrix of the feature's own to copy them from (a training engineers a week of every guest).
+     * Engineers column {@code feature} of {@code nRows} rows {@code rowWidth} long into columns {@code offset}
+     * onward of a wider row-major matrix whose rows are {@code outWidth} long, as {@link #apply(double[], int, int,
+     * Settings)} does each feature: a model's matrix takes each feature's columns where they go, straight from the
+     * raw rows, with no matrix of the feature's own to copy them from (a training engineers a week of every guest).
      */
-    static void apply(double[] rows, int nRows, int nFeatures, Settings s, double[] out, int offset, int outWidth) {
-        if (offset < 0 || offset + s.outputWidth(nFeatures) > outWidth || out.length < (long) nRows * outWidth) {
-            throw new IllegalArgumentException("columns " + offset + "+" + s.outputWidth(nFeatures) + " of " + nRows
-                    + " rows do not fit a matrix " + outWidth + " wide of " + out.length + " values");
+    static void apply(double[] rows, int nRows, int rowWidth, int feature, Settings s, double[] out, int offset,
+                      int outWidth) {
+        int nt = s.transforms().size();
+        if (feature < 0 || feature >= rowWidth || offset < 0 || offset + nt > outWidth
+                || out.length < (long) nRows * outWidth) {
+            throw new IllegalArgumentException("feature " + feature + " of " + rowWidth + " into columns " + offset
+                    + "+" + nt + " of " + nRows + " rows do not fit a matrix " + outWidth + " wide of " + out.length
+                    + " values");
         }
         double[] series = new double[nRows];
-        int nt = s.transforms().size();
-        for (int f = 0; f < nFeatures; f++) {
-            for (int r = 0; r < nRows; r++) {
-                series[r] = rows[r * nFeatures + f];
-            }
-            for (int k = 0; k < nt; k++) {
-                int col = offset + f * nt + k;
-                switch (s.transforms().get(k)) {
-                    case LEVEL -> copy(series, nRows, out, col, outWidth);
-                    case DEVIATION -> window(series, nRows, s, out, col, outWidth, true);
-                    case VARIABILITY -> window(series, nRows, s, out, col, outWidth, false);
-                    case RATE -> rate(series, nRows, s.rateLag(), out, col, outWidth);
-                    case SEASONAL -> seasonal(series, nRows, s, out, col, outWidth);
-                    case SHIFT -> shift(series, nRows, s, out, col, outWidth);
-                    default -> throw new IllegalStateException();
-                }
+        for (int r = 0; r < nRows; r++) {
+            series[r] = rows[r * rowWidth + feature];
+        }
+        for (int k = 0; k < nt; k++) {
+            int col = offset + k;
+            switch (s.transforms().get(k)) {
+                case LEVEL -> copy(series, nRows, out, col, outWidth);
+                case DEVIATION -> window(series, nRows, s, out, col, outWidth, true);
+                case VARIABILITY -> window(series, nRows, s, out, col, outWidth, false);
+                case RATE -> rate(series, nRows, s.rateLag(), out, col, outWidth);
+                case SEASONAL -> seasonal(series, nRows, s, out, col, outWidth);
+                case SHIFT -> shift(series, nRows, s, out, col, outWidth);
+                default -> throw new IllegalStateException();
             }
         }
     }

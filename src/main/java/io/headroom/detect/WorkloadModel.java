@@ -93,14 +93,10 @@ public final class WorkloadModel implements Serializable {
     static double[] engineer(double[] raw, int nRows, int nFeatures, List<FeatureEngineering.Settings> engineering,
                              int width) {
         double[] out = new double[nRows * width];
-        double[] column = new double[nRows];
         int c = 0;
         for (int f = 0; f < nFeatures; f++) {
-            for (int r = 0; r < nRows; r++) {
-                column[r] = raw[r * nFeatures + f];
-            }
             FeatureEngineering.Settings s = engineering.get(f);
-            FeatureEngineering.apply(column, nRows, 1, s, out, c, width);
+            FeatureEngineering.apply(raw, nRows, nFeatures, f, s, out, c, width);
             c += s.transforms().size();
         }
         return out;

@@ -170,7 +170,10 @@ class FeatureEngineeringTest {
         int outWidth = width + 5;
         double[] wide = new double[n * outWidth];
         Arrays.fill(wide, -7.5);
-        FeatureEngineering.apply(x, n, f, s, wide, 3, outWidth);
+        int nt = s.transforms().size();
+        for (int j = 0; j < f; j++) {
+            FeatureEngineering.apply(x, n, f, j, s, wide, 3 + j * nt, outWidth);
+        }
         for (int r = 0; r < n; r++) {
             for (int c = 0; c < outWidth; c++) {
                 double expected = c >= 3 && c < 3 + width ? alone[r * width + c - 3] : -7.5;
@@ -178,7 +181,7 @@ class FeatureEngineeringTest {
                         .isEqualTo(Double.doubleToLongBits(expected));
             }
         }
-        assertThatThrownBy(() -> FeatureEngineering.apply(x, n, f, s, wide, 6, outWidth))
+        assertThatThrownBy(() -> FeatureEngineering.apply(x, n, f, 1, s, wide, outWidth - nt + 1, outWidth))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not fit");
     }
 }
