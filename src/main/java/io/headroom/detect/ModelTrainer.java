@@ -139,13 +139,20 @@ public final class ModelTrainer {
 
     /** An empty sample for the model of {@code scope}; seeded by the forest seed and the scope, so reproducible. */
     public Sample sample(Engineering e, String scope) {
-        return sample(e, scope, MAX_ROWS);
+        return new Sample(e, new RowSample(Math.max(1, e.width()), MAX_ROWS, seed(scope)));
     }
 
-    /** As {@link #sample(Engineering, String)}, keeping at most {@code bound} rows (at most {@link #MAX_ROWS}). */
-    public Sample sample(Engineering e, String scope, int bound) {
-        return new Sample(e, new RowSample(Math.max(1, e.width()), Math.min(bound, MAX_ROWS),
-                cfg.forest().seed() * 31 + scope.hashCode()));
+    /**
+     * An empty sample for a model many workloads share (a group's or the global one), as {@link #sample(Engineering,
+     * String)} but keeping at most {@code bound} rows (at most {@link #MAX_ROWS}), as floats: such a sample lives
+     * through a whole training beside the fleet's models, so it holds half the memory (see {@link RowSample}).
+     */
+    public Sample sharedSample(Engineering e, String scope, int bound) {
+        return new Sample(e, new RowSample(Math.max(1, e.width()), Math.min(bound, MAX_ROWS), seed(scope), true));
+    }
+
+    private long seed(String scope) {
+        return cfg.forest().seed() * 31 + scope.hashCode();
     }
 
     /**

@@ -115,4 +115,39 @@ class RowSampleTest {
         // An array longer than its rows is not taken either: the sample's rows are exactly its size.
         assertThat(new RowSample(2, 1000, 1).adopt(rows(301), 300)).isFalse();
     }
+
+    @Test
+    void aSingleSampleKeepsTheSameRowsRoundedToFloats() {
+        double[] x = new double[2 * 5000];
+        for (int r = 0; r < 5000; r++) {
+            x[2 * r] = r + 0.1;
+            x[2 * r + 1] = -r / 3.0;
+        }
+        RowSample doubles = new RowSample(2, 100, 7);
+        RowSample singles = new RowSample(2, 100, 7, true);
+        for (int r = 0; r < 5000; r++) {
+            doubles.offer(x, r);
+            singles.offer(x, r);
+        }
+        double[] wide = doubles.rows();
+        double[] rounded = new double[wide.length];
+        for (int i = 0; i < wide.length; i++) {
+            rounded[i] = (float) wide[i];
+        }
+        // The same reservoir draws, so the same rows; each value the float nearest to it, and not the value itself.
+        assertThat(singles.seen()).isEqualTo(5000);
+        assertThat(singles.size()).isEqualTo(100);
+        assertThat(singles.rows()).containsExactly(rounded).isNotEqualTo(wide);
+        assertThat(singles.take()).containsExactly(rounded);
+        assertThat(singles.size()).isZero();
+        assertThat(singles.rows()).isEmpty();
+    }
+
+    @Test
+    void aSingleSampleNeverAdoptsTheCallersDoubles() {
+        RowSample s = new RowSample(2, 1000, 1, true);
+        double[] x = rows(300);
+        assertThat(s.adopt(x, 300)).isFalse();
+        assertThat(s.seen()).isZero();
+    }
 }
