@@ -100,8 +100,8 @@ public final class BatchTraining {
 
     /**
      * Share of the heap the models may hold. The rest is the training's own working set: the group and global
-     * samples (up to 100,000 rows each, about 38 MB at 48 columns), a batch's rows, the workloads being fitted,
-     * and the cycles running meanwhile. Beyond it, workloads are scored by their group's or the global model
+     * samples ({@link Retrainer#SHARED_ROWS} rows of floats each, under 10 MB at 48 columns), two batches' rows, the
+     * workloads being fitted, and the cycles running meanwhile. Beyond it, workloads are scored by their group's or the global model
      * instead of the daemon dying of an OutOfMemoryError: more heap ({@code HEADROOM_JAVA_OPTS=-Xmx...}) gives them
      * their own again.
      */

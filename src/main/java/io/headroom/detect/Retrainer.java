@@ -43,22 +43,23 @@ public final class Retrainer {
 
     /**
      * Workloads fetched and engineered together by a batched training. A batch of a 7-day window at 30 s with 8
-     * features is about 20 MB of raw rows, and two are held at once (one fitted, the next fetched); with the
-     * bounded group and global samples and the model being fitted that keeps a training's working set near 80 MB
-     * whatever the fleet. Half of the 32 it was: the other 40 MB went to the heap's peak, while the
-     * history cache leaves a retraining's fetches small, so the extra queries of a cold training cost little.
+     * features is about 10 MB of raw rows, and two are held at once (one fitted, the next fetched); with the
+     * bounded group and global samples (under 10 MB each) and the week being fitted (8 MB, twice while it is imputed)
+     * that keeps a training's working set near 60 MB whatever the fleet. Every 10 MB of it at the training's peak
+     * is about 11 MiB of the daemon's RSS, since the heap is sized to what is live; the history cache leaves a
+     * retraining's fetches small, so the extra queries of smaller batches cost a cold training little.
      */
-    public static final int BATCH_WORKLOADS = 16;
+    public static final int BATCH_WORKLOADS = 8;
 
     /**
      * Rows the global model's sample holds, and the group models' samples together. A shared model needs no more:
-     * its trees draw {@code sample_size} rows each (25,600 at the defaults), its calibration scores at most
-     * {@link OutOfBag#MAX_ROWS} of them, and a median or a minimum and maximum over this many rows of a thousand
-     * guests is as good as over twice as many. Both samples live until the training's end, beside the models of the
-     * whole fleet, so they are what a training holds besides its batch: at 48 columns 38 MB each, half of what
-     * {@link ModelTrainer#MAX_ROWS} took.
+     * its trees draw {@code sample_size} rows each (25,600 at the defaults, about half of these), its calibration
+     * scores all of them, and a median or a minimum and maximum over this many rows of a thousand guests is as good
+     * as over twice as many. Both samples live until the training's end, beside the models of the whole fleet, so
+     * they are what a training holds besides its batch: at 48 columns 9.6 MB each, as floats
+     * ({@link ModelTrainer#sharedSample}); an eighth of what {@link ModelTrainer#MAX_ROWS} doubles took.
      */
-    public static final int SHARED_ROWS = 100_000;
+    public static final int SHARED_ROWS = 50_000;
 
     /**
      * Rows the group models' samples hold together, split evenly among the groups: every group's sample lives until
@@ -234,10 +235,10 @@ public final class Retrainer {
                     String g = groups.get(o.name);
                     if (byGroup && g != null) {
                         String key = ModelRegistry.groupKey(g);
-                        shared.computeIfAbsent(key, k -> trainer.sample(engineering, k, groupRows)).add(o.rows);
+                        shared.computeIfAbsent(key, k -> trainer.sharedSample(engineering, k, groupRows)).add(o.rows);
                     }
                     if (global) {
-                        shared.computeIfAbsent(ModelRegistry.GLOBAL, k -> trainer.sample(engineering, k, SHARED_ROWS))
+                        shared.computeIfAbsent(ModelRegistry.GLOBAL, k -> trainer.sharedSample(engineering, k, SHARED_ROWS))
                                 .add(o.rows);
                     }
                 }
