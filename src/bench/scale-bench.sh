@@ -48,7 +48,7 @@ CYCLES=${CYCLES:-20}
 HISTORY_DAYS=${HISTORY_DAYS:-0}
 RETRAIN_HOURS=${RETRAIN_HOURS:-0}
 # The launcher's own default JVM options, read from it so that the two cannot drift apart.
-LAUNCHER_JAVA_OPTS=$(sed -n 's/.*HEADROOM_JAVA_OPTS:-\([^}]*\)}.*/\1/p' daemon/headroom)
+LAUNCHER_JAVA_OPTS=$(HEADROOM_JAVA_OPTS= HEADROOM_PRINT_JAVA_OPTS=1 daemon/headroom)
 [ -n "$LAUNCHER_JAVA_OPTS" ] || { echo "scale-bench: no default JVM options found in daemon/headroom" >&2; exit 1; }
 JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
 SOAK_GUESTS=${SOAK_GUESTS-""}
