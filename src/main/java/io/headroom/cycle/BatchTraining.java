@@ -101,9 +101,9 @@ public final class BatchTraining {
     /**
      * Share of the heap the models may hold. The rest is the training's own working set: the group and global
      * samples ({@link Retrainer#SHARED_ROWS} rows of floats each, under 10 MB at 48 columns), two batches' rows, the
-     * workloads being fitted, and the cycles running meanwhile. Beyond it, workloads are scored by their group's or the global model
-     * instead of the daemon dying of an OutOfMemoryError: more heap ({@code HEADROOM_JAVA_OPTS=-Xmx...}) gives them
-     * their own again.
+     * workloads being fitted, and the cycles running meanwhile. Beyond it, workloads are scored by their group's or
+     * the global model instead of the daemon dying of an OutOfMemoryError: more heap
+     * ({@code HEADROOM_JAVA_OPTS=-Xmx...}) gives them their own again.
      */
     public static final double MODEL_MEMORY_SHARE = 0.4;
 

@@ -238,8 +238,8 @@ public final class Retrainer {
                         shared.computeIfAbsent(key, k -> trainer.sharedSample(engineering, k, groupRows)).add(o.rows);
                     }
                     if (global) {
-                        shared.computeIfAbsent(ModelRegistry.GLOBAL, k -> trainer.sharedSample(engineering, k, SHARED_ROWS))
-                                .add(o.rows);
+                        shared.computeIfAbsent(ModelRegistry.GLOBAL,
+                                k -> trainer.sharedSample(engineering, k, SHARED_ROWS)).add(o.rows);
                     }
                 }
             }

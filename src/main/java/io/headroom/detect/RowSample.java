@@ -12,9 +12,9 @@ import java.util.SplittableRandom;
  *
  * <p>A sample made {@code single} keeps its rows as floats, half the memory, and hands them back as doubles. The
  * group and global samples are: they live through a whole training beside the fleet's models (19 MB each as
- * doubles at the defaults, the largest arrays a training holds), and a shared model loses nothing to the rounding, since its
- * split thresholds are floats anyway ({@link ForestNodes}) and a float keeps seven significant digits of a value
- * whose own noise is a percent or more.
+ * doubles at the defaults, the largest arrays a training holds), and a shared model loses nothing to the rounding,
+ * since its split thresholds are floats anyway ({@link ForestNodes}) and a float keeps seven significant digits of a
+ * value whose own noise is a percent or more.
  */
 final class RowSample {
 
@@ -72,7 +72,8 @@ final class RowSample {
      * Takes {@code n} rows that are all of {@code source} as the sample's first, without copying them: what offering
      * them one by one would keep (the bound is not reached, so no row is drawn). Only while the sample is empty and
      * they stay below the bound, so that no later offer writes into {@code source}, and only in a sample of doubles;
-     * false, and nothing taken, otherwise. The sample then shares {@code source} with the caller: neither may change it.
+     * false, and nothing taken, otherwise. The sample then shares {@code source} with the caller: neither may change
+     * it.
      */
     boolean adopt(double[] source, int n) {
         if (narrow != null || seen != 0 || n <= 0 || n >= bound || source.length != (long) n * width) {
