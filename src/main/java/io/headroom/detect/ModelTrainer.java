@@ -86,8 +86,8 @@ public final class ModelTrainer {
         /**
          * Adds the rows of an own model's one history, as {@link #add}, taking {@code t}'s rows as they are instead of
          * a copy of them (a week of a guest is 7.7 MB, and a training fits every guest's). {@code t} may still be
-         * read afterwards (its rows go on to the group and global samples): {@link #fit} copies them before it
-         * changes any.
+         * read afterwards (its rows go on to the group and global samples): {@link #fit} imputes them in place and
+         * puts the missing values back when it is done.
          */
         public void adopt(Trainable t) {
             if (rows.adopt(t.rows(), t.n())) {
@@ -180,18 +180,31 @@ public final class ModelTrainer {
             throw new InsufficientDataException(scope, (int) sample.seen(), cfg.minTrainingRows());
         }
         Engineering e = sample.engineering;
-        List<String> features = e.features();
-        List<FeatureEngineering.Settings> eng = e.settings();
-        boolean rawFeatures = e.rawFeatures();
         int width = e.width();
         int total = sample.rows.size();
         double[] rows = sample.rows.take();
         Imputation imputation = Imputation.fit(rows, total, width);
-        if (sample.adopted && hasMissing(rows, total * width)) {
-            // Imputed in place below: a copy, since the array is the trainable rows' own.
-            rows = rows.clone();
-        }
+        // Imputed in place below. An adopted array is the trainable rows' own, which the group and global samples
+        // read afterwards with their missing values: those are marked here and put back after the fit. A bit a
+        // value, not a copy of the array: a week's first row always misses its counter rates, so a copy would be
+        // 7.7 MB more for every guest at the training's peak.
+        long[] missing = sample.adopted ? missing(rows, total * width) : null;
         imputation.apply(rows, total);
+        try {
+            return fit(scope, e, rows, total, imputation, now);
+        } finally {
+            if (missing != null) {
+                restore(rows, missing);
+            }
+        }
+    }
+
+    private WorkloadModel fit(String scope, Engineering e, double[] rows, int total, Imputation imputation,
+                              Instant now) {
+        List<String> features = e.features();
+        List<FeatureEngineering.Settings> eng = e.settings();
+        boolean rawFeatures = e.rawFeatures();
+        int width = e.width();
         // The raw mode is the plain detector, comparable with other isolation forests; the guard belongs to
         // Headroom's engineered scoring.
         RangeGuard guard = rawFeatures ? null : RangeGuard.fit(rows, total, width);
@@ -225,13 +238,27 @@ public final class ModelTrainer {
                 modelColumns(model, width), calibration, guard, now, total);
     }
 
-    private static boolean hasMissing(double[] rows, int values) {
+    /** A bit set of the missing values among the first {@code values}, or null if none is missing. */
+    private static long[] missing(double[] rows, int values) {
+        long[] bits = null;
         for (int i = 0; i < values; i++) {
             if (Double.isNaN(rows[i])) {
-                return true;
+                if (bits == null) {
+                    bits = new long[(values + 63) >>> 6];
+                }
+                bits[i >>> 6] |= 1L << i;
             }
         }
-        return false;
+        return bits;
+    }
+
+    /** Puts the missing values {@link #missing} marked back. */
+    private static void restore(double[] rows, long[] missing) {
+        for (int w = 0; w < missing.length; w++) {
+            for (long bits = missing[w]; bits != 0; bits &= bits - 1) {
+                rows[(w << 6) + Long.numberOfTrailingZeros(bits)] = Double.NaN;
+            }
+        }
     }
 
     private static boolean hasData(double[] raw, int r, int nf) {

@@ -44,8 +44,8 @@ public final class Retrainer {
     /**
      * Workloads fetched and engineered together by a batched training. A batch of a 7-day window at 30 s with 8
      * features is about 10 MB of raw rows, and two are held at once (one fitted, the next fetched); with the
-     * bounded group and global samples (under 10 MB each) and the week being fitted (8 MB, twice while it is imputed)
-     * that keeps a training's working set near 60 MB whatever the fleet. Every 10 MB of it at the training's peak
+     * bounded group and global samples (under 10 MB each) and the week being fitted (8 MB, imputed in place) that
+     * keeps a training's working set near 50 MB whatever the fleet. Every 10 MB of it at the training's peak
      * is about 11 MiB of the daemon's RSS, since the heap is sized to what is live; the history cache leaves a
      * retraining's fetches small, so the extra queries of smaller batches cost a cold training little.
      */
