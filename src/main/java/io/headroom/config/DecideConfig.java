@@ -86,11 +86,12 @@ public record DecideConfig(
      * @param escalateAfterCycles cycles a raised resource may stay under pressure before it steps to the next tier
      * @param decayMargin         a resource decays only after its use stayed below the next lower size times
      *                            {@code 1 - decayMargin} for {@code decide.decay.after}
-     * @param strainWindow        the trailing time over which a resource's rows near its allocation are counted
-     *                            for strain
-     * @param strainShare         a resource near its allocation in at least this share of the rows of
-     *                            {@code strainWindow}, after an earlier lookback where it was near in at most a third,
-     *                            is strained: raised at the medium tier at least, whatever the score says
+     * @param strainWindow        the longest trailing window over which a resource's rows near its allocation are
+     *                            counted for strain (the shortest is half of it)
+     * @param strainShare         a resource near its allocation in at least this share of the rows of a trailing
+     *                            window, a count its usual rate of being near (the lookback's earlier rows, a third at
+     *                            most) reaches by chance less than once in a million, is strained: raised at the
+     *                            medium tier at least, whatever the score says
      */
     public record Sizing(Duration horizon, Duration window, double margin, double near, Duration saturationAfter,
                          int escalateAfterCycles, double decayMargin, Duration strainWindow, double strainShare) {}

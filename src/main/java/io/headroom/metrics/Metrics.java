@@ -440,8 +440,9 @@ public final class Metrics {
         strained = Counter.build()
                 .name("headroom_decision_strained_total")
                 .help("Decisions at which a resource was strained: near its allocation in decide.sizing.strain_share "
-                        + "of the rows of decide.sizing.strain_window, after a lookback where it was near in at most "
-                        + "a third; by resource.")
+                        + "of the rows of a trailing window of half to all of decide.sizing.strain_window, a count "
+                        + "its usual rate of being near (at most a third) reaches by chance less than once in a "
+                        + "million; by resource.")
                 .labelNames("resource")
                 .register(registry);
         actuationChanges = Counter.build()

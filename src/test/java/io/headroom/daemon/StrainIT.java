@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * new to the model. From {@link #SURGE} to {@link #SURGE_END} surging is pinned all the time, which the censored
  * metric shows only as pinning that lasts. The tiers' floors are out of the score's reach (98 and up), so anything
  * raised is raised by strain: surging must be raised, at the medium tier, with a reason that says so, only after
- * the surge has filled most of the strain window, and given back after it; steady is never changed.
+ * the surge has pinned most of half the strain window, and given back after it; steady is never changed.
  */
 class StrainIT {
 
@@ -61,8 +61,9 @@ class StrainIT {
     void aGuestPinnedAtItsVcpusMostOfTheStrainWindowIsRaisedWhateverTheScoreAndGivenBackAfter(@TempDir Path dir)
             throws Exception {
         Path node = Path.of(getClass().getResource("/io/headroom/daemon/strain-node.xml").toURI());
-        // Level only, at 5 s steps, as in EscalationIT. A 2-minute strain window (24 rows) holds at most 6 rows of
-        // an ordinary peak, pinned 30 s; the lookback of 10 minutes gives the rows before it to compare with.
+        // Level only, at 5 s steps, as in EscalationIT. The shortest strain window, half of 2 minutes (12 rows),
+        // holds at most 6 rows of an ordinary peak, pinned 30 s; the lookback of 10 minutes gives the rows before
+        // it to compare with (pinned a tenth of the time).
         Path cfg = RunningDaemon.enforceConfig(dir, prometheus.baseUrl(), node, "", """
                 {cooldown: 5s, decay: {after: 1m, step: 1.0},
                  tiers: {medium: {min_score: 98}, high: {min_score: 99}, critical: {min_score: 100}},
@@ -75,8 +76,8 @@ class StrainIT {
                     s -> workload(s, "surging").path("current").path("vcpus").asInt() > 2);
             JsonNode change = workload(raised, "surging").path("last_change");
             assertThat(Instant.parse(change.path("at").asText()))
-                    .as("not before the surge has filled most of the 2-minute window")
-                    .isAfter(Instant.ofEpochSecond(SURGE + 90));
+                    .as("not before the surge has pinned most of the shortest window, half of the 2-minute one")
+                    .isAfter(Instant.ofEpochSecond(SURGE + 45));
             JsonNode decision = cycles.values().stream().map(s -> workload(s, "surging").path("last_decision"))
                     .filter(d -> d.path("action").asText().equals("raise")).findFirst().orElseThrow();
             assertThat(decision.path("tier").asText()).isEqualTo("medium");

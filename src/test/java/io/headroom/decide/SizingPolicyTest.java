@@ -6,6 +6,8 @@ import static io.headroom.decide.Inputs.feature;
 import static io.headroom.decide.Inputs.flat;
 import static io.headroom.decide.Inputs.rising;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.headroom.config.DecideConfig;
 import io.headroom.config.FeatureSpec.Direction;
@@ -14,6 +16,7 @@ import io.headroom.decide.Decision.Action;
 import io.headroom.decide.FeatureAttribution.Side;
 import java.time.Duration;
 import java.util.List;
+import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -163,10 +166,15 @@ class SizingPolicyTest {
                 // saturated at the baseline, so two tier steps (the censored demand is beyond what it shows)
                 "18, 1, 13, 6, MEDIUM",
                 "17, 1, 13, 6, MEDIUM",
-                // 80% of the window is under strain_share (85%): a busy stretch of a noisy peak
-                "16, 1, 13, 4, NONE",
-                // a guest that was near 30% of the time before is under the limit of usual (a third)
+                // half the window pinned is a one in ten billion chance at a tenth: strained before it fails
+                "10, 1, 13, 6, MEDIUM",
+                // four minutes is under half the window: a busy stretch of a noisy peak
+                "8, 1, 13, 4, NONE",
+                // a guest that was near 30% of the time before is under the limit of usual (a third), and nine
+                // minutes pinned is no chance for it
                 "18, 3, 13, 6, MEDIUM",
+                // but five minutes is not (one in 60,000 at its rate, six windows tried, against one in a million)
+                "10, 3, 13, 4, NONE",
                 // one whose peaks were near 40% of the time may be near most of ten minutes by chance
                 "18, 4, 13, 4, NONE",
                 // one that lives there is not strained by being there again
@@ -184,13 +192,26 @@ class SizingPolicyTest {
             assertThat(d.pressure().contains(Resource.CPU)).isEqualTo(vcpus > 4);
         }
 
+        @ParameterizedTest(name = "P(X >= {0}) for Binomial({1}, {2})")
+        @CsvSource({"17, 20, 0.3333", "9, 12, 0.2", "0, 5, 0.5", "3, 40, 0.02"})
+        void theChanceIsTheBinomialTail(int k, int n, double p) {
+            double expected = 1 - new BinomialDistribution(null, n, p).cumulativeProbability(k - 1);
+            assertThat(UseReading.Strain.binomialTail(k, n, p)).isCloseTo(expected, within(1e-12));
+        }
+
+        @Test
+        void aTinyChanceIsNotLostToRounding() {
+            // 1 minus a cumulative probability would round this to 0 or to a multiple of 1e-16.
+            assertThat(UseReading.Strain.binomialTail(20, 20, 0.1)).isCloseTo(1e-20, withinPercentage(1e-6));
+        }
+
         @Test
         void theReasonSaysItIsStrainAndShowsTheCount() {
             Inputs in = Inputs.guest().score(13, diskOnly()).usage(cores(18, 1), new double[0]);
             String reason = decide(Inputs.config(""), in).decision().reason();
             assertThat(reason).startsWith("score 13 medium (score alone says none; strained)")
                     .contains("cpu strained: use 4.00 cores of 4.00 cores")
-                    .contains("near in 18 of the last 20 rows (10% before them)");
+                    .contains("near in 18 of the last 18 rows (10% before them)");
         }
 
         @Test
