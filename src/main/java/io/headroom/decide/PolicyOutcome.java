@@ -9,7 +9,8 @@ import java.util.Set;
  * @param next      the state to remember; it does not record the change itself, because only the actuation
  *                  stage knows whether one was attempted (it then applies {@link WorkloadState#withLastChange})
  * @param escalated the resources stepped to the next tier because their pressure outlasted a raise
- * @param strained  the resources near their allocation most of {@code decide.sizing.strain_window}, unlike before
+ * @param strained  the resources near their allocation most of a trailing window, far more than usual
+ *                  ({@code decide.sizing.strain_window})
  */
 public record PolicyOutcome(Decision decision, WorkloadState next, Set<Resource> escalated, Set<Resource> strained) {
 

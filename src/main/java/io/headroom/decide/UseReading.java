@@ -26,7 +26,7 @@ import org.apache.commons.math3.util.CombinatoricsUtils;
  * @param horizonHours how far ahead the trend was read: {@code decide.horizon}, but never further than the window it
  *                   was measured over (a ten-minute slope says nothing about the next hour: an hourly wave would
  *                   read as a leak)
- * @param strain     how often use was near the allocation within {@code strain_window}, and before it
+ * @param strain     how often use was near the allocation in the least probable trailing window, and before it
  */
 record UseReading(double level, double perHour, double spread, double need, double allocation, double recent,
                   double recentPeak, boolean saturated, boolean reaches, double horizonHours, Strain strain) {
@@ -222,7 +222,7 @@ record UseReading(double level, double perHour, double spread, double need, doub
         return saturated || reaches;
     }
 
-    /** True if the resource has been near its allocation most of {@code strain_window}, unlike before. */
+    /** True if the resource has been near its allocation most of a trailing window, far more than usual. */
     boolean strained() {
         return strain.strained();
     }

@@ -117,7 +117,7 @@ public final class Metrics {
     public final Counter decisionClamps;
     /** Raised resources stepped to the next tier because their pressure outlasted the raise, by resource. */
     public final Counter escalations;
-    /** Decisions at which a resource was strained (near its allocation most of the strain window), by resource. */
+    /** Decisions at which a resource was strained (near its allocation far more than usual), by resource. */
     public final Counter strained;
     /** Actuation steps skipped whole, by reason ({@code stale_data}: the cycle's data was older than act.max_data_age). */
     public final Counter actuationSkipped;
