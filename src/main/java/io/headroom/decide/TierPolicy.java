@@ -23,7 +23,8 @@ import java.util.Set;
  * the baseline. Then come the minimum change, the opt-out, the cooldown and the host rate limit. Measured use sizes
  * a raise and holds it ({@link UseReading}); a resource whose use is strained ({@link UseReading.Strain}: near its
  * allocation most of a trailing window, far more often than its usual rate makes likely) puts the workload at the
- * medium tier at least, whatever the score, since a censored metric pinned at its allocation shows the score nothing new.
+ * medium tier at least, whatever the score, since a censored metric pinned at its allocation shows the score
+ * nothing new.
  *
  * <p>CPU goes through vCPUs or through the CFS quota, as {@link PolicyInput#cpuControl()} says; the other is left
  * as it is. Under quota control an uncapped guest (quota 0) is capped at once at what its tier needs: "uncapped"

@@ -42,15 +42,15 @@ record UseReading(double level, double perHour, double spread, double need, doub
      * than once in {@link #CHANCE} (a binomial tail), is strained. The windows run from half of
      * {@code strain_window} to all of it: a guest that was rarely near is strained after half the window pinned
      * (five minutes of the default ten), one near a third of the time after eight, so a surge is raised before it
-     * has pinned the guest long enough to fail it, and a noisy peak is not. A guest near its allocation in more than {@link #USUAL} of the
-     * earlier rows (a CPU-bound batch job, a guest whose page cache fills its memory) is never strained by being
-     * there again.
+     * has pinned the guest long enough to fail it, and a noisy peak is not. A guest near its allocation in more
+     * than {@link #USUAL} of the earlier rows (a CPU-bound batch job, a guest whose page cache fills its memory) is
+     * never strained by being there again.
      *
      * @param share   the share of the window's rows near the allocation (NaN: too few rows)
      * @param usual   the share of the earlier rows near it (NaN: too few rows)
      * @param rows    the window's rows with data
      * @param chance  the probability of at least that many rows near in the window at the usual rate, times the
-     *                number of windows tried (NaN: too few rows)
+     *                number of windows tried (NaN: too few rows, or the share or the usual already rules strain out)
      * @param strained share at least {@code strain_share}, usual at most {@link #USUAL} and chance under
      *                 {@link #CHANCE}
      */
@@ -77,22 +77,22 @@ record UseReading(double level, double perHour, double spread, double need, doub
 
         /**
          * Reads the trailing windows of {@code use}, from half of {@code windowRows} to all of it, against the rows
-         * before each, and keeps the least probable: a strained one if any is. Both sides need three quarters of the
-         * window's rows with data: a share of a few rows is noise.
+         * before each, and keeps the least probable strained one, else the whole window's reading. Both sides need
+         * three quarters of the window's rows with data: a share of a few rows is noise.
          */
         static Strain of(double[] use, int windowRows, double nearLevel, double strainShare) {
             int shortest = Math.max(1, (windowRows + 1) / 2);
             int stride = Math.max(1, windowRows / 10);
             int windows = (windowRows - shortest) / stride + 1;
-            Strain best = NONE;
-            for (int w = windowRows; w >= shortest; w -= stride) {
+            Strain whole = window(use, windowRows, windows, nearLevel, strainShare);
+            Strain best = whole.strained ? whole : null;
+            for (int w = windowRows - stride; w >= shortest; w -= stride) {
                 Strain s = window(use, w, windows, nearLevel, strainShare);
-                if (best == NONE || s != NONE && (s.strained && !best.strained
-                        || s.strained == best.strained && s.chance < best.chance)) {
+                if (s.strained && (best == null || s.chance < best.chance)) {
                     best = s;
                 }
             }
-            return best;
+            return best != null ? best : whole;
         }
 
         private static Strain window(double[] use, int windowRows, int windows, double nearLevel, double strainShare) {
@@ -105,12 +105,16 @@ record UseReading(double level, double perHour, double spread, double need, doub
             }
             double share = now[0] / now[1];
             double usual = before[0] / before[1];
+            if (share < strainShare || usual > USUAL) {
+                // Strain needs all three, so the tail is summed only for a window that is mostly near (a few terms),
+                // not for every guest of the fleet every cycle.
+                return new Strain(share, usual, (int) now[1], Double.NaN, false);
+            }
             // The usual rate with one row either way (Laplace's rule): a guest never near before is not
             // "impossible" to find near, only unlikely.
             double rate = (before[0] + 1) / (before[1] + 2);
             double chance = Math.min(1, windows * binomialTail((int) now[0], (int) now[1], rate));
-            return new Strain(share, usual, (int) now[1], chance,
-                    share >= strainShare && usual <= USUAL && chance < CHANCE);
+            return new Strain(share, usual, (int) now[1], chance, chance < CHANCE);
         }
 
         /** P(X >= k) for X ~ Binomial(n, p), summed from the top (the terms are tiny, never 1 minus a sum). */
