@@ -11,6 +11,11 @@ FEATURES=${FEATURES:-8}
 RUNS=${RUNS:-5}
 THREADS=${THREADS:-2}
 PYTHON=${PYTHON:-/usr/bin/python3}
+# shellcheck source=daemon/lib.sh
+. daemon/lib.sh
+# The scikit-learn peer and the YAML reader, from Debian, for the system's python3 (the default $PYTHON): on a
+# fresh machine they are missing, and the bench would stop at its first import.
+ensure_packages python3-sklearn python3-yaml
 OUT=target/bench
 DATA=$OUT/gaussian-${ROWS}x${FEATURES}.f64
 

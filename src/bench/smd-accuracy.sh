@@ -11,6 +11,11 @@ cd "$(dirname "$0")/../.."
 SMD=${1:-$(pwd)/../shared/datasets/smd/ServerMachineDataset}
 SEEDS=${SEEDS:-5}
 PYTHON=${PYTHON:-/usr/bin/python3}
+# shellcheck source=daemon/lib.sh
+. daemon/lib.sh
+# The scikit-learn peer and the YAML reader, from Debian, for the system's python3 (the default $PYTHON): on a
+# fresh machine they are missing, and the bench would stop at its first import.
+ensure_packages python3-sklearn python3-yaml
 CONFIG=${CONFIG:-}
 MVN=${MVN:-mvn -B -q -Dstyle.color=never}
 OUT=target/bench/smd
