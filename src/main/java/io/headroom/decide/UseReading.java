@@ -67,7 +67,8 @@ record UseReading(double level, double perHour, double spread, double need, doub
         /**
          * How improbable the window must be at the usual rate. A guest is read every cycle, a minute apart at the
          * default interval: at one in a million per reading (the windows' count already multiplied in), a guest
-         * whose rate of being near stays what it was is strained by chance about once in two thousand guest-days.
+         * whose rate of being near stays what it was is strained by chance at most once in 700 guest-days (1,440
+         * readings a day; fewer in fact, as a minute's windows overlap the last one's).
          * The rate does not stay put (it climbs towards a daily peak), which is what the margin is for: on the
          * noisy benchmark, seeds 1-6 (44 guests, 72 hours each), no guest was raised outside an incident.
          */
