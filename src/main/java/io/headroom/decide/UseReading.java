@@ -85,10 +85,11 @@ record UseReading(double level, double perHour, double spread, double need, doub
             int shortest = Math.max(1, (windowRows + 1) / 2);
             int stride = Math.max(1, windowRows / 10);
             int windows = (windowRows - shortest) / stride + 1;
-            Strain whole = window(use, windowRows, windows, nearLevel, strainShare);
+            NearCounts counts = NearCounts.of(use, nearLevel);
+            Strain whole = window(counts, windowRows, windows, strainShare);
             Strain best = whole.strained ? whole : null;
             for (int w = windowRows - stride; w >= shortest; w -= stride) {
-                Strain s = window(use, w, windows, nearLevel, strainShare);
+                Strain s = window(counts, w, windows, strainShare);
                 if (s.strained && (best == null || s.chance < best.chance)) {
                     best = s;
                 }
@@ -96,10 +97,10 @@ record UseReading(double level, double perHour, double spread, double need, doub
             return best != null ? best : whole;
         }
 
-        private static Strain window(double[] use, int windowRows, int windows, double nearLevel, double strainShare) {
-            int from = Math.max(0, use.length - windowRows);
-            double[] now = nearCount(use, from, use.length, nearLevel);
-            double[] before = nearCount(use, 0, from, nearLevel);
+        private static Strain window(NearCounts counts, int windowRows, int windows, double strainShare) {
+            int from = Math.max(0, counts.length() - windowRows);
+            double[] now = counts.between(from, counts.length());
+            double[] before = counts.between(0, from);
             int enough = (int) Math.ceil(0.75 * windowRows);
             if (now[1] < enough || before[1] < enough) {
                 return NONE;
@@ -128,19 +129,32 @@ record UseReading(double level, double perHour, double spread, double need, doub
             return sum;
         }
 
-        /** {rows at or above {@code level}, rows with data} in {@code use[from, to)}. */
-        private static double[] nearCount(double[] use, int from, int to, double level) {
-            int near = 0;
-            int rows = 0;
-            for (int i = from; i < to; i++) {
-                if (Double.isFinite(use[i])) {
-                    rows++;
-                    if (use[i] >= level) {
-                        near++;
-                    }
+        /**
+         * Running counts over {@code use}: {@code near[i]} rows at or above the level and {@code rows[i]} rows with
+         * data among the first {@code i}, so each window and the rows before it are two subtractions, not a pass.
+         */
+        private record NearCounts(int[] near, int[] rows) {
+
+            static NearCounts of(double[] use, double level) {
+                int[] near = new int[use.length + 1];
+                int[] rows = new int[use.length + 1];
+                for (int i = 0; i < use.length; i++) {
+                    boolean data = Double.isFinite(use[i]);
+                    rows[i + 1] = rows[i] + (data ? 1 : 0);
+                    near[i + 1] = near[i] + (data && use[i] >= level ? 1 : 0);
                 }
+                return new NearCounts(near, rows);
             }
-            return new double[] {near, rows};
+
+            /** The length of {@code use}. */
+            int length() {
+                return rows.length - 1;
+            }
+
+            /** {rows near, rows with data} in {@code use[from, to)}. */
+            double[] between(int from, int to) {
+                return new double[] {near[to] - near[from], rows[to] - rows[from]};
+            }
         }
 
         /** E.g. {@code near in 18 of the last 18 rows (12% before them)}. */
