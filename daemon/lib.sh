@@ -16,10 +16,14 @@ ensure_packages() {
 }
 
 # Packages the tests and the demo run for real: Prometheus, Alertmanager, libvirt's client library and test
-# driver, the JDK and Maven for the build, python3 for free_port and the scikit-learn peer, and libvirtd
-# with its QEMU driver and QEMU itself for the real-guest tests (software-emulated; no KVM needed).
+# driver, the JDK and Maven for the build, python3 for free_port, and libvirtd with its QEMU driver and QEMU
+# itself for the real-guest tests (software-emulated; no KVM needed).
 HEADROOM_PACKAGES=(prometheus prometheus-alertmanager libvirt0 libvirt-clients openjdk-17-jdk-headless maven python3
   libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86)
+
+# The scikit-learn peer of the benchmarks (src/bench/smd-accuracy.sh, iforest-bench.sh) and the YAML reader they
+# use, from Debian, for the system's python3: a fresh machine has neither.
+PEER_PACKAGES=(python3-sklearn python3-yaml)
 
 # libvirt's QEMU driver runs guests as libvirt-qemu and refuses to start without that user. libvirt-daemon-system
 # would create it, but also installs and starts a system libvirtd that the tests' own libvirtd would collide with,

@@ -13,9 +13,7 @@ THREADS=${THREADS:-2}
 PYTHON=${PYTHON:-/usr/bin/python3}
 # shellcheck source=daemon/lib.sh
 . daemon/lib.sh
-# The scikit-learn peer and the YAML reader, from Debian, for the system's python3 (the default $PYTHON): on a
-# fresh machine they are missing, and the bench would stop at its first import.
-ensure_packages python3-sklearn python3-yaml
+ensure_packages "${PEER_PACKAGES[@]}"
 OUT=target/bench
 DATA=$OUT/gaussian-${ROWS}x${FEATURES}.f64
 

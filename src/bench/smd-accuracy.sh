@@ -13,9 +13,7 @@ SEEDS=${SEEDS:-5}
 PYTHON=${PYTHON:-/usr/bin/python3}
 # shellcheck source=daemon/lib.sh
 . daemon/lib.sh
-# The scikit-learn peer and the YAML reader, from Debian, for the system's python3 (the default $PYTHON): on a
-# fresh machine they are missing, and the bench would stop at its first import.
-ensure_packages python3-sklearn python3-yaml
+ensure_packages "${PEER_PACKAGES[@]}"
 CONFIG=${CONFIG:-}
 MVN=${MVN:-mvn -B -q -Dstyle.color=never}
 OUT=target/bench/smd
