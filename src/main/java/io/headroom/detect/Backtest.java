@@ -369,7 +369,7 @@ public final class Backtest {
             int b = index(g.last());
             double[] raw = slice(w, a, b);
             int n = b - a + 1;
-            WorkloadModel.Scored s = model.get().score(raw, n, n - 1);
+            WorkloadModel.Scored s = model.get().score(raw, n, n - 1, g.start().toEpochMilli(), g.step().toMillis());
             double score = s.score()[0];
             Optional<String> top = Optional.empty();
             if (!Double.isNaN(score)) {

@@ -14,8 +14,9 @@ import java.util.Locale;
  *   <li>{@code deviation}: x[t] minus the mean of the {@code window} steps before t, in x's own units;</li>
  *   <li>{@code variability}: standard deviation of x over the window ending at t;</li>
  *   <li>{@code rate}: change per step over the last {@code rateLag} steps;</li>
- *   <li>{@code seasonal}: x[t] minus the mean of the same time one day and one week earlier, whichever exist
- *       (the seasonality-aware deviation; undefined until a day of history exists);</li>
+ *   <li>{@code seasonal}: x[t] minus the workload's usual level at that hour of the day, from its
+ *       {@link SeasonalProfile}, when the caller has one; without one, minus the mean of the same time one day and
+ *       one week earlier, whichever the rows reach (undefined until they reach a day);</li>
  *   <li>{@code shift}: the mean of the last {@link Settings#shortWindow} steps up to t minus the mean of the
  *       {@code window} steps before them: a level shift, with the noise of one row averaged away. On a noisy
  *       guest a surge or a hung service moves the level by a few standard deviations of one row, which a single
@@ -137,7 +138,7 @@ public final class FeatureEngineering {
         double[] out = new double[nRows * width];
         int nt = s.transforms().size();
         for (int f = 0; f < nFeatures; f++) {
-            apply(rows, nRows, nFeatures, f, s, out, f * nt, width);
+            apply(rows, nRows, nFeatures, f, s, out, f * nt, width, null);
         }
         return out;
     }
@@ -147,9 +148,12 @@ public final class FeatureEngineering {
      * onward of a wider row-major matrix whose rows are {@code outWidth} long, as {@link #apply(double[], int, int,
      * Settings)} does each feature: a model's matrix takes each feature's columns where they go, straight from the
      * raw rows, with no matrix of the feature's own to copy them from (a training engineers a week of every guest).
+     *
+     * @param seasonalBaseline the feature's usual level at each row ({@link SeasonalProfile#baseline}), which
+     *                         {@code seasonal} subtracts; null to subtract the same time yesterday and last week
      */
     static void apply(double[] rows, int nRows, int rowWidth, int feature, Settings s, double[] out, int offset,
-                      int outWidth) {
+                      int outWidth, double[] seasonalBaseline) {
         int nt = s.transforms().size();
         if (feature < 0 || feature >= rowWidth || offset < 0 || offset + nt > outWidth
                 || out.length < (long) nRows * outWidth) {
@@ -168,7 +172,13 @@ public final class FeatureEngineering {
                 case DEVIATION -> window(series, nRows, s, out, col, outWidth, true);
                 case VARIABILITY -> window(series, nRows, s, out, col, outWidth, false);
                 case RATE -> rate(series, nRows, s.rateLag(), out, col, outWidth);
-                case SEASONAL -> seasonal(series, nRows, s, out, col, outWidth);
+                case SEASONAL -> {
+                    if (seasonalBaseline == null) {
+                        seasonal(series, nRows, s, out, col, outWidth);
+                    } else {
+                        minus(series, nRows, seasonalBaseline, out, col, outWidth);
+                    }
+                }
                 case SHIFT -> shift(series, nRows, s, out, col, outWidth);
                 default -> throw new IllegalStateException();
             }
@@ -261,6 +271,12 @@ public final class FeatureEngineering {
     private static void rate(double[] x, int n, int lag, double[] out, int col, int width) {
         for (int t = 0; t < n; t++) {
             out[t * width + col] = t >= lag ? (x[t] - x[t - lag]) / lag : Double.NaN;
+        }
+    }
+
+    private static void minus(double[] x, int n, double[] baseline, double[] out, int col, int width) {
+        for (int t = 0; t < n; t++) {
+            out[t * width + col] = x[t] - baseline[t];
         }
     }
 

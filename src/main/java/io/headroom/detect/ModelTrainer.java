@@ -36,8 +36,16 @@ public final class ModelTrainer {
      * @param raw       row-major values, {@code features.size()} per row, NaN = missing
      * @param nRows     rows
      * @param trainable per row, whether the model may learn from it (false during failures or Headroom's actions)
+     * @param firstMillis epoch milliseconds of row 0
+     * @param stepMillis  milliseconds between rows; 0 when the rows' times are unknown, and then the history has no
+     *                    {@link SeasonalProfile} and {@code seasonal} subtracts the rows a day and a week before
      */
-    public record History(double[] raw, int nRows, boolean[] trainable) {}
+    public record History(double[] raw, int nRows, boolean[] trainable, long firstMillis, long stepMillis) {
+        /** A history whose rows' times are unknown. */
+        public History(double[] raw, int nRows, boolean[] trainable) {
+            this(raw, nRows, trainable, 0, 0);
+        }
+    }
 
     /**
      * Most rows one model is trained on. Group and global models see many workloads: beyond this a uniform
@@ -53,8 +61,11 @@ public final class ModelTrainer {
     public record Engineering(List<String> features, List<FeatureEngineering.Settings> settings, int width,
                               boolean rawFeatures) {}
 
-    /** One history's engineered rows that a model may learn from, compacted, oldest first. */
-    public record Trainable(double[] rows, int n) {}
+    /**
+     * One history's engineered rows that a model may learn from, compacted, oldest first, and the history's seasonal
+     * profile they were engineered with (null without one).
+     */
+    public record Trainable(double[] rows, int n, SeasonalProfile profile) {}
 
     /**
      * The trainable rows of the models of one scope, gathered history by history so that no matrix of every
@@ -65,10 +76,21 @@ public final class ModelTrainer {
         private final RowSample rows;
         /** Whether {@link #rows} shares its array with a {@link Trainable}, which {@link #fit} must not change. */
         private boolean adopted;
+        /** A model of many workloads: it keeps no one workload's seasonal profile. */
+        private final boolean shared;
+        private int histories;
+        /** The one history's profile, which its model keeps to engineer the rows it scores as it trained. */
+        private SeasonalProfile profile;
 
-        private Sample(Engineering engineering, RowSample rows) {
+        private Sample(Engineering engineering, RowSample rows, boolean shared) {
             this.engineering = engineering;
             this.rows = rows;
+            this.shared = shared;
+        }
+
+        private void count(Trainable t) {
+            histories++;
+            profile = !shared && histories == 1 ? t.profile() : null;
         }
 
         /**
@@ -77,6 +99,7 @@ public final class ModelTrainer {
          * for a week's 20,160 rows and then cut to size.
          */
         public void add(Trainable t) {
+            count(t);
             rows.reserve(t.n());
             for (int r = 0; r < t.n(); r++) {
                 rows.offer(t.rows(), r);
@@ -91,6 +114,7 @@ public final class ModelTrainer {
          */
         public void adopt(Trainable t) {
             if (rows.adopt(t.rows(), t.n())) {
+                count(t);
                 adopted = true;
             } else {
                 add(t);
@@ -125,7 +149,11 @@ public final class ModelTrainer {
     public Trainable trainable(Engineering e, History h) {
         int nf = e.features().size();
         int width = e.width();
-        double[] engineered = WorkloadModel.engineer(h.raw(), h.nRows(), nf, e.settings(), width);
+        boolean seasonal = e.settings().stream().anyMatch(s -> s.transforms().contains(FeatureEngineering.Transform.SEASONAL));
+        SeasonalProfile profile = seasonal && h.stepMillis() > 0
+                ? SeasonalProfile.fit(h.raw(), h.nRows(), nf, h.trainable(), h.firstMillis(), h.stepMillis()) : null;
+        double[] engineered = WorkloadModel.engineer(h.raw(), h.nRows(), nf, e.settings(), width, profile,
+                h.firstMillis(), h.stepMillis());
         int k = 0;
         for (int r = 0; r < h.nRows(); r++) {
             if (h.trainable()[r] && hasData(h.raw(), r, nf)) {
@@ -134,12 +162,13 @@ public final class ModelTrainer {
                 k++;
             }
         }
-        return new Trainable(k == h.nRows() ? engineered : Arrays.copyOf(engineered, Math.multiplyExact(k, width)), k);
+        return new Trainable(k == h.nRows() ? engineered : Arrays.copyOf(engineered, Math.multiplyExact(k, width)), k,
+                profile);
     }
 
     /** An empty sample for the model of {@code scope}; seeded by the forest seed and the scope, so reproducible. */
     public Sample sample(Engineering e, String scope) {
-        return new Sample(e, new RowSample(Math.max(1, e.width()), MAX_ROWS, seed(scope)));
+        return new Sample(e, new RowSample(Math.max(1, e.width()), MAX_ROWS, seed(scope)), false);
     }
 
     /**
@@ -148,7 +177,7 @@ public final class ModelTrainer {
      * through a whole training beside the fleet's models, so it holds half the memory (see {@link RowSample}).
      */
     public Sample sharedSample(Engineering e, String scope, int bound) {
-        return new Sample(e, new RowSample(Math.max(1, e.width()), Math.min(bound, MAX_ROWS), seed(scope), true));
+        return new Sample(e, new RowSample(Math.max(1, e.width()), Math.min(bound, MAX_ROWS), seed(scope), true), true);
     }
 
     private long seed(String scope) {
@@ -191,7 +220,7 @@ public final class ModelTrainer {
         long[] missing = sample.adopted ? missing(rows, total * width) : null;
         imputation.apply(rows, total);
         try {
-            return fit(scope, e, rows, total, imputation, now);
+            return fit(scope, e, rows, total, imputation, sample.profile, now);
         } finally {
             if (missing != null) {
                 restore(rows, missing);
@@ -200,7 +229,7 @@ public final class ModelTrainer {
     }
 
     private WorkloadModel fit(String scope, Engineering e, double[] rows, int total, Imputation imputation,
-                              Instant now) {
+                              SeasonalProfile profile, Instant now) {
         List<String> features = e.features();
         List<FeatureEngineering.Settings> eng = e.settings();
         boolean rawFeatures = e.rawFeatures();
@@ -235,7 +264,7 @@ public final class ModelTrainer {
             type = "isolation-forest";
         }
         return new WorkloadModel(type, scope, features, eng, imputation, standardizer, model,
-                modelColumns(model, width), calibration, guard, now, total);
+                modelColumns(model, width), calibration, guard, now, total, profile);
     }
 
     /** A bit set of the missing values among the first {@code values}, or null if none is missing. */

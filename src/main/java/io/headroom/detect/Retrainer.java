@@ -253,7 +253,8 @@ public final class Retrainer {
             String name = batch.workloads().get(w);
             boolean[] ok = Interval.trainable(millis, excluded.getOrDefault(name, List.of()), cfg.failureMargin());
             ModelTrainer.Trainable t = trainer.trainable(engineering,
-                    new ModelTrainer.History(rows(batch, w), millis.length, ok));
+                    new ModelTrainer.History(rows(batch, w), millis.length, ok,
+                            grid.start().toEpochMilli(), grid.step().toMillis()));
             if (!own) {
                 return new Own(name, t, null, Optional.empty(), null);
             }

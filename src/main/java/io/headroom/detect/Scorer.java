@@ -68,7 +68,8 @@ public final class Scorer {
             Result r = new Result(name, model, Double.NaN, new double[0], new double[0]);
             if (model.isPresent() && steps > 0 && model.get().features().equals(m.features())) {
                 double[] rows = Retrainer.rows(m, w);
-                WorkloadModel.Scored s = model.get().score(rows, steps, steps - 1);
+                WorkloadModel.Scored s = model.get().score(rows, steps, steps - 1, m.grid().start().toEpochMilli(),
+                        m.grid().step().toMillis());
                 int nf = m.features().size();
                 r = new Result(name, model, s.score()[0], java.util.Arrays.copyOf(s.attribution(), nf),
                         java.util.Arrays.copyOf(s.direction(), nf), rows);

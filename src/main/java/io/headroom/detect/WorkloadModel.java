@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.tribuo.Model;
 import org.tribuo.anomaly.Event;
 
@@ -38,10 +39,15 @@ public final class WorkloadModel implements Serializable {
     private final RangeGuard rangeGuard;
     private final Instant trainedAt;
     private final int trainingRows;
+    /**
+     * The workload's usual levels by hour, for an own model; null for a shared model (whose workloads each have
+     * their own rhythm) and for a model saved before profiles existed, which subtract yesterday's rows instead.
+     */
+    private final SeasonalProfile profile;
 
     WorkloadModel(String type, String scope, List<String> features, List<FeatureEngineering.Settings> engineering,
                   Imputation imputation, Standardizer standardizer, Model<Event> model, int[] modelColumns, Calibration calibration,
-                  RangeGuard rangeGuard, Instant trainedAt, int trainingRows) {
+                  RangeGuard rangeGuard, Instant trainedAt, int trainingRows, SeasonalProfile profile) {
         this.type = type;
         this.scope = scope;
         this.features = List.copyOf(features);
@@ -54,6 +60,7 @@ public final class WorkloadModel implements Serializable {
         this.rangeGuard = rangeGuard;
         this.trainedAt = trainedAt;
         this.trainingRows = trainingRows;
+        this.profile = profile;
         int w = 0;
         List<Integer> sources = new ArrayList<>();
         this.levelColumn = new int[features.size()];
@@ -85,18 +92,28 @@ public final class WorkloadModel implements Serializable {
         return out;
     }
 
-    /** Engineered columns of {@code nRows} raw rows ({@code features.size()} values each, NaN = missing). */
-    double[] engineer(double[] raw, int nRows) {
-        return engineer(raw, nRows, features.size(), engineering, width);
+    /**
+     * Engineered columns of {@code nRows} raw rows ({@code features.size()} values each, NaN = missing), the first
+     * at {@code firstMillis} and {@code stepMillis} apart (which hour each row is in, for the seasonal profile).
+     */
+    double[] engineer(double[] raw, int nRows, long firstMillis, long stepMillis) {
+        return engineer(raw, nRows, features.size(), engineering, width, profile, firstMillis, stepMillis);
     }
 
+    /**
+     * Engineers a history; with a {@code profile}, {@code seasonal} subtracts each row's usual level at its hour,
+     * else the rows a day and a week before it.
+     */
     static double[] engineer(double[] raw, int nRows, int nFeatures, List<FeatureEngineering.Settings> engineering,
-                             int width) {
+                             int width, SeasonalProfile profile, long firstMillis, long stepMillis) {
         double[] out = new double[nRows * width];
         int c = 0;
         for (int f = 0; f < nFeatures; f++) {
             FeatureEngineering.Settings s = engineering.get(f);
-            FeatureEngineering.apply(raw, nRows, nFeatures, f, s, out, c, width);
+            double[] baseline = profile != null && stepMillis > 0
+                    && s.transforms().contains(FeatureEngineering.Transform.SEASONAL)
+                    ? profile.baseline(f, nRows, firstMillis, stepMillis) : null;
+            FeatureEngineering.apply(raw, nRows, nFeatures, f, s, out, c, width, baseline);
             c += s.transforms().size();
         }
         return out;
@@ -104,11 +121,21 @@ public final class WorkloadModel implements Serializable {
 
     /**
      * Scores rows {@code from..nRows-1} of a contiguous raw history (older rows give the engineering its
-     * trailing windows). A row whose raw features are all missing gets no score (NaN), never 0.
+     * trailing windows), whose times are not known (an offline CSV). A row whose raw features are all missing gets
+     * no score (NaN), never 0.
      */
     public Scored score(double[] raw, int nRows, int from) {
+        return score(raw, nRows, from, 0, 0);
+    }
+
+    /**
+     * As {@link #score(double[], int, int)}, for rows whose times are known: the first at {@code firstMillis}, each
+     * {@code stepMillis} after the one before (0: unknown, and {@code seasonal} then reads the rows a day and a week
+     * before, as a model without a profile always does).
+     */
+    public Scored score(double[] raw, int nRows, int from, long firstMillis, long stepMillis) {
         int nf = features.size();
-        double[] eng = engineer(raw, nRows);
+        double[] eng = engineer(raw, nRows, firstMillis, stepMillis);
         int n = nRows - from;
         double[] engRows = new double[n * width];
         System.arraycopy(eng, from * width, engRows, 0, n * width);
@@ -235,6 +262,11 @@ public final class WorkloadModel implements Serializable {
         return trainedAt;
     }
 
+    /** The workload's usual levels by hour that {@code seasonal} subtracts, if this model has them. */
+    public Optional<SeasonalProfile> profile() {
+        return Optional.ofNullable(profile);
+    }
+
     /** Clean rows the model learned from. */
     public int trainingRows() {
         return trainingRows;
@@ -251,7 +283,7 @@ public final class WorkloadModel implements Serializable {
      * and 16 KiB); other model types by their serialized size, computed once.
      */
     public long retainedBytes() {
-        long rest = 16_384L + 300L * width;
+        long rest = 16_384L + 300L * width + (profile == null ? 0 : 8L * SeasonalProfile.SLOTS * features.size());
         if (model instanceof IsolationForestModel f) {
             return f.forest().retainedBytes() + rest;
         }

@@ -172,7 +172,7 @@ class FeatureEngineeringTest {
         Arrays.fill(wide, -7.5);
         int nt = s.transforms().size();
         for (int j = 0; j < f; j++) {
-            FeatureEngineering.apply(x, n, f, j, s, wide, 3 + j * nt, outWidth);
+            FeatureEngineering.apply(x, n, f, j, s, wide, 3 + j * nt, outWidth, null);
         }
         for (int r = 0; r < n; r++) {
             for (int c = 0; c < outWidth; c++) {
@@ -181,7 +181,7 @@ class FeatureEngineeringTest {
                         .isEqualTo(Double.doubleToLongBits(expected));
             }
         }
-        assertThatThrownBy(() -> FeatureEngineering.apply(x, n, f, 1, s, wide, outWidth - nt + 1, outWidth))
+        assertThatThrownBy(() -> FeatureEngineering.apply(x, n, f, 1, s, wide, outWidth - nt + 1, outWidth, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not fit");
     }
 }
