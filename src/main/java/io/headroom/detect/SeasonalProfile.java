@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * A workload's usual level of each feature at each hour of the day (UTC), learned from its training history: what
- * the {@code seasonal} transform subtracts when the scored rows do not reach back a day, so a guest's daily rhythm
- * is known to the model under the default two-hour lookback, not only under a day-long one.
+ * the {@code seasonal} transform subtracts, so a guest's daily rhythm is known to the model under the default
+ * two-hour lookback, not only under a day-long one. A history of two weeks or more tells the hours of the week
+ * apart: each then has the rows of at least two weeks, and a weekend is not measured against a weekday.
  *
  * <p>Each hour's level is the median of the training rows in that hour, not their mean: an incident in the
  * training week (one the failure query did not mark) moves a mean by its size over the hour's rows, the median not
@@ -17,17 +18,24 @@ import java.util.Arrays;
 public final class SeasonalProfile implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Slots of the day. */
-    public static final int SLOTS = 24;
+    /** Hours of the day. */
+    public static final int DAY = 24;
+    /** Hours of the week. */
+    public static final int WEEK = 7 * DAY;
+    /** History from which the hours of the week are told apart: each then has the rows of two weeks or more. */
+    public static final long WEEKLY_FROM_MILLIS = 14 * 86_400_000L;
     private static final long SLOT_MILLIS = 3_600_000L;
 
-    /** Feature-major: {@code level[f * SLOTS + slot]}, NaN where no training row had a value. */
+    /** Feature-major: {@code level[f * slots + slot]}, NaN where no training row had a value. */
     private final double[] level;
     private final int nFeatures;
+    /** {@link #DAY} or {@link #WEEK}. */
+    private final int slots;
 
-    private SeasonalProfile(double[] level, int nFeatures) {
+    private SeasonalProfile(double[] level, int nFeatures, int slots) {
         this.level = level;
         this.nFeatures = nFeatures;
+        this.slots = slots;
     }
 
     /**
@@ -43,13 +51,32 @@ public final class SeasonalProfile implements Serializable {
         if (stepMillis <= 0) {
             throw new IllegalArgumentException("step must be positive, got " + stepMillis + " ms");
         }
-        int[] count = new int[nFeatures * SLOTS];
+        double[] daily = medians(raw, nRows, nFeatures, trainable, firstMillis, stepMillis, DAY);
+        if ((long) nRows * stepMillis < WEEKLY_FROM_MILLIS) {
+            return new SeasonalProfile(daily, nFeatures, DAY);
+        }
+        // Weekdays and weekends differ for most services. An hour of the week that training never saw a value in
+        // takes its hour of the day's.
+        double[] weekly = medians(raw, nRows, nFeatures, trainable, firstMillis, stepMillis, WEEK);
+        for (int f = 0; f < nFeatures; f++) {
+            for (int h = 0; h < WEEK; h++) {
+                if (Double.isNaN(weekly[f * WEEK + h])) {
+                    weekly[f * WEEK + h] = daily[f * DAY + h % DAY];
+                }
+            }
+        }
+        return new SeasonalProfile(weekly, nFeatures, WEEK);
+    }
+
+    private static double[] medians(double[] raw, int nRows, int nFeatures, boolean[] trainable, long firstMillis,
+                                    long stepMillis, int slots) {
+        int[] count = new int[nFeatures * slots];
         for (int r = 0; r < nRows; r++) {
             if (trainable[r]) {
-                int slot = slot(firstMillis + r * stepMillis);
+                int slot = slot(firstMillis + r * stepMillis, slots);
                 for (int f = 0; f < nFeatures; f++) {
                     if (!Double.isNaN(raw[r * nFeatures + f])) {
-                        count[f * SLOTS + slot]++;
+                        count[f * slots + slot]++;
                     }
                 }
             }
@@ -63,11 +90,11 @@ public final class SeasonalProfile implements Serializable {
         int[] fill = Arrays.copyOf(start, count.length);
         for (int r = 0; r < nRows; r++) {
             if (trainable[r]) {
-                int slot = slot(firstMillis + r * stepMillis);
+                int slot = slot(firstMillis + r * stepMillis, slots);
                 for (int f = 0; f < nFeatures; f++) {
                     double v = raw[r * nFeatures + f];
                     if (!Double.isNaN(v)) {
-                        values[fill[f * SLOTS + slot]++] = v;
+                        values[fill[f * slots + slot]++] = v;
                     }
                 }
             }
@@ -76,7 +103,7 @@ public final class SeasonalProfile implements Serializable {
         for (int i = 0; i < count.length; i++) {
             level[i] = median(values, start[i], start[i + 1]);
         }
-        return new SeasonalProfile(level, nFeatures);
+        return level;
     }
 
     private static double median(double[] v, int from, int to) {
@@ -89,14 +116,19 @@ public final class SeasonalProfile implements Serializable {
         return n % 2 == 1 ? v[mid] : 0.5 * (v[mid - 1] + v[mid]);
     }
 
-    /** The hour of the day (UTC) of an instant, 0 to 23. */
-    static int slot(long epochMillis) {
-        return (int) Math.floorMod(Math.floorDiv(epochMillis, SLOT_MILLIS), (long) SLOTS);
+    /** The hour of the day (UTC) of an instant, 0 to 23, or of the week (from Thursday 00:00), 0 to 167. */
+    static int slot(long epochMillis, int slots) {
+        return (int) Math.floorMod(Math.floorDiv(epochMillis, SLOT_MILLIS), (long) slots);
     }
 
     /** Feature {@code f}'s usual level at {@code epochMillis}; NaN if training had none at that hour. */
     public double at(int f, long epochMillis) {
-        return level[f * SLOTS + slot(epochMillis)];
+        return level[f * slots + slot(epochMillis, slots)];
+    }
+
+    /** {@link #DAY} if the profile knows the hours of the day, {@link #WEEK} if those of the week. */
+    public int slots() {
+        return slots;
     }
 
     /** Features the profile covers. */
@@ -118,6 +150,6 @@ public final class SeasonalProfile implements Serializable {
 
     @Override
     public String toString() {
-        return "SeasonalProfile[" + nFeatures + " features x " + SLOTS + " hours]";
+        return "SeasonalProfile[" + nFeatures + " features x " + slots + " hours]";
     }
 }

@@ -283,7 +283,7 @@ public final class WorkloadModel implements Serializable {
      * and 16 KiB); other model types by their serialized size, computed once.
      */
     public long retainedBytes() {
-        long rest = 16_384L + 300L * width + (profile == null ? 0 : 8L * SeasonalProfile.SLOTS * features.size());
+        long rest = 16_384L + 300L * width + (profile == null ? 0 : 8L * profile.slots() * features.size());
         if (model instanceof IsolationForestModel f) {
             return f.forest().retainedBytes() + rest;
         }

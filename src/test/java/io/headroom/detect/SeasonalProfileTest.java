@@ -53,6 +53,41 @@ class SeasonalProfileTest {
     }
 
     @Test
+    void twoWeeksOfHistoryTellTheHoursOfTheWeekApart() {
+        // One row an hour, 1 on Saturdays and Sundays (UTC), 0 on weekdays; 2026-03-02 is a Monday.
+        long monday = Instant.parse("2026-03-02T00:00:00Z").toEpochMilli();
+        long saturdayNoon = Instant.parse("2026-03-21T12:00:00Z").toEpochMilli();
+        long mondayNoon = Instant.parse("2026-03-23T12:00:00Z").toEpochMilli();
+        for (int days : new int[] {13, 14}) {
+            int n = days * 24;
+            double[] raw = new double[n];
+            boolean[] trainable = new boolean[n];
+            Arrays.fill(trainable, true);
+            for (int r = 0; r < n; r++) {
+                int dayOfWeek = r / 24 % 7;
+                raw[r] = dayOfWeek >= 5 ? 1 : 0;
+            }
+            // An hour of the week left out of training (Sunday noon) takes its hour of the day's level.
+            trainable[6 * 24 + 12] = false;
+            if (days == 14) {
+                trainable[13 * 24 + 12] = false;
+            }
+            SeasonalProfile p = SeasonalProfile.fit(raw, n, 1, trainable, monday, HOUR);
+            long sundayNoon = Instant.parse("2026-03-22T12:20:00Z").toEpochMilli();
+            if (days == 13) {
+                assertThat(p.slots()).isEqualTo(SeasonalProfile.DAY);
+                assertThat(p.at(0, saturdayNoon)).isZero();
+                assertThat(p.at(0, mondayNoon)).isZero();
+            } else {
+                assertThat(p.slots()).isEqualTo(SeasonalProfile.WEEK);
+                assertThat(p.at(0, saturdayNoon)).isEqualTo(1);
+                assertThat(p.at(0, mondayNoon)).isZero();
+            }
+            assertThat(p.at(0, sundayNoon)).as("%d days", days).isZero();
+        }
+    }
+
+    @Test
     void aZeroStepIsRefused() {
         assertThatThrownBy(() -> SeasonalProfile.fit(new double[1], 1, 1, new boolean[] {true}, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step");
