@@ -71,7 +71,7 @@ final class DetectionSection {
     private static DetectionConfig.Calibration calibration(ConfigNode n) {
         n.expectMapping();
         double q = n.child("quantile").number(0.995, 0.5, 0.99999);
-        double margin = n.child("margin").number(0.25, 0.0, 0.99);
+        double margin = n.child("margin").number(0.0, 0.0, 0.99);
         n.rejectUnknownKeys();
         return new DetectionConfig.Calibration(q, margin);
     }
