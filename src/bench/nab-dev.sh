@@ -6,6 +6,8 @@
 #   src/bench/nab-dev.sh                          # jar built from this tree; LOOKBACK=2h (the shipped default)
 #   LOOKBACK=1d HEADROOM_JAR=/tmp/old.jar src/bench/nab-dev.sh
 #   ONLY=realTweets src/bench/nab-dev.sh          # a subset (regex on <cat>/<file>); the score then covers it only
+#   SEEDS="1 2 3" src/bench/nab-dev.sh            # one row per detection.forest.seed and their mean: the score moves
+#                                                 # by a few points from seed to seed, so a change is judged on several
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -44,7 +46,9 @@ cp "$HEADROOM_JAR" "$TMP/headroom.jar"
 JAR_TAG=$(basename "$HEADROOM_JAR" .jar)-$(sha256sum "$HEADROOM_JAR" | cut -c1-8)
 OUT=$ROOT/target/bench/nab/$JAR_TAG-lookback-$LOOKBACK-delta-$PROM_LOOKBACK_DELTA
 rm -rf "$OUT"
-mkdir -p "$OUT/results" "$OUT/backtest"
+mkdir -p "$OUT"
+# Unset: the shipped default seed, and the config says nothing about it.
+SEEDS=${SEEDS:-default}
 
 # Backfill. Blocks of a day; the data are from 2011 and 2015, and time retention counts back from the newest
 # block, so 20 years keeps them all.
@@ -62,6 +66,13 @@ PROM_PID=$!
 wait_http "http://127.0.0.1:$PORT/-/ready" 120
 URL=http://127.0.0.1:$PORT
 
+norm() { awk -v p="$1" '$1 == p { print $NF }' "$2"; }
+ROWS=()
+for SEED in $SEEDS; do
+RUN=$OUT/seed-$SEED
+mkdir -p "$RUN/results" "$RUN/backtest"
+FOREST=""
+[ "$SEED" = default ] || FOREST=", forest: {seed: $SEED}"
 while read -r SERIES STEP FROM TO; do
   [[ "$SERIES" =~ ${ONLY:-.} ]] || continue
   FILE=${SERIES%.csv}
@@ -75,28 +86,37 @@ features:
   custom:
     - {name: value, query: 'max by (series) (nab_value{series="$SERIES"})', pressure: cpu, direction: both}
 state_dir: $TMP/state
-detection: {min_training_rows: 150, retrain_every: 1d, training_window: 90d}
+detection: {min_training_rows: 150, retrain_every: 1d, training_window: 90d$FOREST}
 EOF
-  mkdir -p "$OUT/backtest/$(dirname "$SERIES")"
-  BT=$OUT/backtest/$SERIES
+  mkdir -p "$RUN/backtest/$(dirname "$SERIES")"
+  BT=$RUN/backtest/$SERIES
   # shellcheck disable=SC2086
   java ${HEADROOM_JAVA_OPTS:--Xmx1g} -jar "$TMP/headroom.jar" backtest -c "$CFG" --from "$FROM" --to "$TO" \
     --out "$BT" 2> "$BT.log" || { cat "$BT.log" >&2; exit 1; }
-  echo ">> $SERIES: $(tail -1 "$BT.log")" >&2
-  /usr/bin/python3 src/bench/nab_bench.py results "$NAB/data/$SERIES" "$STEP" "$BT" "$OUT/results/$SERIES"
+  echo ">> seed $SEED $SERIES: $(tail -1 "$BT.log")" >&2
+  /usr/bin/python3 src/bench/nab_bench.py results "$NAB/data/$SERIES" "$STEP" "$BT" "$RUN/results/$SERIES"
 done < "$OUT/plan.txt"
 
-score() { /usr/bin/python3 "$NAB/nab_score.py" --data-dir "$NAB/data" "$@" "$OUT/results"; }
-score > "$OUT/best.txt"
-score --threshold "$THRESHOLD" > "$OUT/fixed.txt"
-cat "$OUT/best.txt" >&2
-norm() { awk -v p="$1" '$1 == p { print $NF }' "$2"; }
+score() { /usr/bin/python3 "$NAB/nab_score.py" --data-dir "$NAB/data" "$@" "$RUN/results"; }
+score > "$RUN/best.txt"
+score --threshold "$THRESHOLD" > "$RUN/fixed.txt"
+cat "$RUN/best.txt" >&2
+ROWS+=("$SEED $(norm standard "$RUN/best.txt") $(norm reward_low_FP_rate "$RUN/best.txt") \
+$(norm reward_low_FN_rate "$RUN/best.txt") $(norm standard "$RUN/fixed.txt")")
+done
 
 {
-  printf '%-26s %-8s %-10s %9s %9s %9s %9s\n' jar lookback prom_delta standard low_FP low_FN "std@$THRESHOLD"
-  printf '%-26s %-8s %-10s %9s %9s %9s %9s\n' "$JAR_TAG" "$LOOKBACK" "$PROM_LOOKBACK_DELTA" \
-    "$(norm standard "$OUT/best.txt")" "$(norm reward_low_FP_rate "$OUT/best.txt")" \
-    "$(norm reward_low_FN_rate "$OUT/best.txt")" "$(norm standard "$OUT/fixed.txt")"
+  printf '%-26s %-8s %-10s %-8s %9s %9s %9s %9s\n' jar lookback prom_delta seed standard low_FP low_FN "std@$THRESHOLD"
+  for ROW in "${ROWS[@]}"; do
+    # shellcheck disable=SC2086
+    set -- $ROW
+    printf '%-26s %-8s %-10s %-8s %9s %9s %9s %9s\n' "$JAR_TAG" "$LOOKBACK" "$PROM_LOOKBACK_DELTA" "$@"
+  done
+  if [ "${#ROWS[@]}" -gt 1 ]; then
+    printf '%s\n' "${ROWS[@]}" | awk -v jar="$JAR_TAG" -v lb="$LOOKBACK" -v d="$PROM_LOOKBACK_DELTA" \
+      '{ for (i = 2; i <= 5; i++) s[i] += $i } END { printf "%-26s %-8s %-10s %-8s %9.2f %9.2f %9.2f %9.2f\n",
+         jar, lb, d, "mean", s[2] / NR, s[3] / NR, s[4] / NR, s[5] / NR }'
+  fi
   echo
   echo "published detectors on the same 23 files ($NAB/PROVENANCE.md), best threshold:"
   awk -F'|' '/^\| detector/ { on = 1; next } on && /^\|---/ { next }
