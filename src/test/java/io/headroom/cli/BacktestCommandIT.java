@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,7 +157,9 @@ class BacktestCommandIT {
         assertThat(scopeAt(rows, "web-4", WEB4 + STEP)).isEqualTo("global");
 
         // The surge: web-2 scores high on (nearly) every row that sees it. The others stay low: models trained on at
-        // most 240 rows are calibrated on few points, so a calm stretch may reach medium now and then, never high.
+        // most 240 rows are calibrated on few points, so a calm stretch may reach medium now and then, and a single
+        // row may pass the largest training score (70) as about one clean row in 240 does; never two in a row, which
+        // is what the high tier needs before it acts (escalate_after_cycles: 2).
         List<Row> surge = rows.stream().filter(r -> r.workload().equals("web-2") && r.t() > SURGE).toList();
         assertThat(surge).hasSize(40);
         assertThat(surge.stream().filter(r -> r.value() > 70).count()).as(surge.toString()).isGreaterThanOrEqualTo(36);
@@ -167,7 +170,16 @@ class BacktestCommandIT {
                         calm.stream().filter(r -> r.value() > 30).map(r -> r.workload() + "@" + (r.t() - FROM) / 60 + "m="
                                 + r.score().substring(0, Math.min(5, r.score().length())) + "/" + r.scope() + "/" + r.top()).toList())
                 .isGreaterThanOrEqualTo(Math.round(calm.size() * 0.9));
-        assertThat(calm).allMatch(r -> r.value() <= 70);
+        Map<String, List<Row>> calmBy = calm.stream().collect(Collectors.groupingBy(Row::workload));
+        for (List<Row> own : calmBy.values()) {
+            for (int i = 1; i < own.size(); i++) {
+                Row a = own.get(i - 1);
+                Row b = own.get(i);
+                assertThat(b.t() - a.t() == STEP && a.value() > 70 && b.value() > 70).as("%s then %s", a, b).isFalse();
+            }
+        }
+        assertThat(calm.stream().filter(r -> r.value() > 70).count()).as("calm rows over 70")
+                .isLessThanOrEqualTo(Math.round(calm.size() * 0.01));
 
         // Requests: one label-values call, then the three features, the failure and the group query, each split
         // in two; nothing per step.
