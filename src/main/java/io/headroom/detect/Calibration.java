@@ -18,8 +18,9 @@ import java.util.Objects;
  *   <tr><td>{@code min(S)}</td><td>0</td><td>the most ordinary training row</td></tr>
  *   <tr><td>{@code quantile(S, q)}, q = {@value #DEFAULT_QUANTILE} by default</td><td>30</td>
  *       <td>top of normal: about {@code 1 - q} of clean rows land above</td></tr>
- *   <tr><td>{@code max(S) + margin * (1 - max(S))}, margin = {@value #DEFAULT_MARGIN} by default</td><td>70</td>
- *       <td>stranger than any clean training row</td></tr>
+ *   <tr><td>{@code max(S) + margin * (1 - max(S))}, margin = {@value #DEFAULT_MARGIN} by default</td>
+ *       <td>{@value #BEYOND_TRAINING}</td><td>as strange as the strangest clean training row: the high tier's
+ *       default floor</td></tr>
  *   <tr><td>1.0</td><td>100</td><td>the largest raw score possible</td></tr>
  * </table>
  * Scores below the first knot map to 0 and above the last to 100. Knots that coincide (e.g. constant
@@ -37,7 +38,7 @@ public final class Calibration implements Serializable {
     /** Training-score quantile mapped to 30. */
     public static final double DEFAULT_QUANTILE = 0.995;
     /**
-     * Fraction of the gap between the training maximum and 1.0 added before mapping to 70. None: a row stranger
+     * Fraction of the gap between the training maximum and 1.0 added before mapping to {@value #BEYOND_TRAINING}. None: a row stranger
      * than every clean row the model learned from is new to it, which is what the high tier means. A quarter of the
      * gap (the default until 2026-12) left most of NAB's labelled anomalies, which are not stranger than that by a
      * quarter, in the medium tier: 8 of the dev set's 61 windows reached 71.
@@ -46,9 +47,18 @@ public final class Calibration implements Serializable {
     /** The calibrated score that clean data of the training workload stays at or below (99% of rows). */
     public static final double NORMAL_CEILING = 30.0;
 
-    private static final double[] CALIBRATED = {0.0, NORMAL_CEILING, 70.0, 100.0};
+    /**
+     * The calibrated score of the training maximum (with the default margin): the high tier's default floor
+     * ({@code decide.tiers.high.min_score}), so that a row as strange as every clean row the model learned from,
+     * or stranger, is in the high tier. At 70 such a row scored 70.0 to 70.9, the medium tier's top: a forest's raw
+     * scores crowd together just past its data, so on NAB's dev set most labelled anomalies peaked there, and
+     * the standard score at the high tier's floor (0.71) was 34 where at 0.70 it was 53.
+     */
+    public static final double BEYOND_TRAINING = 71.0;
 
-    /** Raw scores that map to 0, 30, 70 and 100; strictly increasing. */
+    private static final double[] CALIBRATED = {0.0, NORMAL_CEILING, BEYOND_TRAINING, 100.0};
+
+    /** Raw scores that map to 0, 30, 71 and 100; strictly increasing. */
     private final double[] rawKnots;
 
     private Calibration(double[] rawKnots) {
@@ -60,7 +70,7 @@ public final class Calibration implements Serializable {
      *
      * @param trainingScores raw scores in (0, 1], at least one, no NaN
      * @param quantile       training quantile mapped to 30, in (0, 1)
-     * @param margin         in [0, 1): where between the training maximum and 1.0 the score 70 sits
+     * @param margin         in [0, 1): where between the training maximum and 1.0 the score 71 sits
      * @return the calibration
      */
     public static Calibration fromTrainingScores(double[] trainingScores, double quantile, double margin) {
@@ -114,7 +124,7 @@ public final class Calibration implements Serializable {
         }
     }
 
-    /** @return the raw scores that map to 0, 30, 70 and 100, ascending */
+    /** @return the raw scores that map to 0, 30, 71 and 100, ascending */
     public double[] rawKnots() {
         return rawKnots.clone();
     }

@@ -51,7 +51,7 @@ public final class IsolationForestTrainer implements Trainer<Event> {
     @Config(description = "Quantile of the out-of-bag training scores that calibrates to 30, in (0, 1).")
     private double calibrationQuantile = Calibration.DEFAULT_QUANTILE;
 
-    @Config(description = "Where between the largest training score and 1.0 the calibrated score 70 sits, in [0, 1).")
+    @Config(description = "Where between the largest training score and 1.0 the calibrated score 71 sits, in [0, 1).")
     private double calibrationMargin = Calibration.DEFAULT_MARGIN;
 
     @Config(description = "Seed for the random number generator.")
@@ -103,7 +103,7 @@ public final class IsolationForestTrainer implements Trainer<Event> {
      * @param featureFraction     fraction of features per tree, in (0, 1]
      * @param thresholdQuantile   training-score quantile used as the ANOMALOUS threshold, in (0, 1)
      * @param calibrationQuantile training-score quantile that calibrates to 30, in (0, 1)
-     * @param calibrationMargin   placement of the calibrated 70 above the training maximum, in [0, 1)
+     * @param calibrationMargin   placement of the calibrated 71 above the training maximum, in [0, 1)
      * @param seed                the random seed
      * @throws PropertyException naming the first invalid hyperparameter
      */

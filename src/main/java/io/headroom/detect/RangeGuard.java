@@ -11,8 +11,8 @@ import java.util.Arrays;
  * of the range's width, and maps to 0-100:
  * <pre>
  *   exceedance 0 .. 0.5 -> 0 .. 30   (up to half a width beyond the extremes: growth, not yet abnormal)
- *              0.5 .. 2 -> 30 .. 70
- *              2 .. 6   -> 70 .. 100 (six widths beyond: nothing like the training data)
+ *              0.5 .. 2 -> 30 .. 71
+ *              2 .. 6   -> 71 .. 100 (six widths beyond: nothing like the training data)
  * </pre>
  * The model's score is the larger of the forest's calibrated score and this one.
  *
@@ -30,7 +30,8 @@ public final class RangeGuard implements Serializable {
     /** 2: whole training range, thresholds 0.5/2/6 widths, zero-constant columns ignored. */
     private static final long serialVersionUID = 2L;
     private static final double[] EXCEEDANCE = {0, 0.5, 2, 6};
-    private static final double[] SCORE = {0, 30, 70, 100};
+    /** Two widths beyond the range is the high tier, as the forest's training maximum is ({@link Calibration}). */
+    private static final double[] SCORE = {0, Calibration.NORMAL_CEILING, Calibration.BEYOND_TRAINING, 100};
 
     private final double[] lo;
     private final double[] hi;

@@ -37,6 +37,21 @@ class PolicyConfigTest {
         }
 
         @Test
+        void theHighTiersDefaultFloorIsWhereTheCalibrationPutsTheTrainingMaximum() throws Exception {
+            // A row as strange as every clean row its model learned from must reach the high tier, not stop just
+            // under it: the two numbers live in different stages and must move together.
+            assertThat((double) decide("").tiers().high().minScore())
+                    .isEqualTo(io.headroom.detect.Calibration.BEYOND_TRAINING);
+            double[] training = {0.40, 0.45, 0.50, 0.55, 0.60};
+            io.headroom.detect.Calibration c = io.headroom.detect.Calibration.fromTrainingScores(training, 0.995,
+                    io.headroom.detect.Calibration.DEFAULT_MARGIN);
+            assertThat(io.headroom.decide.Tier.forScore(c.apply(0.60), decide("").tiers()))
+                    .isEqualTo(io.headroom.decide.Tier.HIGH);
+            assertThat(io.headroom.decide.Tier.forScore(c.apply(0.5999), decide("").tiers()))
+                    .isEqualTo(io.headroom.decide.Tier.MEDIUM);
+        }
+
+        @Test
         void unknownKeysAreErrorsAtEveryLevel() {
             assertThat(problems("""
                     decide: {cooldwn: 1m, tiers: {hihg: {}}, decay: {every: 1m}}

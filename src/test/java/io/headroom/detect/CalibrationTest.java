@@ -63,7 +63,7 @@ class CalibrationTest {
         assertThat(knots[3]).isEqualTo(1.0);
         assertThat(calibration.apply(knots[0])).isEqualTo(0.0);
         assertThat(calibration.apply(knots[1])).isEqualTo(30.0);
-        assertThat(calibration.apply(knots[2])).isEqualTo(70.0);
+        assertThat(calibration.apply(knots[2])).isEqualTo(71.0);
         assertThat(calibration.apply(1.0)).isEqualTo(100.0);
         assertMonotone(calibration);
     }
@@ -78,7 +78,7 @@ class CalibrationTest {
             assertThat(knots[i]).isGreaterThan(knots[i - 1]);
         }
         assertThat(calibration.apply(0.5)).isEqualTo(0.0);
-        assertThat(calibration.apply(0.9)).isBetween(70.0, 100.0);
+        assertThat(calibration.apply(0.9)).isBetween(71.0, 100.0);
         assertMonotone(calibration);
     }
 

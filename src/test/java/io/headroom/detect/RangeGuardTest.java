@@ -54,10 +54,10 @@ class RangeGuardTest {
     void scoreHitsItsKnotsAndIsMonotone() {
         assertThat(RangeGuard.score(0)).isZero();
         assertThat(RangeGuard.score(0.5)).isEqualTo(30);
-        assertThat(RangeGuard.score(2)).isEqualTo(70);
+        assertThat(RangeGuard.score(2)).isEqualTo(71);
         assertThat(RangeGuard.score(6)).isEqualTo(100);
         assertThat(RangeGuard.score(1e9)).isEqualTo(100);
-        assertThat(RangeGuard.score(1.25)).isCloseTo(50, within(1e-12));
+        assertThat(RangeGuard.score(1.25)).isCloseTo(50.5, within(1e-12));
         double previous = 0;
         for (int i = 0; i <= 10_000; i++) {
             double s = RangeGuard.score(i / 1000.0);
