@@ -69,7 +69,8 @@ public record DetectionConfig(
 
     /**
      * @param quantile training-score quantile that maps to 30 (the top of "no change")
-     * @param margin   where, between the largest training score and 1.0, the score 71 (the high tier's default floor) sits
+     * @param margin   where, between the largest training score and 1.0, the score 71 (the high tier's default floor)
+     *                 sits
      */
     public record Calibration(double quantile, double margin) {}
 

@@ -38,8 +38,8 @@ public final class Calibration implements Serializable {
     /** Training-score quantile mapped to 30. */
     public static final double DEFAULT_QUANTILE = 0.995;
     /**
-     * Fraction of the gap between the training maximum and 1.0 added before mapping to {@value #BEYOND_TRAINING}. None: a row stranger
-     * than every clean row the model learned from is new to it, which is what the high tier means. A quarter of the
+     * Fraction of the gap between the training maximum and 1.0 added before mapping to {@value #BEYOND_TRAINING}.
+     * None: a row stranger than every clean row the model learned from is new to it, which is what the high tier means. A quarter of the
      * gap (the default until 2026-12) left most of NAB's labelled anomalies, which are not stranger than that by a
      * quarter, in the medium tier: 8 of the dev set's 61 windows reached 71.
      */

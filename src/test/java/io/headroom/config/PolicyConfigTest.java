@@ -2,6 +2,8 @@ package io.headroom.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headroom.decide.Tier;
+import io.headroom.detect.Calibration;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -40,15 +42,12 @@ class PolicyConfigTest {
         void theHighTiersDefaultFloorIsWhereTheCalibrationPutsTheTrainingMaximum() throws Exception {
             // A row as strange as every clean row its model learned from must reach the high tier, not stop just
             // under it: the two numbers live in different stages and must move together.
-            assertThat((double) decide("").tiers().high().minScore())
-                    .isEqualTo(io.headroom.detect.Calibration.BEYOND_TRAINING);
+            DecideConfig.Tiers tiers = decide("").tiers();
+            assertThat((double) tiers.high().minScore()).isEqualTo(Calibration.BEYOND_TRAINING);
             double[] training = {0.40, 0.45, 0.50, 0.55, 0.60};
-            io.headroom.detect.Calibration c = io.headroom.detect.Calibration.fromTrainingScores(training, 0.995,
-                    io.headroom.detect.Calibration.DEFAULT_MARGIN);
-            assertThat(io.headroom.decide.Tier.forScore(c.apply(0.60), decide("").tiers()))
-                    .isEqualTo(io.headroom.decide.Tier.HIGH);
-            assertThat(io.headroom.decide.Tier.forScore(c.apply(0.5999), decide("").tiers()))
-                    .isEqualTo(io.headroom.decide.Tier.MEDIUM);
+            Calibration c = Calibration.fromTrainingScores(training, 0.995, Calibration.DEFAULT_MARGIN);
+            assertThat(Tier.forScore(c.apply(0.60), tiers)).isEqualTo(Tier.HIGH);
+            assertThat(Tier.forScore(c.apply(0.5999), tiers)).isEqualTo(Tier.MEDIUM);
         }
 
         @Test
